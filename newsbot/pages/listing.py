@@ -1,0 +1,82 @@
+"""Home and outlet listing pages: teaser entries, the next-page link, every link.
+
+Markup read (assumed, as the replicas write it; the live listing markup is not
+public): ``div.teaser`` blocks holding ``a.teasertitle`` (link and headline) and
+``span.teaserdate`` (``DD - MM - YYYY``), and ``div.pagination a.next`` or a link
+named "Suivant"/"التالي"/"Next" to ``?page=N``. When a template has no ``div.teaser``,
+links in the main column (outside the ticker, the menus and the "most read" box)
+are the entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from scrapy.http import TextResponse
+
+from newsbot.dates import parse_date
+from newsbot.sites.base import LANGUAGES
+from newsbot.text import normalize_text
+
+# Page furniture whose links are not the listing's own entries.
+_FURNITURE = (
+    "ancestor::*[@id='ticker' or @id='header' or @id='sidebar' or @id='footer'"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' mostread ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' newsticker ')]"
+)
+_NEXT_WORDS = {w.casefold() for lang in LANGUAGES.values() for w in lang.next_words}
+
+
+@dataclass
+class ListingEntry:
+    """One teaser of a listing: absolute ``url``, ``title`` and ``published`` date if shown."""
+
+    url: str
+    title: str | None = None
+    published: dt.date | None = None
+
+
+@dataclass
+class ListingFields:
+    """What a home or listing page offers: its own ``entries``, ``next_url`` (absolute or
+    None), every link of the page (absolute, in page order) and whether it has scripts."""
+
+    url: str
+    entries: list[ListingEntry] = field(default_factory=list)
+    next_url: str | None = None
+    links: list[str] = field(default_factory=list)
+    has_scripts: bool = False
+
+
+def parse_listing(response: TextResponse) -> ListingFields:
+    """Read a home page or an outlet listing page (see module docstring for markup)."""
+    sel = response.selector
+    fields = ListingFields(url=response.url)
+    for teaser in sel.css("div.teaser, li.teaser"):
+        href = teaser.css("a.teasertitle::attr(href), a::attr(href)").get()
+        if not href:
+            continue
+        title = normalize_text(" ".join(teaser.css("a.teasertitle ::text").getall()))
+        date = parse_date(normalize_text(" ".join(teaser.css(".teaserdate ::text").getall())))
+        fields.entries.append(ListingEntry(response.urljoin(href.strip()), title, date))
+    if not fields.entries:
+        main = sel.css("#main, #content") or [sel]
+        for link in main[0].xpath(f".//a[@href][not({_FURNITURE})]"):
+            title = normalize_text(" ".join(link.css("::text").getall()))
+            fields.entries.append(ListingEntry(response.urljoin(link.attrib["href"].strip()), title))
+    fields.next_url = _next_url(response)
+    fields.links = [response.urljoin(h.strip()) for h in sel.css("a::attr(href)").getall() if h.strip()]
+    fields.has_scripts = bool(sel.xpath("//body//script"))
+    return fields
+
+
+def _next_url(response: TextResponse) -> str | None:
+    sel = response.selector
+    href = sel.css("div.pagination a.next::attr(href), a[rel~=next]::attr(href), link[rel=next]::attr(href)").get()
+    if href is None:
+        for link in sel.css("div.pagination a, .pager a, a"):
+            if (normalize_text(" ".join(link.css("::text").getall())) or "").casefold() in _NEXT_WORDS:
+                href = link.attrib.get("href")
+                break
+    return response.urljoin(href.strip()) if href and href.strip() else None

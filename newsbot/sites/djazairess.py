@@ -1,0 +1,13 @@
+"""djazairess.com (Algeria): Arabic at the root, French under /fr/."""
+
+from newsbot.sites.base import SiteProfile, edition
+
+SITE = SiteProfile(
+    name="djazairess",
+    domain="djazairess.com",
+    editions=(edition("ar"), edition("fr")),
+    known_outlets={
+        "ar": frozenset({"annasr", "aps", "echchaab", "eldjoumhouria", "elkhabar", "elmassa", "ennahar"}),
+        "fr": frozenset({"elwatan", "lesoirdalgerie"}),
+    },
+)

@@ -1,0 +1,22 @@
+"""maghress.com (Morocco): Arabic at the root, French under /fr/."""
+
+from newsbot.sites.base import SiteProfile, edition
+
+SITE = SiteProfile(
+    name="maghress",
+    domain="maghress.com",
+    editions=(edition("ar"), edition("fr")),
+    known_outlets={
+        "ar": frozenset({
+            "achewa9e3", "africapress", "aladabia", "alalam", "alittihad", "aljassour", "almassae",
+            "alwa9i3", "anfaspress", "andaluspress", "assahifa", "fesnews", "hespress", "howiyapress",
+            "kech24", "koorapress", "ma5tv", "maghrebalaan", "midelt", "presstetouan", "rifpresse",
+            "siyassi", "tazacity", "yabiladiar",
+        }),
+        "fr": frozenset({
+            "adnmed", "albayane", "atlasinfo", "aujourdhui", "barlamanefr", "fnh", "h24info",
+            "infomediaire", "lagazette", "le360", "lebrief", "lematin", "lesechos", "lesiteinfo",
+            "lobservateur", "lopinion",
+        }),
+    },
+)

@@ -1,0 +1,20 @@
+"""masress.com (Egypt): Arabic at the root, English under /en/."""
+
+from newsbot.sites.base import SiteProfile, edition
+
+SITE = SiteProfile(
+    name="masress",
+    domain="masress.com",
+    editions=(edition("ar"), edition("en")),
+    known_outlets={
+        "ar": frozenset({
+            "ahram", "albawabh", "aldawlanews", "almasdar", "almasryalyoum", "almezan", "alwafd",
+            "darelhilal", "dostor", "elbalad", "elfagr", "masrawy", "rosasabah", "soutalomma",
+            "vetogate", "youm7",
+        }),
+        "en": frozenset({
+            "ahramonline", "dailynews", "egyptiangazette", "egyptianstreets", "egyptindependent",
+            "egypttoday", "seenews", "sis",
+        }),
+    },
+)

@@ -1,0 +1,13 @@
+"""sauress.com (Saudi Arabia): Arabic at the root, English under /en/."""
+
+from newsbot.sites.base import SiteProfile, edition
+
+SITE = SiteProfile(
+    name="sauress",
+    domain="sauress.com",
+    editions=(edition("ar"), edition("en")),
+    known_outlets={
+        "ar": frozenset({"alriyadh", "alwatan", "alweeam"}),
+        "en": frozenset({"saudigazette"}),
+    },
+)

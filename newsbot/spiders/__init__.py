@@ -1,0 +1,1 @@
+"""Spiders: one per site of the family, all built on :class:`AggregatorSpider`."""

@@ -1,0 +1,175 @@
+"""The spider of one "*ress" site: decides what to fetch, nothing else.
+
+Page meaning lives in :mod:`newsbot.pages`, site knowledge in :mod:`newsbot.sites`,
+normalisation in :mod:`newsbot.loaders`. Discovery: edition home pages, the outlet
+listings they link and their next pages, the site and per-outlet RSS feeds, or, with
+``-a ids=...``, id ranges instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from newsbot.dates import iso_utc, parse_date, utc_now
+from newsbot.items import ArticleItem
+from newsbot.loaders import load_article
+from newsbot.pages.article import parse_article
+from newsbot.pages.feed import parse_feed
+from newsbot.pages.listing import ListingFields, parse_listing
+from newsbot.sites.base import PageKind, SiteProfile, SiteUrl
+from newsbot.spiders.arguments import CrawlArguments
+
+META_KIND = "newsbot_kind"
+META_ARTICLE_ID = "newsbot_article_id"
+
+
+class AggregatorSpider(scrapy.Spider):
+    """Crawls every edition of ``site`` (see :class:`CrawlArguments` for ``-a`` options).
+
+    Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
+    (``missing_title``, ``not_article``, ``out_of_range``), ``newsbot/published/unknown``
+    and ``newsbot/published/future`` for dates left null, ``newsbot/ids/not_found`` for
+    404s of ``ids`` ranges, ``newsbot/listing/stopped_since`` for paginations cut by ``since``.
+    """
+
+    site: ClassVar[SiteProfile]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        own = {k: kwargs.pop(k) for k in list(kwargs) if not k.startswith("_")}
+        self.arguments = CrawlArguments.parse(self.site, own)
+        super().__init__(*args, **kwargs)
+        self.allowed_domains = list(self.site.hosts)
+
+    # --- what to fetch first ----------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        args = self.arguments
+        if args.ids:
+            for ids in args.ids:
+                for number in range(ids.first, ids.last + 1):
+                    url = self.site.article_url(ids.edition, ids.outlet_slug, number)
+                    yield self._request(self.site.classify(url), errback=self._id_failed)
+            return
+        for ed in args.editions:
+            yield self._request(self.site.classify(self.site.home_url(ed)))
+            if args.outlets:
+                for slug in sorted(args.outlets):
+                    yield self._request(self.site.classify(self.site.listing_url(ed, slug)))
+                    yield self._request(self.site.classify(self.site.feed_url(ed, slug)))
+            else:
+                yield self._request(self.site.classify(self.site.feed_url(ed)))
+
+    # --- callbacks -----------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Route a response by the kind of page its request was made for."""
+        kind = response.meta.get(META_KIND)
+        if kind == PageKind.ARTICLE:
+            yield from self.parse_article(response)
+        elif kind == PageKind.FEED:
+            yield from self.parse_feed(response)
+        else:
+            yield from self.parse_listing(response)
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        """Home or outlet listing: follow article and listing links, then the next page."""
+        page = parse_listing(response)
+        next_url = page.next_url if not self._older_than_since(page) else None
+        for url in page.links:
+            if url != next_url:
+                yield from self._follow(url)
+        if next_url:
+            yield from self._follow(next_url)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """RSS feed: follow its article links."""
+        for entry in parse_feed(response):
+            yield from self._follow(entry.url)
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+        """Article page: one item, or a logged and counted reason why not."""
+        where = self.site.classify(response.url)
+        if where is None or where.kind != PageKind.ARTICLE:
+            self._reject(response, "not_article", "the page is not an article URL of the site")
+            return
+        language = self.site.edition(where.edition).language.code
+        fields = parse_article(response, language)
+        if not fields.title:
+            self._reject(response, "missing_title", "no text in span.articletitle")
+            return
+        published = self._published(response, fields.date_text, language)
+        if published and not self._in_range(published):
+            self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
+            return
+        yield load_article(
+            fields,
+            site=self.site.name,
+            edition=where.edition,
+            language=language,
+            outlet_slug=where.outlet_slug or "",
+            article_number=where.article_number or 0,
+            url=where.url,
+            published=published,
+            crawled_at=iso_utc(utc_now()),
+        )
+
+    # --- helpers -------------------------------------------------------------------------
+    def _follow(self, url: str) -> Iterable[scrapy.Request]:
+        where = self.site.classify(url)
+        if where is None or where.kind == PageKind.HOME or where.edition not in self.arguments.editions:
+            return ()
+        outlets = self.arguments.outlets
+        if outlets is not None and where.outlet_slug is not None and where.outlet_slug not in outlets:
+            return ()
+        return (self._request(where),)
+
+    def _request(self, where: SiteUrl | None, **kwargs: Any) -> scrapy.Request:
+        assert where is not None, "start URLs are built from the site profile"
+        meta = {META_KIND: where.kind}
+        if where.kind == PageKind.ARTICLE:
+            meta[META_ARTICLE_ID] = f"{self.site.name}:{where.edition}:{where.outlet_slug}:{where.article_number}"
+        return scrapy.Request(where.url, callback=self.parse, meta=meta, **kwargs)
+
+    def _published(self, response: Response, date_text: str | None, language: str) -> dt.date | None:
+        published = parse_date(date_text, language)
+        if published is None:
+            self.crawler.stats.inc_value("newsbot/published/unknown")
+            self.logger.info("No date in the dateline of %s (%r); published left null", response.url, date_text)
+        elif published > utc_now().date() + dt.timedelta(days=1):
+            self.crawler.stats.inc_value("newsbot/published/future")
+            self.logger.warning("Dateline of %s gives %s, after the crawl time; published left null", response.url, published)
+            return None
+        return published
+
+    def _in_range(self, published: dt.date) -> bool:
+        args = self.arguments
+        return not ((args.since and published < args.since) or (args.until and published > args.until))
+
+    def _older_than_since(self, page: ListingFields) -> bool:
+        """True when a date-ordered listing page already reaches back before ``since``."""
+        since = self.arguments.since
+        dates = [e.published for e in page.entries]
+        if since is None or not dates or None in dates:
+            return False
+        if dates != sorted(dates, reverse=True) or dates[-1] >= since:
+            return False
+        self.crawler.stats.inc_value("newsbot/listing/stopped_since")
+        self.logger.info("Not following the next page of %s: its entries reach back before since=%s", page.url, since)
+        return True
+
+    def _reject(self, response: Response, reason: str, detail: str, level: str = "warning") -> None:
+        self.crawler.stats.inc_value(f"newsbot/rejected/{reason}")
+        getattr(self.logger, level)("No item from %s: %s (%s)", response.url, reason, detail)
+
+    def _id_failed(self, failure: Failure) -> None:
+        response = getattr(failure.value, "response", None)
+        if response is not None and response.status == 404:
+            self.crawler.stats.inc_value("newsbot/ids/not_found")
+            self.logger.info("ids: %s answers 404, skipped", response.url)
+        else:
+            self.crawler.stats.inc_value("newsbot/ids/failed")
+            self.logger.warning("ids: %s failed: %s", failure.request.url, failure.getErrorMessage())

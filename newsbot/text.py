@@ -1,0 +1,93 @@
+"""Text normalisation shared by loaders and pipelines (pure functions, no Scrapy).
+
+Every text field of an item goes through :func:`normalize_text`; a body is a list of
+paragraphs turned into one string by :func:`join_paragraphs`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from w3lib.html import replace_entities
+
+# Bidi controls (LRM, RLM, ALM, embeddings, isolates) and zero-width characters:
+# invisible, but they break equality of titles and fingerprints of bodies.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# Every Unicode space (NO-BREAK SPACE, NARROW NO-BREAK SPACE, FIGURE SPACE, ...) and
+# ordinary whitespace collapse into one ASCII space inside a paragraph.
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
+
+PARAGRAPH_SEPARATOR = "\n\n"
+"""How paragraphs of ``body`` are joined: one blank line."""
+
+
+def normalize_text(value: str | None) -> str | None:
+    """Return ``value`` as clean one-line text, or None when nothing visible is left.
+
+    Steps: HTML entities decoded (``&amp;`` -> ``&``, also left-over double-encoded
+    ones), Unicode NFC, bidi marks and zero-width characters removed, no-break and
+    other spaces made plain spaces, whitespace collapsed and stripped.
+
+    >>> normalize_text("\\u00a0Le\\u00a0Maroc bat l\\u2019\\u00c9gypte\\u00a0")
+    'Le Maroc bat l’Égypte'
+    >>> normalize_text("\\u200f الرباط:\\u200e  افتتاح ")
+    'الرباط: افتتاح'
+    >>> normalize_text("&nbsp;") is None
+    True
+    """
+    if value is None:
+        return None
+    text = replace_entities(value, remove_illegal=True)
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    return text or None
+
+
+def join_paragraphs(paragraphs: Iterable[str | None]) -> str | None:
+    """Join normalised paragraphs with a blank line; empty ones are dropped.
+
+    >>> join_paragraphs(["Premier.", None, "", "Second."])
+    'Premier.\\n\\nSecond.'
+    >>> join_paragraphs([]) is None
+    True
+    """
+    kept = [p for p in paragraphs if p]
+    return PARAGRAPH_SEPARATOR.join(kept) if kept else None
+
+
+def split_paragraphs(body: str | None) -> list[str]:
+    """Inverse of :func:`join_paragraphs`: the paragraphs of a body string."""
+    if not body:
+        return []
+    return [p for p in (normalize_text(part) for part in body.split(PARAGRAPH_SEPARATOR)) if p]
+
+
+def fold_for_match(value: str) -> str:
+    """A looser key for comparing short texts (headlines, template lines).
+
+    Normalised as :func:`normalize_text`, case-folded, Arabic hamza/alef and
+    ta marbuta/ya variants unified, tatweel and diacritics removed, punctuation
+    ignored. ``"إقرأ أيضاً:"`` and ``"اقرأ ايضا"`` fold to the same key.
+    """
+    text = normalize_text(value) or ""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_ARABIC_FOLD).casefold()
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+_ARABIC_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ـ": None,  # tatweel
+    }
+)
