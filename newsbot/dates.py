@@ -21,6 +21,12 @@ _ARABIC_LOCALES = ("ar-MA", "ar-DZ", "ar-TN")
 # A numeric day-month-year, the shape of every *ress dateline: "20 - 10 - 2021".
 _NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})(?!\d)")
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# A written date inside longer text ("Publié le mercredi 20 octobre 2021 à 14h30", "نشر في 20
+# أكتوبر 2021", "October 20, 2021"): dateparser gives up on the whole string, not on this part.
+_WRITTEN_DATES = (
+    re.compile(r"(?<!\d)\d{1,2}(?:er)?\s+[^\W\d_]{3,}\.?,?\s+\d{4}(?!\d)"),  # 3+ letters: not "de", "et"
+    re.compile(r"(?<![^\W\d_])[^\W\d_]{3,}\.?\s+\d{1,2},?\s+\d{4}(?!\d)"),
+)
 
 _SETTINGS = {
     "DATE_ORDER": "DMY",
@@ -28,6 +34,8 @@ _SETTINGS = {
     "RETURN_AS_TIMEZONE_AWARE": False,
     # A bare year or month must never become a date made of today's day and month.
     "REQUIRE_PARTS": ["day", "month", "year"],
+    # Datelines are absolute: "12 يوم 2021" must not become "12 days ago".
+    "PARSERS": ["custom-formats", "absolute-time"],
 }
 
 
@@ -46,13 +54,15 @@ def parse_date(text: str | None, language: str | None = None) -> dt.date | None:
     Accepts numeric day-month-year with any of ``-``, ``/``, ``.`` and spaces
     (``"20 - 10 - 2021"``, ``"٢٠/١٠/٢٠٢١"``), and written months in French, English and
     Arabic, Maghreb variants included (``"20 جويلية 2021"``, ``"12 شتنبر 2021"``,
-    ``"18 sept. 2018"``). Text around the date is ignored only for the numeric form;
-    the day, month and year must all be present.
+    ``"18 sept. 2018"``). Text around the date is ignored (labels, weekday, time); the
+    day, month and year must all be present.
 
     >>> parse_date("Publié dans H24 Info le 20 - 10 - 2021", "fr")
     datetime.date(2021, 10, 20)
     >>> parse_date("4 يوليوز 2021", "ar")
     datetime.date(2021, 7, 4)
+    >>> parse_date("Publié le mercredi 20 octobre 2021 à 14h30", "fr")
+    datetime.date(2021, 10, 20)
     >>> parse_date("2021", "fr") is None
     True
     """
@@ -68,10 +78,12 @@ def parse_date(text: str | None, language: str | None = None) -> dt.date | None:
             return None
     if not _YEAR.search(text):
         return None  # dateparser would fill a missing year with the current one
-    for kwargs in _attempts(language):
-        parsed = dateparser.parse(text, settings=_SETTINGS, **kwargs)
-        if parsed is not None:
-            return parsed.date()
+    parts = [text] + [m.group(0) for pattern in _WRITTEN_DATES for m in pattern.finditer(text)]
+    for part in parts:
+        for kwargs in _attempts(language):
+            parsed = dateparser.parse(part, settings=_SETTINGS, **kwargs)
+            if parsed is not None:
+                return parsed.date()
     return None
 
 

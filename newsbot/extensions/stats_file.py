@@ -27,7 +27,7 @@ class StatsFileExtension:
     def from_crawler(cls, crawler: Crawler) -> StatsFileExtension:
         path = crawler.settings.get("NEWSBOT_STATS_FILE")
         if not path:
-            raise NotConfigured("NEWSBOT_STATS_FILE is not set")
+            raise NotConfigured  # off by default: no message, or Scrapy logs a WARNING on every run
         extension = cls(crawler, Path(path))
         # spider_closed handlers run before the stats collector closes, so connect late
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

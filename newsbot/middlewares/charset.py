@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from scrapy.http import TextResponse
@@ -36,21 +37,31 @@ def _decodes(body: bytes, encoding: str | None) -> bool:
     return True
 
 
+# A letter of the Latin script touching an Arabic one: what French windows-1252 text looks
+# like when read as windows-1256 ("Élections" -> "ةlections"), and Arabic the other way.
+_MIXED_SCRIPTS = re.compile(r"[A-Za-z\u00c0-\u024f][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z\u00c0-\u024f]")
+
+
 def repaired_encoding(body: bytes, header_encoding: str | None, fallbacks: list[str]) -> str | None:
     """The charset to use instead of ``header_encoding``, or None to keep it.
+
+    The document's own declaration comes first; among the fallbacks that decode, the
+    first one whose text does not glue Latin and Arabic letters into one word wins.
 
     >>> repaired_encoding("أخبار".encode("cp1256"), "utf-8", ["windows-1256"])
     'windows-1256'
     >>> repaired_encoding("أخبار".encode("utf-8"), "utf-8", ["windows-1256"]) is None
     True
+    >>> repaired_encoding("Élections à Fès".encode("cp1252"), "utf-8", ["windows-1256", "windows-1252"])
+    'windows-1252'
     """
     if not header_encoding or read_bom(body)[0] or _decodes(body, header_encoding):
         return None
     declared = html_body_declared_encoding(body)
-    for candidate in [declared, *fallbacks]:
-        if candidate and _decodes(body, candidate):
-            return candidate
-    return None
+    if declared and _decodes(body, declared):
+        return declared
+    decoding = [c for c in fallbacks if _decodes(body, c)]
+    return min(decoding, key=lambda c: len(_MIXED_SCRIPTS.findall(body.decode(c))), default=None)
 
 
 class CharsetMiddleware:

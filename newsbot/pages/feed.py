@@ -69,24 +69,28 @@ def feed_text(response: Response) -> str:
 
 
 def parse_feed(response: Response) -> list[FeedEntry]:
-    """Entries of an RSS 2.0 (or Atom) feed, in feed order."""
+    """Entries of an RSS 2.0 or Atom feed, or of a (news) sitemap, in document order."""
     text = repair_xml(feed_text(response))
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # parsel refuses a str with an encoding declaration
     sel = Selector(text=text, type="xml")
     sel.remove_namespaces()
     entries = []
-    for item in sel.xpath("//item | //entry"):
+    for item in sel.xpath("//item | //entry | //url[loc]"):
         link = item.xpath("normalize-space(link/text())").get() or item.xpath("link/@href").get()
         if not link:
             link = item.xpath("normalize-space(guid[not(@isPermaLink='false')]/text())").get()
         if not link:
+            link = item.xpath("normalize-space(loc/text())").get()  # sitemap <url>
+        if not link:
             continue
+        title = item.xpath("string(title)").get() or item.xpath("string(news/title)").get()
+        date = item.xpath("string(pubDate)").get() or item.xpath("string(updated)").get()
         entries.append(
             FeedEntry(
                 url=response.urljoin(link.strip()),
-                title=normalize_text(item.xpath("string(title)").get()),
+                title=normalize_text(title),
                 creator=normalize_text(item.xpath("string(creator)").get() or item.xpath("string(author)").get()),
-                published=parse_feed_date(item.xpath("string(pubDate)").get() or item.xpath("string(updated)").get()),
+                published=parse_feed_date(date or item.xpath("string(news/publication_date | lastmod)").get()),
             )
         )
     return entries

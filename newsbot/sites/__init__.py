@@ -1,15 +1,30 @@
-"""Site profiles of the "*ress" family, one module per site (see :mod:`newsbot.sites.base`)."""
+"""Site profiles of the "*ress" family, one module per site (see :mod:`newsbot.sites.base`).
+
+Every module of this package that defines ``SITE`` is a site; adding a sister site is
+adding one such module.
+"""
 
 from __future__ import annotations
 
-from newsbot.sites import djazairess, maghress, masress, sauress, sudaress, turess
+import importlib
+import pkgutil
+
 from newsbot.sites.base import Edition, Language, PageKind, SiteProfile, SiteUrl
 
-SITES: dict[str, SiteProfile] = {
-    module.SITE.name: module.SITE for module in (djazairess, maghress, masress, sauress, sudaress, turess)
-}
-
 __all__ = ["SITES", "Edition", "Language", "PageKind", "SiteProfile", "SiteUrl", "get_site", "site_for_url"]
+
+
+def _discover() -> dict[str, SiteProfile]:
+    sites = {}
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        site = getattr(module, "SITE", None)
+        if isinstance(site, SiteProfile):
+            sites[site.name] = site
+    return sites
+
+
+SITES: dict[str, SiteProfile] = _discover()
 
 
 def get_site(name: str) -> SiteProfile:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Iterator
+from functools import cached_property
 from typing import Any, ClassVar
 
 import scrapy
@@ -22,8 +23,10 @@ from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
 from newsbot.pages.feed import parse_feed
 from newsbot.pages.listing import ListingFields, parse_listing
+from newsbot.render import Renderer
+from newsbot.signals import page_rejected
 from newsbot.sites.base import PageKind, SiteProfile, SiteUrl
-from newsbot.spiders.arguments import CrawlArguments
+from newsbot.spiders.arguments import ArgumentError, CrawlArguments, report_argument_error
 
 META_KIND = "newsbot_kind"
 META_ARTICLE_ID = "newsbot_article_id"
@@ -35,16 +38,32 @@ class AggregatorSpider(scrapy.Spider):
     Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
     (``missing_title``, ``not_article``, ``out_of_range``), ``newsbot/published/unknown``
     and ``newsbot/published/future`` for dates left null, ``newsbot/ids/not_found`` for
-    404s of ``ids`` ranges, ``newsbot/listing/stopped_since`` for paginations cut by ``since``.
+    404s of ``ids`` ranges, ``newsbot/listing/stopped_since`` for paginations cut by ``since``,
+    ``newsbot/render/...`` for pages fetched with a browser (see :class:`~newsbot.render.Renderer`).
+    A rejected article page also sends :data:`newsbot.signals.page_rejected` (the rejects feed).
     """
 
     site: ClassVar[SiteProfile]
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AggregatorSpider:
+        """A bad ``-a`` value: one ERROR line, no request, and ``scrapy crawl`` exits 1."""
+        try:
+            return super().from_crawler(crawler, *args, **kwargs)
+        except ArgumentError as error:
+            report_argument_error(cls.name, error)
+            raise
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         own = {k: kwargs.pop(k) for k in list(kwargs) if not k.startswith("_")}
         self.arguments = CrawlArguments.parse(self.site, own)
         super().__init__(*args, **kwargs)
         self.allowed_domains = list(self.site.hosts)
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        """Which requests go to the browser (``NEWSBOT_RENDER_*`` settings)."""
+        return Renderer(self.crawler, self.site)
 
     # --- what to fetch first ----------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -78,9 +97,14 @@ class AggregatorSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         """Home or outlet listing: follow article and listing links, then the next page."""
         page = parse_listing(response)
-        next_url = page.next_url if not self._older_than_since(page) else None
+        rendered = self.renderer.escalate(response, page, errback=self._render_failed)
+        if rendered is not None:
+            yield rendered
+        stop = page.next_url is not None and self._older_than_since(page)  # a home page has no next page
+        next_url = page.next_url if not stop else None
         for url in page.links:
-            if url != next_url:
+            # Cut by since: the later pages of this listing are not followed as plain links either.
+            if url != page.next_url and not (stop and self._later_page(response.url, url)):
                 yield from self._follow(url)
         if next_url:
             yield from self._follow(next_url)
@@ -132,7 +156,8 @@ class AggregatorSpider(scrapy.Spider):
         meta = {META_KIND: where.kind}
         if where.kind == PageKind.ARTICLE:
             meta[META_ARTICLE_ID] = f"{self.site.name}:{where.edition}:{where.outlet_slug}:{where.article_number}"
-        return scrapy.Request(where.url, callback=self.parse, meta=meta, **kwargs)
+        request = scrapy.Request(where.url, callback=self.parse, meta=meta, **kwargs)
+        return self.renderer.for_kind(request, where.kind, errback=self._render_failed)
 
     def _published(self, response: Response, date_text: str | None, language: str) -> dt.date | None:
         published = parse_date(date_text, language)
@@ -149,6 +174,12 @@ class AggregatorSpider(scrapy.Spider):
         args = self.arguments
         return not ((args.since and published < args.since) or (args.until and published > args.until))
 
+    def _later_page(self, here: str, url: str) -> bool:
+        """True when ``url`` is a later page of the listing at ``here`` (``?page=N``, N bigger)."""
+        a, b = self.site.classify(here), self.site.classify(url)
+        return bool(a and b and b.kind == PageKind.LISTING and (b.edition, b.outlet_slug) == (a.edition, a.outlet_slug)
+                    and b.page > a.page)
+
     def _older_than_since(self, page: ListingFields) -> bool:
         """True when a date-ordered listing page already reaches back before ``since``."""
         since = self.arguments.since
@@ -164,6 +195,10 @@ class AggregatorSpider(scrapy.Spider):
     def _reject(self, response: Response, reason: str, detail: str, level: str = "warning") -> None:
         self.crawler.stats.inc_value(f"newsbot/rejected/{reason}")
         getattr(self.logger, level)("No item from %s: %s (%s)", response.url, reason, detail)
+        self.crawler.signals.send_catch_log(page_rejected, response=response, reason=reason, detail=detail, spider=self)
+
+    def _render_failed(self, failure: Failure) -> None:
+        self.renderer.failed(failure)
 
     def _id_failed(self, failure: Failure) -> None:
         response = getattr(failure.value, "response", None)

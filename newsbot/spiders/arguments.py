@@ -6,10 +6,12 @@ names the argument and gives a good example.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from newsbot.sites.base import SiteProfile
 
@@ -23,6 +25,32 @@ KNOWN = ("editions", "outlets", "since", "until", "ids", "fresh")
 
 class ArgumentError(ValueError):
     """A spider argument has a bad value; the message says what to write instead."""
+
+
+def report_argument_error(spider: str, error: ArgumentError) -> None:
+    """Log a bad argument as one ERROR line, and only once.
+
+    Scrapy re-raises an exception of the spider's constructor from the crawl's asyncio
+    task, so that ``scrapy crawl`` exits 1; asyncio then logs it a second time with a
+    traceback ("Task exception was never retrieved"). The loop's exception handler is
+    told to skip this one error (any other is reported as before).
+    """
+    logger.error("%s: bad spider argument, nothing crawled: %s", spider, error)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # not started from an asyncio loop: the caller gets the exception
+        return
+    previous = loop.get_exception_handler()
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if context.get("exception") is error:
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
 
 
 @dataclass(frozen=True)
@@ -70,7 +98,10 @@ class CrawlArguments:
         since = _date("since", raw.get("since"))
         until = _date("until", raw.get("until"))
         if since and until and since > until:
-            raise ArgumentError(f"since={since} is after until={until}: since must be on or before until")
+            raise ArgumentError(
+                f"since={since} is after until={until}: since must be on or before until"
+                " (example: -a since=2021-10-01 -a until=2021-10-31)"
+            )
         ids = _id_ranges(site, raw.get("ids"))
         return cls(editions, outlets, since, until, ids, _flag("fresh", raw.get("fresh")))
 
@@ -140,7 +171,10 @@ def _id_ranges(site: SiteProfile, value: object) -> tuple[IdRange, ...]:
             raise ArgumentError(f"ids={value!s}: {part!r} is not [EDITION/]SLUG:FROM-TO (example: {example})")
         ed = match.group("edition") or site.edition_codes[0]
         if ed not in site.edition_codes:
-            raise ArgumentError(f"ids={value!s}: {site.name} has no edition {ed!r} (it has {','.join(site.edition_codes)})")
+            raise ArgumentError(
+                f"ids={value!s}: {site.name} has no edition {ed!r} (it has {','.join(site.edition_codes)};"
+                f" example: {example})"
+            )
         slug = match.group("slug")
         if not _SLUG.match(slug):
             raise ArgumentError(f"ids={value!s}: outlet slug {slug!r} is not a URL slug (example: {example})")
@@ -149,6 +183,6 @@ def _id_ranges(site: SiteProfile, value: object) -> tuple[IdRange, ...]:
         if last < first:
             raise ArgumentError(f"ids={value!s}: range {first}-{last} ends before it starts (example: {example})")
         if last - first + 1 > MAX_IDS_PER_RANGE:
-            raise ArgumentError(f"ids={value!s}: at most {MAX_IDS_PER_RANGE} ids per range")
+            raise ArgumentError(f"ids={value!s}: at most {MAX_IDS_PER_RANGE} ids per range (example: {example})")
         ranges.append(IdRange(ed, slug, first, last))
     return tuple(ranges)

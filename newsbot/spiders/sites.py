@@ -1,34 +1,21 @@
-"""The six aggregator spiders; each is its site profile plus the shared spider."""
+"""One spider per site profile of :mod:`newsbot.sites`, built on :class:`AggregatorSpider`.
 
-from newsbot.sites import djazairess, maghress, masress, sauress, sudaress, turess
+A new sister site is one module in ``newsbot/sites/``: its spider appears here by
+itself (``scrapy list`` shows it), named after the site.
+"""
+
+from __future__ import annotations
+
+from newsbot.sites import SITES
 from newsbot.spiders.aggregator import AggregatorSpider
 
 
-class MaghressSpider(AggregatorSpider):
-    name = "maghress"
-    site = maghress.SITE
+def _spider_class(name: str) -> type[AggregatorSpider]:
+    attrs = {"name": name, "site": SITES[name], "__module__": __name__, "__doc__": f"Crawls {SITES[name].domain}."}
+    return type(f"{name.capitalize()}Spider", (AggregatorSpider,), attrs)
 
 
-class MasressSpider(AggregatorSpider):
-    name = "masress"
-    site = masress.SITE
-
-
-class DjazairessSpider(AggregatorSpider):
-    name = "djazairess"
-    site = djazairess.SITE
-
-
-class TuressSpider(AggregatorSpider):
-    name = "turess"
-    site = turess.SITE
-
-
-class SudaressSpider(AggregatorSpider):
-    name = "sudaress"
-    site = sudaress.SITE
-
-
-class SauressSpider(AggregatorSpider):
-    name = "sauress"
-    site = sauress.SITE
+# Module-level names, so Scrapy's spider loader (which scans this module) finds them.
+for _name in SITES:
+    globals()[f"{_name.capitalize()}Spider"] = _spider_class(_name)
+del _name
