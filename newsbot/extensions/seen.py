@@ -1,0 +1,110 @@
+"""Recording which article pages are done, once the feed that holds them is stored.
+
+An article is recorded in the state as ``item`` when its item passed every pipeline
+(``item_scraped``) and as ``dropped:<reason>`` when a pipeline dropped it
+(``item_dropped``); article URLs that redirected to the page get the same status. The
+records are written to the state store only after the feed exporter has stored every feed
+of the run (``feed_exporter_closed``; at ``spider_closed`` when the crawl has no feed): an
+article recorded as seen is never missing from a feed (shared cases NB-17, NB-19). If a
+feed failed to store, nothing is recorded, so the next run fetches those articles again.
+
+What a hard kill (SIGKILL, power cut) does: nothing of the killed run is recorded, so the
+next run fetches the killed run's articles again and writes them to its own feed; items
+the killed run had already written are then in two feed files (a merger keeps one per
+``url``), never in none. Documents the dedupe pipeline indexed during the killed run do not
+make their own pages duplicates of themselves (same URL), so they come out again.
+
+Stats: ``newsbot/state/recorded/item``, ``newsbot/state/recorded/dropped``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.extensions.feedexport import FeedExporter
+
+from newsbot.pipelines.drops import drop_reason
+from newsbot.sites import PageKind, site_for_url
+from newsbot.state import DROPPED, ITEM, crawl_state
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+class SeenArticlesExtension:
+    """Writes the run's ``article_id -> status`` records to the state (see module docstring)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.state = crawl_state(crawler)  # opened now: an unreadable store is reported at start
+        self.pending: dict[str, str] = {}
+        self._committed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenArticlesExtension:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
+        return extension
+
+    def item_scraped(self, item: Any, response: Response | None, spider: Spider) -> None:
+        for article_id in _article_ids(item, response):
+            self.pending[article_id] = ITEM
+
+    def item_dropped(self, item: Any, response: Response | None, exception: BaseException, spider: Spider) -> None:
+        for article_id in _article_ids(item, response):
+            if self.pending.get(article_id) != ITEM:
+                self.pending[article_id] = f"{DROPPED}:{drop_reason(exception)}"
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if not self._has_feeds():
+            self.commit()
+
+    def feed_exporter_closed(self) -> None:
+        self.commit()
+
+    def _has_feeds(self) -> bool:
+        extensions = getattr(self.crawler.extensions, "middlewares", ())
+        return any(isinstance(ext, FeedExporter) and ext.feeds for ext in extensions)
+
+    def commit(self) -> None:
+        """Write the pending records, unless a feed of the run failed to store."""
+        if self._committed:
+            return
+        self._committed = True
+        stats = self.crawler.stats.get_stats()
+        failed = {k: v for k, v in stats.items() if k.startswith("feedexport/failed_count/") and v}
+        if failed:
+            logger.warning(
+                "A feed of this run was not stored (%s): %d articles are not recorded as seen, so the"
+                " next run fetches them again", failed, len(self.pending),
+            )
+            return
+        records = sorted(self.pending.items())
+        self.state.store.record_articles(records)
+        items = sum(1 for _, status in records if status == ITEM)
+        self.crawler.stats.inc_value("newsbot/state/recorded/item", items)
+        self.crawler.stats.inc_value("newsbot/state/recorded/dropped", len(records) - items)
+        logger.info("Recorded %d articles as yielded and %d as dropped in %s", items, len(records) - items, self.state.uri)
+
+
+def _article_ids(item: Any, response: Response | None) -> list[str]:
+    """The item's ``article_id``, plus the ids of article URLs that redirected to its page
+    (another id answering 301 to this article is done too: shared case NB-14)."""
+    ids = [ItemAdapter(item).get("article_id")]
+    request = getattr(response, "request", None)
+    for url in request.meta.get("redirect_urls", []) if request is not None else []:
+        site = site_for_url(url)
+        where = site.classify(url) if site else None
+        if site and where and where.kind == PageKind.ARTICLE:
+            ids.append(f"{site.name}:{where.edition}:{where.outlet_slug}:{where.article_number}")
+    return [i for i in dict.fromkeys(ids) if i]

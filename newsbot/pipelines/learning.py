@@ -1,0 +1,88 @@
+"""Learned boilerplate: paragraphs that recur in many articles of one site.
+
+A paragraph (after ticker and template cleaning) seen in ``min_repeats`` articles of the
+same site with different titles is boilerplate of that site: a signature line, a
+newsletter call, a disclaimer an outlet appends. Counts live in the state store, so what a
+run learns, the next run starts knowing; candidates that never reach ``min_repeats`` are
+forgotten after ``NEWSBOT_BOILERPLATE_FORGET_DAYS``. Different titles are required so that
+one story republished twice does not teach its own paragraphs as boilerplate.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsbot.pipelines.cleaning import paragraph_key
+from newsbot.state.base import StateStore, text_key
+from newsbot.text import fold_for_match
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A paragraph just proved to be boilerplate: its ``key``, ``text`` and the number of
+    earlier articles (``earlier``) it was seen in before this one."""
+
+    key: bytes
+    text: str
+    earlier: int
+
+
+class BoilerplateLearner:
+    """Counts paragraphs per site in ``store`` and remembers the learned ones.
+
+    ``see_item(site)`` counts an item of the site (the warm-up count, kept in the store);
+    ``observe(site, title, paragraphs)`` counts its paragraphs and returns what became
+    boilerplate; ``learned(site)`` is the current set of learned paragraph keys.
+    """
+
+    def __init__(self, store: StateStore, min_repeats: int) -> None:
+        if min_repeats < 2:
+            raise ValueError(
+                f"NEWSBOT_BOILERPLATE_MIN_REPEATS={min_repeats}: a paragraph must recur in at least"
+                " 2 articles to be boilerplate (default 5)"
+            )
+        self.store = store
+        self.min_repeats = min_repeats
+        self._learned: dict[str, dict[bytes, str]] = {}
+        self._items: dict[str, int] = {}
+
+    def learned(self, site: str) -> dict[bytes, str]:
+        if site not in self._learned:
+            self._learned[site] = dict(self.store.learned_paragraphs(site))
+        return self._learned[site]
+
+    def items_seen(self, site: str) -> int:
+        """Items of ``site`` the learner has seen, in this run and the earlier ones."""
+        if site not in self._items:
+            self._items[site] = self.store.add_site_items(site, 0)
+        return self._items[site]
+
+    def see_item(self, site: str) -> int:
+        """Count one more item of ``site``; the new total."""
+        self.items_seen(site)
+        self._items[site] = self.store.add_site_items(site, 1)
+        return self._items[site]
+
+    def observe(self, site: str, title: str | None, paragraphs: Sequence[str]) -> list[Learned]:
+        """Count ``paragraphs`` under ``title``; the ones that just became boilerplate."""
+        known = self.learned(site)
+        candidates = {paragraph_key(p): p for p in paragraphs}
+        candidates = {k: p for k, p in candidates.items() if k not in known}
+        if not candidates or not title:
+            return []
+        counts = self.store.count_titles(site, list(candidates), text_key(fold_for_match(title)))
+        new = []
+        for key, count in counts.items():
+            if count >= self.min_repeats:
+                self.store.learn_paragraph(site, key, candidates[key])
+                known[key] = candidates[key]
+                new.append(Learned(key, candidates[key], count - 1))
+                logger.info(
+                    "Learned boilerplate of %s (seen in %d articles with different titles): %r",
+                    site, count, candidates[key][:120],
+                )
+        return new

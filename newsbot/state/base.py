@@ -1,0 +1,127 @@
+"""The state store interface: what newsbot remembers from one run to the next.
+
+One :class:`StateStore` protocol, two backends (:mod:`newsbot.state.sqlite`, the embedded
+default, and :mod:`newsbot.state.redisdb` for a shared Redis). A store holds:
+
+* seen articles: ``article_id`` -> ``"item"`` (yielded) or ``"dropped:<reason>"``, read by
+  the incremental middleware; an ``item`` status is never downgraded to ``dropped``;
+* the dedupe index: one document per kept item (canonical URL, the run that kept it, the
+  16-byte content fingerprint, the MinHash signature and its LSH band keys);
+* learned boilerplate per site: candidate paragraphs with the distinct titles they were
+  seen under, the paragraphs proved to be boilerplate, and how many items of the site the
+  learner has seen;
+* a few ``meta`` values (schema, signature scheme, namespace).
+
+Paragraphs and titles are 8-byte keys (:func:`text_key`), never texts, except the learned
+paragraphs themselves (kept readable so a user can see what is being removed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+ITEM = "item"
+"""Status of an article that yielded an item."""
+DROPPED = "dropped"
+"""Status prefix of an article whose item a pipeline dropped: ``dropped:<reason>``."""
+SCHEMA_VERSION = "1"
+
+
+class StateError(RuntimeError):
+    """The state store cannot be opened or used; the message names the store and the cause."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A kept item in the dedupe index: its canonical ``url``, the ``run`` that kept it and,
+    for band look-ups, its MinHash ``signature`` (raw uint32 bytes, or empty)."""
+
+    url: str
+    run: str
+    signature: bytes = b""
+
+
+def text_key(text: str) -> bytes:
+    """An 8-byte key for a normalised text (paragraph or title), stable across runs.
+
+    >>> text_key("Premier paragraphe.").hex()
+    'b33a7d62c2cbe938'
+    """
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+
+
+def is_final(status: str | None) -> bool:
+    """True for a status that makes an incremental run skip the article page.
+
+    >>> is_final("item"), is_final("dropped:near_duplicate"), is_final(None)
+    (True, True, False)
+    """
+    return bool(status) and (status == ITEM or status.startswith(DROPPED + ":"))
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """What every backend implements. Methods raise the backend's own errors
+    (``sqlite3.Error``, ``redis.RedisError``, ``OSError``); :mod:`newsbot.state.guard`
+    turns them into one ERROR line and an in-memory fallback."""
+
+    uri: str
+    namespace: str
+    persistent: bool
+
+    # --- meta -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    # --- seen articles (incremental runs) ------------------------------------------------
+    def article_statuses(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """Statuses of the ids that have one (absent ids are left out)."""
+        ...
+
+    def record_articles(self, records: Sequence[tuple[str, str]]) -> None:
+        """Store ``(article_id, status)`` pairs; ``item`` is never replaced by ``dropped:*``."""
+        ...
+
+    # --- dedupe index ------------------------------------------------------------------
+    def find_fingerprint(self, fingerprint: bytes) -> list[StoredDocument]:
+        """Documents kept with this content fingerprint (signatures not loaded)."""
+        ...
+
+    def find_bands(self, band_keys: Sequence[int]) -> list[StoredDocument]:
+        """Documents sharing at least one LSH band key, with their signatures."""
+        ...
+
+    def add_document(
+        self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int]
+    ) -> None:
+        """Index a kept item; a document of the same URL is replaced (re-kept by a later run)."""
+        ...
+
+    def document_count(self) -> int: ...
+
+    # --- learned boilerplate --------------------------------------------------------------
+    def learned_paragraphs(self, site: str) -> dict[bytes, str]:
+        """``{paragraph key: paragraph text}`` of the site's learned boilerplate."""
+        ...
+
+    def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
+        """Note that each paragraph was seen under ``title_key``; return, per paragraph, the
+        number of distinct titles it has been seen under (this one included)."""
+        ...
+
+    def learn_paragraph(self, site: str, paragraph_key: bytes, text: str) -> None: ...
+
+    def add_site_items(self, site: str, count: int) -> int:
+        """Add ``count`` to the number of items of ``site`` the learner has seen; the new total."""
+        ...
+
+    def forget_candidates(self, older_than: float) -> int:
+        """Drop candidate paragraphs first seen before ``older_than`` (epoch seconds) that
+        never became boilerplate; how many were dropped (Redis expires them by itself: 0)."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,242 @@
+"""The embedded state store: one SQLite file (the default), or ``:memory:``.
+
+The file is created on first use (parent directories too) in WAL mode with a busy timeout,
+so several crawl processes on one machine (Scrapyd jobs of different spiders, two workers)
+can read and write it at the same time: readers never wait for the writer, writers wait up
+to ``busy_timeout`` for each other. ``synchronous=NORMAL``: a committed write survives a
+killed process (it is in the WAL); only a power cut can lose the last transactions.
+
+Tables (one file holds one namespace; see :func:`newsbot.state.state_uri`):
+
+* ``articles(article_id, status, updated)``;
+* ``docs(id, url UNIQUE, run, site, fp, sig, created)`` plus ``bands(key, doc)``, the LSH
+  buckets of the near-duplicate index (9 rows per document with the default threshold);
+* ``bp_candidates(site, para, title, seen)``, ``bp_learned(site, para, text, learned)``,
+  ``counters(name, value)``; ``meta(key, value)``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsbot.state.base import ITEM, SCHEMA_VERSION, StateError, StoredDocument
+
+BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 64 * 1024  # page cache per connection
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    article_id TEXT PRIMARY KEY, status TEXT NOT NULL, updated REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, run TEXT NOT NULL, site TEXT NOT NULL,
+    fp BLOB NOT NULL, sig BLOB NOT NULL, created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS docs_fp ON docs (fp);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS bands_doc ON bands (doc);
+CREATE TABLE IF NOT EXISTS bp_candidates (
+    site TEXT NOT NULL, para BLOB NOT NULL, title BLOB NOT NULL, seen REAL NOT NULL,
+    PRIMARY KEY (site, para, title)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bp_learned (
+    site TEXT NOT NULL, para BLOB NOT NULL, text TEXT NOT NULL, learned REAL NOT NULL,
+    PRIMARY KEY (site, para)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+def sqlite_path(uri: str) -> str:
+    """The file path of a ``sqlite:///`` URI (three slashes: relative to the current
+    directory; four: absolute), or ``:memory:``.
+
+    >>> sqlite_path("sqlite:///.newsbot/state.db")
+    '.newsbot/state.db'
+    >>> sqlite_path("sqlite:////var/lib/newsbot/state.db")
+    '/var/lib/newsbot/state.db'
+    >>> sqlite_path("sqlite:///:memory:")
+    ':memory:'
+    """
+    if not uri.startswith("sqlite:///") or len(uri) == len("sqlite:///"):
+        raise ValueError(
+            f"NEWSBOT_STATE={uri!r} is not an SQLite URI: write sqlite:///relative/path.db,"
+            " sqlite:////absolute/path.db or sqlite:///:memory:"
+        )
+    return uri[len("sqlite:///") :]
+
+
+class SqliteState:
+    """:class:`~newsbot.state.base.StateStore` on an SQLite file (see module docstring).
+
+    Raises :class:`~newsbot.state.base.StateError` when the file cannot be created, is not
+    a database, or belongs to another namespace.
+    """
+
+    persistent: bool
+
+    def __init__(self, uri: str, namespace: str) -> None:
+        self.uri = uri
+        self.namespace = namespace
+        path = sqlite_path(uri)
+        self.persistent = path != ":memory:"
+        try:
+            if self.persistent:
+                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                str(Path(path).expanduser()) if self.persistent else path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,  # autocommit; batches use explicit transactions
+            )
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.persistent:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                # The band index is read at random: keep more of it in memory than the 2 MB default.
+                self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._db.executescript(_SCHEMA)
+            self._check_namespace()
+        except (sqlite3.Error, OSError) as exc:
+            raise StateError(f"state store {uri} is unreadable: {exc}") from exc
+
+    def _check_namespace(self) -> None:
+        stored = self.get_meta("namespace")
+        if stored is None:
+            self.set_meta("namespace", self.namespace)
+            self.set_meta("schema", SCHEMA_VERSION)
+        elif stored != self.namespace:
+            raise StateError(
+                f"state store {self.uri} belongs to namespace {stored!r}, not {self.namespace!r}:"
+                " give this project its own file with NEWSBOT_STATE=sqlite:///path/other.db"
+            )
+
+    # --- meta ------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # --- seen articles -------------------------------------------------------------------------
+    def article_statuses(self, article_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT article_id, status FROM articles WHERE article_id IN ({marks})", chunk)
+            found.update(rows.fetchall())
+        return found
+
+    def record_articles(self, records: Sequence[tuple[str, str]]) -> None:
+        now = time.time()
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO articles (article_id, status, updated) VALUES (?, ?, ?)"
+                " ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, updated = excluded.updated"
+                " WHERE articles.status != ? OR excluded.status = ?",
+                [(article_id, status, now, ITEM, ITEM) for article_id, status in records],
+            )
+
+    # --- dedupe index --------------------------------------------------------------------------
+    def find_fingerprint(self, fingerprint: bytes) -> list[StoredDocument]:
+        rows = self._db.execute("SELECT url, run FROM docs WHERE fp = ? ORDER BY id", (fingerprint,))
+        return [StoredDocument(url, run) for url, run in rows]
+
+    def find_bands(self, band_keys: Sequence[int]) -> list[StoredDocument]:
+        if not band_keys:
+            return []
+        marks = ",".join("?" * len(band_keys))
+        rows = self._db.execute(
+            f"SELECT url, run, sig FROM docs WHERE id IN (SELECT doc FROM bands WHERE key IN ({marks})) ORDER BY id",
+            list(band_keys),
+        )
+        return [StoredDocument(url, run, sig) for url, run, sig in rows]
+
+    def add_document(
+        self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int]
+    ) -> None:
+        with self._transaction():
+            row = self._db.execute("SELECT id FROM docs WHERE url = ?", (url,)).fetchone()
+            if row:
+                self._db.execute("DELETE FROM bands WHERE doc = ?", (row[0],))
+                self._db.execute("DELETE FROM docs WHERE id = ?", (row[0],))
+            cursor = self._db.execute(
+                "INSERT INTO docs (url, run, site, fp, sig, created) VALUES (?, ?, ?, ?, ?, ?)",
+                (url, run, site, fingerprint, signature, time.time()),
+            )
+            doc = cursor.lastrowid
+            self._db.executemany("INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)", [(k, doc) for k in band_keys])
+
+    def document_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
+
+    # --- learned boilerplate ------------------------------------------------------------------
+    def learned_paragraphs(self, site: str) -> dict[bytes, str]:
+        return dict(self._db.execute("SELECT para, text FROM bp_learned WHERE site = ?", (site,)).fetchall())
+
+    def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
+        keys = list(dict.fromkeys(paragraph_keys))
+        if not keys:
+            return {}
+        now = time.time()
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO bp_candidates (site, para, title, seen) VALUES (?, ?, ?, ?)",
+                [(site, key, title_key, now) for key in keys],
+            )
+            counts = {}
+            for key in keys:
+                row = self._db.execute(
+                    "SELECT COUNT(*) FROM bp_candidates WHERE site = ? AND para = ?", (site, key)
+                ).fetchone()
+                counts[key] = int(row[0])
+        return counts
+
+    def learn_paragraph(self, site: str, paragraph_key: bytes, text: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO bp_learned (site, para, text, learned) VALUES (?, ?, ?, ?)",
+                (site, paragraph_key, text, time.time()),
+            )
+            self._db.execute("DELETE FROM bp_candidates WHERE site = ? AND para = ?", (site, paragraph_key))
+
+    def add_site_items(self, site: str, count: int) -> int:
+        name = f"bp_items:{site}"
+        with self._transaction():
+            self._db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+                (name, count),
+            )
+            return int(self._db.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0])
+
+    def forget_candidates(self, older_than: float) -> int:
+        with self._transaction():
+            return self._db.execute("DELETE FROM bp_candidates WHERE seen < ?", (older_than,)).rowcount
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- helpers -------------------------------------------------------------------------------------
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (or ``ROLLBACK`` on error): one write lock per batch."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+

@@ -1,0 +1,236 @@
+"""The state store: where it lives, both backends behaving alike, and bad state never
+stopping a crawl. Redis tests use database 14 and a namespace of their own (``redis`` marker)."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import secrets
+import sqlite3
+
+import pytest
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+
+from newsbot.spiders.sites import MaghressSpider
+from newsbot.state import StateError, crawl_state, open_state, state_uri
+from newsbot.state.guard import GuardedState
+from newsbot.state.sqlite import SqliteState
+
+REDIS_URL = os.environ.get("NEWSBOT_TEST_REDIS", "redis://127.0.0.1:6379/14")
+
+
+def redis_or_skip() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"no Redis at {REDIS_URL} ({exc}); set NEWSBOT_TEST_REDIS or start redis-server")
+    return REDIS_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        opened = open_state(f"sqlite:///{tmp_path}/state.db", "test")
+        yield opened
+        opened.close()
+        return
+    import redis
+
+    namespace = f"newsbot-test-{secrets.token_hex(4)}"
+    opened = open_state(redis_or_skip(), namespace)
+    yield opened
+    opened.close()
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{namespace}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+# --- where the state lives -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("settings", "uri"),
+    [
+        ({}, "sqlite:///.newsbot/state.db"),
+        ({"NEWSBOT_DATA_DIR": "/srv/newsbot"}, "sqlite:////srv/newsbot/.newsbot/state.db"),
+        ({"NEWSBOT_DATA_DIR": "jobs"}, "sqlite:///jobs/.newsbot/state.db"),
+        ({"NEWSBOT_CLUSTER": "redis://10.0.0.5:6379/3"}, "redis://10.0.0.5:6379/3"),
+        ({"NEWSBOT_STATE": "sqlite:///x.db", "NEWSBOT_CLUSTER": "redis://10.0.0.5:6379/3"}, "sqlite:///x.db"),
+        ({"NEWSBOT_STATE": "redis://r:6379/1", "NEWSBOT_DATA_DIR": "/srv"}, "redis://r:6379/1"),
+    ],
+)
+def test_state_uri_resolution(settings, uri):
+    assert state_uri(Settings(settings)) == uri
+
+
+@pytest.mark.parametrize("value", ["postgres://db/state", "/var/lib/state.db", "sqlite://state.db"])
+def test_a_bad_state_uri_fails_fast_with_the_fix(value):
+    with pytest.raises(ValueError, match=r"NEWSBOT_STATE=.*(sqlite:///|redis://)"):
+        state_uri(Settings({"NEWSBOT_STATE": value}))
+
+
+# --- both backends ---------------------------------------------------------------------------------------
+def test_article_statuses_and_item_is_never_downgraded(store):
+    store.record_articles([("maghress:fr:le360:1", "item"), ("maghress:fr:le360:2", "dropped:near_duplicate")])
+    store.record_articles([("maghress:fr:le360:1", "dropped:duplicate_url"), ("maghress:fr:le360:2", "item")])
+    assert store.article_statuses(["maghress:fr:le360:1", "maghress:fr:le360:2", "maghress:fr:le360:3"]) == {
+        "maghress:fr:le360:1": "item",
+        "maghress:fr:le360:2": "item",
+    }
+
+
+def test_documents_fingerprints_and_bands(store):
+    store.add_document("https://a/1", "run1", "maghress", b"F" * 16, b"\x01" * 512, [11, -12, 13])
+    store.add_document("https://a/2", "run1", "masress", b"G" * 16, b"\x02" * 512, [13, 14])
+    assert [(d.url, d.run) for d in store.find_fingerprint(b"F" * 16)] == [("https://a/1", "run1")]
+    assert store.find_fingerprint(b"H" * 16) == []
+    found = store.find_bands([-12, 14])
+    assert [(d.url, d.signature[:1]) for d in found] == [("https://a/1", b"\x01"), ("https://a/2", b"\x02")]
+    # the same URL kept again by a later run replaces its document and its bands
+    store.add_document("https://a/1", "run2", "maghress", b"F" * 16, b"\x03" * 512, [15])
+    assert store.find_bands([11, -12]) == []
+    assert [(d.url, d.run) for d in store.find_bands([15])] == [("https://a/1", "run2")]
+    assert store.document_count() == 2
+
+
+def test_boilerplate_counts_distinct_titles_per_site(store):
+    assert store.count_titles("maghress", [b"p1", b"p2"], b"t1") == {b"p1": 1, b"p2": 1}
+    assert store.count_titles("maghress", [b"p1"], b"t1") == {b"p1": 1}
+    assert store.count_titles("maghress", [b"p1"], b"t2") == {b"p1": 2}
+    assert store.count_titles("masress", [b"p1"], b"t3") == {b"p1": 1}
+    store.learn_paragraph("maghress", b"p1", "Suivez-nous.")
+    assert store.learned_paragraphs("maghress") == {b"p1": "Suivez-nous."}
+    assert store.learned_paragraphs("masress") == {}
+    assert store.add_site_items("maghress", 0) == 0
+    assert store.add_site_items("maghress", 3) == 3
+    assert store.add_site_items("maghress", 1) == 4
+
+
+def test_meta(store):
+    assert store.get_meta("lsh") is None
+    store.set_meta("lsh", "14x9")
+    assert store.get_meta("lsh") == "14x9"
+
+
+@pytest.mark.redis
+def test_redis_namespaces_keep_projects_apart():
+    url = redis_or_skip()
+    one, two = (open_state(url, f"newsbot-test-{secrets.token_hex(4)}") for _ in range(2))
+    try:
+        one.record_articles([("maghress:fr:le360:1", "item")])
+        assert two.article_statuses(["maghress:fr:le360:1"]) == {}
+    finally:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for store in (one, two):
+            keys = list(client.scan_iter(f"{store.namespace}:*"))
+            if keys:
+                client.delete(*keys)
+            store.close()
+
+
+# --- the SQLite file ------------------------------------------------------------------------------------------
+def test_sqlite_file_is_created_in_wal_mode(tmp_path):
+    store = open_state(f"sqlite:///{tmp_path}/deep/dir/state.db", "test")
+    store.close()
+    db = sqlite3.connect(tmp_path / "deep" / "dir" / "state.db")
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def _writer(path: str, worker: int) -> None:
+    store = SqliteState(f"sqlite:///{path}", "test")
+    for n in range(200):
+        store.record_articles([(f"maghress:fr:w{worker}:{n}", "item")])
+        store.add_document(f"https://w{worker}/{n}", f"run{worker}", "maghress", os.urandom(16), b"", [n])
+    store.close()
+
+
+def test_several_processes_share_one_file(tmp_path):
+    path = str(tmp_path / "state.db")
+    SqliteState(f"sqlite:///{path}", "test").close()
+    workers = [multiprocessing.get_context("spawn").Process(target=_writer, args=(path, w)) for w in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    store = SqliteState(f"sqlite:///{path}", "test")
+    assert store.document_count() == 600
+    assert len(store.article_statuses([f"maghress:fr:w{w}:{n}" for w in range(3) for n in range(200)])) == 600
+    store.close()
+
+
+def test_another_namespace_in_the_file_is_refused(tmp_path):
+    open_state(f"sqlite:///{tmp_path}/state.db", "newsbot").close()
+    with pytest.raises(StateError, match="belongs to namespace 'newsbot', not 'other'"):
+        open_state(f"sqlite:///{tmp_path}/state.db", "other")
+
+
+# --- bad state never stops a crawl -------------------------------------------------------------------------
+def test_corrupt_file_gives_one_error_line_and_a_memory_store(tmp_path, caplog):
+    path = tmp_path / "state.db"
+    path.write_bytes(b"this is not an SQLite database, it was overwritten by mistake" * 100)
+    crawler = get_crawler(MaghressSpider, {"NEWSBOT_STATE": f"sqlite:///{path}"})
+    with caplog.at_level(logging.ERROR, logger="newsbot.state.guard"):
+        state = crawl_state(crawler)
+        state.store.record_articles([("maghress:fr:le360:1", "item")])
+        assert state.store.article_statuses(["maghress:fr:le360:1"]) == {"maghress:fr:le360:1": "item"}
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert str(path) in errors[0].getMessage() and "goes on without state" in errors[0].getMessage()
+    assert state.store.failed and not state.store.persistent
+    assert crawler.stats.get_value("newsbot/state/errors") == 1
+
+
+def test_an_error_during_the_run_falls_back_once(tmp_path, caplog):
+    store = GuardedState(open_state(f"sqlite:///{tmp_path}/state.db", "test"))
+    store.record_articles([("a:1", "item")])
+    store._store._db.close()  # the file goes away under the crawl (disk unmounted, ...)
+    with caplog.at_level(logging.ERROR, logger="newsbot.state.guard"):
+        store.record_articles([("a:2", "item")])
+        store.record_articles([("a:3", "item")])
+    assert len([r for r in caplog.records if r.levelno == logging.ERROR]) == 1
+    assert store.article_statuses(["a:1", "a:2", "a:3"]) == {"a:2": "item", "a:3": "item"}
+
+
+@pytest.mark.redis
+def test_unreachable_redis_gives_one_error_line(caplog):
+    crawler = get_crawler(MaghressSpider, {"NEWSBOT_STATE": "redis://127.0.0.1:1/0"})
+    with caplog.at_level(logging.ERROR, logger="newsbot.state.guard"):
+        state = crawl_state(crawler)
+    assert state.store.failed
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert errors[0].startswith("State store redis://127.0.0.1:1/0 failed (ConnectionError: ")
+
+
+# --- through real crawls ----------------------------------------------------------------------------------
+def test_corrupt_state_file_never_loses_the_feed(tmp_path):
+    from newsbot.replica import ReplicaServer
+    from tests.crawling import SNAPSHOTS, run_crawl
+
+    state = tmp_path / ".newsbot" / "state.db"  # the default place under NEWSBOT_DATA_DIR
+    state.parent.mkdir()
+    state.write_bytes(b"\x00garbage, not a database" * 4096)
+    server = ReplicaServer(SNAPSHOTS / "pipelines").start()
+    try:
+        result = run_crawl("maghress", tmp_path, mirror=server.url)
+    finally:
+        server.stop()
+    assert result.returncode == 0 and result.stats["finish_reason"] == "finished"
+    assert len(result.items) == 12  # every story, deduplicated and cleaned within the run
+    errors = [line for line in result.log.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and str(state) in errors[0] and "the feed is not affected" in errors[0]
+    assert result.stat("newsbot/state/errors") == 1
+
+
+def test_a_bad_state_setting_stops_the_crawl_before_it_starts(tmp_path):
+    from tests.crawling import run_crawl
+
+    result = run_crawl("maghress", tmp_path, mirror="demo", settings={"NEWSBOT_STATE": "/var/lib/newsbot.db"})
+    assert result.returncode != 0 and result.items == []
+    assert "NEWSBOT_STATE='/var/lib/newsbot.db' is not a state store: write sqlite:///" in result.log
