@@ -5,7 +5,12 @@ options are applied, so it can see what the user chose:
 
 * no ``-o/-O`` and no ``FEEDS``: the default feed
   ``<NEWSBOT_DATA_DIR>/data/%(name)s/%(time)s.jsonl`` (a new file per run, utf-8);
-* ``NEWSBOT_MIRROR`` is validated here, so a bad value stops the crawl before it starts.
+* ``NEWSBOT_MIRROR`` is validated here, so a bad value stops the crawl before it starts;
+* ``NEWSBOT_RENDER_ENABLED`` (default on): scrapy-playwright's handler and ``PLAYWRIGHT_*``
+  settings (:func:`newsbot.render.configure`); bad ``NEWSBOT_RENDER_*``/``NEWSBOT_CHROMIUM``
+  values stop the crawl with what to change;
+* ``NEWSBOT_CLUSTER=redis://...``: scheduler, dupefilter and idle close of the cluster mode
+  (:func:`newsbot.cluster.configure_cluster`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from newsbot.cluster import configure_cluster
 from newsbot.mirror import DEMO, mirror_base
+from newsbot.render import configure as configure_rendering
+from newsbot.state import state_uri
 
 FEED_TEMPLATE = "data/%(name)s/%(time)s.jsonl"
 
@@ -30,6 +38,11 @@ class NewsbotAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         if settings.get("NEWSBOT_MIRROR") != DEMO:
             mirror_base(settings.get("NEWSBOT_MIRROR"))  # raises ValueError with a fix
+        configure_cluster(settings)  # NEWSBOT_CLUSTER: scrapy-redis settings; ValueError with a fix
+        configure_rendering(settings)  # raises RenderSettingError with a fix
+        state_uri(settings)  # NEWSBOT_STATE: raises ValueError with the accepted forms
         if not settings.getdict("FEEDS"):
-            feed = (data_dir(settings) / FEED_TEMPLATE).as_uri().replace("%25", "%")
+            # as_uri() would percent-encode the placeholders' parentheses; a "%" of the
+            # directory itself is doubled to survive Scrapy's "uri % params".
+            feed = data_dir(settings).as_uri().replace("%", "%%") + "/" + FEED_TEMPLATE
             settings.set("FEEDS", {feed: {"format": "jsonlines", "encoding": "utf-8"}}, priority="addon")

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 from importlib.resources import files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.utils.misc import build_from_crawler, load_object
 
+from newsbot.render.routing import MirrorRoute
 from newsbot.replica import ReplicaServer
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ class MirrorDownloadHandler(BaseDownloadHandler):
     Settings: ``NEWSBOT_MIRROR`` (None, ``demo`` or ``http://host:port``) and
     ``NEWSBOT_DOWNLOAD_HANDLER``, the handler that really downloads (Scrapy's
     HTTP/1.1 handler by default; the scrapy-playwright handler when rendering is on,
-    which gets browser requests untouched: the browser reaches the mirror itself).
+    which gets browser requests with a page route to the mirror: see
+    :mod:`newsbot.render.routing`).
     """
 
     lazy = False
@@ -71,10 +73,19 @@ class MirrorDownloadHandler(BaseDownloadHandler):
             value = self._demo.url
             logger.info("NEWSBOT_MIRROR=demo: serving the demo replica at %s", value)
         self.mirror = mirror_base(value)
+        self._browser_route: MirrorRoute | None = None
         if self.mirror:
             logger.info("Every request goes to the mirror %s (URLs keep the real host)", self.mirror)
+            self._browser_route = MirrorRoute.from_settings(self.mirror, settings)
+
+    @property
+    def inner(self) -> Any:
+        """The wrapped handler (``NEWSBOT_DOWNLOAD_HANDLER``)."""
+        return self._inner
 
     async def download_request(self, request: Request) -> Response:
+        if self._browser_route is not None and request.meta.get("playwright"):
+            self._browser_route.attach(request)  # the page's own requests go to the mirror too
         if not self.mirror or request.meta.get("playwright"):
             return await self._inner.download_request(request)
         original = urlsplit(request.url)

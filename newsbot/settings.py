@@ -3,12 +3,14 @@
 Settings of newsbot's own components start with ``NEWSBOT_``; the README lists them.
 """
 
+import os
+
 from newsbot.items import PUBLIC_FIELDS
 
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
-ADDONS = {"newsbot.addon.NewsbotAddon": 0}
+ADDONS = {"newsbot.addon.NewsbotAddon": 0, "newsbot.scrapyd_job.ScrapydJobAddon": 0}
 
 # --- a good citizen ------------------------------------------------------------------
 USER_AGENT = "newsbot/1.0 (+https://github.com/newsbot-project/newsbot)"
@@ -37,20 +39,68 @@ NEWSBOT_MIRROR = None  # "http://127.0.0.1:PORT" or "demo"
 DOWNLOADER_MIDDLEWARES = {
     # after HttpCompressionMiddleware (590) has inflated the body
     "newsbot.middlewares.charset.CharsetMiddleware": 585,
+    # cluster mode only: outside RetryMiddleware (550), sees a request once retries are spent
+    "newsbot.cluster.middlewares.ClusterFailureMiddleware": 50,
 }
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
 SPIDER_MIDDLEWARES = {
     "newsbot.middlewares.errors.PageErrorMiddleware": 950,
+    "newsbot.cluster.middlewares.ClusterSeedMiddleware": 25,  # cluster mode only: seed once per crawl
+    # incremental runs: article pages done in an earlier run are not scheduled
+    "newsbot.middlewares.incremental.IncrementalMiddleware": 800,
 }
+
+# --- JavaScript pages (scrapy-playwright; newsbot/render, README "JavaScript pages") ------
+# On: the add-on switches NEWSBOT_DOWNLOAD_HANDLER to scrapy-playwright's handler and sets
+# PLAYWRIGHT_*; only pages that need a browser get one, the rest stays plain HTTP.
+NEWSBOT_RENDER_ENABLED = True
+NEWSBOT_CHROMIUM = None  # Chromium executable; else the NEWSBOT_CHROMIUM env var; else Playwright's own
+NEWSBOT_RENDER_MAX_PAGES = 2  # open pages per browser context (PLAYWRIGHT_MAX_PAGES_PER_CONTEXT)
+NEWSBOT_RENDER_MAX_CONTEXTS = 1  # browser contexts at once (PLAYWRIGHT_MAX_CONTEXTS)
+NEWSBOT_RENDER_TIMEOUT = 20  # seconds for a page to load (navigation timeout)
+NEWSBOT_RENDER_WAIT = 5  # seconds to wait after load for a listing's entries to appear
 
 EXTENSIONS = {
     "newsbot.extensions.stats_file.StatsFileExtension": 900,
+    "newsbot.cluster.extension.ClusterWorkerExtension": 500,  # cluster mode only
+    "newsbot.extensions.rejects.RejectsExtension": 510,  # newsbot/dropped/<reason>; NEWSBOT_REJECTS_FEED
+    "newsbot.extensions.seen.SeenArticlesExtension": 520,  # records done articles once the feeds are stored
 }
 NEWSBOT_STATS_FILE = None  # path: the final stats as JSON
 
+# --- cluster mode (scrapy-redis; newsbot/cluster, README "Distributed crawling") --------
+# redis://HOST:6379/DB: workers on any number of machines split one crawl through that Redis
+# (queue, seen requests; the state store too unless NEWSBOT_STATE is given). The add-on then
+# sets SCHEDULER, DUPEFILTER_CLASS, REDIS_URL, SCHEDULER_SERIALIZER, MAX_IDLE_TIME_BEFORE_CLOSE
+# (default 30 s) and swaps in the dedupe pipeline that locks across workers.
+NEWSBOT_CLUSTER = None
+NEWSBOT_CLUSTER_CRAWL = None  # name of the shared crawl in Redis (default: the spider name)
+NEWSBOT_CLUSTER_PREFETCH = 2  # taken requests a worker may keep waiting for a download slot
+NEWSBOT_CLUSTER_WORKER_TIMEOUT = 20  # seconds without heartbeat: a worker is dead, its requests go back
+
+# --- item pipelines, state store, incremental runs (README "Pipelines and state") -----------
+ITEM_PIPELINES = {
+    "newsbot.pipelines.boilerplate.BoilerplatePipeline": 300,  # clean first ...
+    "newsbot.pipelines.dedupe.DedupePipeline": 400,  # ... then dedupe: banners never enter a fingerprint
+}
+NEWSBOT_BOILERPLATE_ENABLED = True
+NEWSBOT_BOILERPLATE_MIN_REPEATS = 5  # a paragraph in this many articles of a site (different titles) is boilerplate
+NEWSBOT_BOILERPLATE_WARMUP = 50  # items of a site held until the learner has seen this many (counting earlier runs)
+NEWSBOT_BOILERPLATE_FORGET_DAYS = 30  # candidate paragraphs not proved boilerplate within this many days are forgotten
+NEWSBOT_DEDUPE_ENABLED = True
+NEWSBOT_NEAR_DUPLICATE_THRESHOLD = 0.8  # estimated Jaccard similarity (MinHash, 3-word shingles) of a near-duplicate
+NEWSBOT_REJECTS_FEED = None  # path (may use %(name)s, %(time)s): dropped items and rejected pages as JSON Lines
+NEWSBOT_INCREMENTAL_ENABLED = True  # skip article pages that yielded or were dropped in an earlier run (-a fresh=1: one run without)
+# Where the state lives: None = redis NEWSBOT_CLUSTER if set, else sqlite:///<NEWSBOT_DATA_DIR>/.newsbot/state.db;
+# or sqlite:///path.db, sqlite:////abs/path.db, sqlite:///:memory: (nothing kept), redis://host:6379/0.
+NEWSBOT_STATE = None
+NEWSBOT_STATE_NAMESPACE = None  # key prefix in the store (default BOT_NAME): one Redis, several projects
+NEWSBOT_RUN_ID = None  # id of this run in the dedupe index (default: new per process)
+
 # --- output ------------------------------------------------------------------------------
 # FEEDS: with no -o/-O the add-on writes <NEWSBOT_DATA_DIR>/data/<spider>/<time>.jsonl
-NEWSBOT_DATA_DIR = "."
+# Services (Scrapyd, cron) set it once in their environment; under Scrapyd it must be absolute.
+NEWSBOT_DATA_DIR = os.environ.get("NEWSBOT_DATA_DIR") or "."
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic written as Arabic, not \u escapes
 FEED_EXPORT_FIELDS = list(PUBLIC_FIELDS)

@@ -1,0 +1,189 @@
+"""Redis memory of the cluster mode per million URLs (a script, not a test).
+
+    python bench/cluster_memory.py                 # 1,000,000 URLs, private redis-server
+    python bench/cluster_memory.py --urls 100000   # quicker
+    python bench/cluster_memory.py --redis redis://127.0.0.1:6379/14   # an existing Redis (db flushed!)
+
+What a crawl keeps in Redis per URL (see newsbot/cluster/keys.py):
+
+* the seen set (``newsbot:cluster:<crawl>:dupefilter``): one member per URL ever scheduled
+  in the crawl. newsbot stores its request fingerprints as raw 20-byte SHA-1 digests; the
+  baseline is scrapy-redis 0.9.1's own dupefilter, which stores 40-character hex digests.
+* the queue (``newsbot:cluster:<crawl>:requests``): one member per request waiting to be
+  fetched, encoded exactly as the scheduler does (scrapy-redis PriorityQueue: a pickled
+  ``Request.to_dict()`` in a sorted set), for article requests shaped like the spider's
+  (URL, callback, ``newsbot_kind`` and ``newsbot_article_id`` meta).
+
+How: synthetic URLs ``https://www.maghress.com/fr/<outlet>/<id>``. The first 10,000
+fingerprints are computed with the real fingerprinters (to check their sizes); the rest
+are random bytes of the same length (memory depends on count and length only). Queue
+entries are all real encodings of real ``scrapy.Request`` objects. Memory is read with
+``MEMORY USAGE <key> SAMPLES 0`` (exact) and, on a private server, also as the growth of
+``used_memory``. The crawl's other keys (seed lock, worker registry) are a few hundred bytes
+per crawl. The state store (articles, signatures) is measured by ``bench/dedupe.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scrapy import Request  # noqa: E402
+from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
+from scrapy_redis import picklecompat  # noqa: E402
+
+from newsbot.cluster import serializer  # noqa: E402
+from newsbot.cluster.keys import ClusterKeys  # noqa: E402
+from newsbot.fingerprint import CanonicalRequestFingerprinter  # noqa: E402
+from newsbot.sites.base import PageKind  # noqa: E402
+from newsbot.spiders.sites import MaghressSpider  # noqa: E402
+
+OUTLETS = ("h24info", "le360", "lesiteinfo", "lopinion", "lebrief", "fnh", "atlasinfo", "adnmed")
+REAL = 10_000
+BATCH = 10_000
+
+
+def urls(count: int):
+    for i in range(count):
+        yield f"https://www.maghress.com/fr/{OUTLETS[i % len(OUTLETS)]}/{1_000_000 + i}"
+
+
+def private_server() -> tuple[subprocess.Popen, str, str]:
+    exe = shutil.which("redis-server")
+    if exe is None:
+        sys.exit("redis-server is not on PATH: install it, or pass --redis URL of a Redis whose db may be flushed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    workdir = tempfile.mkdtemp(prefix="newsbot-bench-redis-")
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        try:
+            redis.Redis.from_url(url).ping()
+            return proc, url, workdir
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    proc.terminate()
+    sys.exit("the private redis-server did not start")
+
+
+def used(r: redis.Redis) -> int:
+    return int(r.info("memory")["used_memory"])
+
+
+def usage(r: redis.Redis, key: str) -> int:
+    return int(r.execute_command("MEMORY", "USAGE", key, "SAMPLES", "0") or 0)
+
+
+def fill_set(r: redis.Redis, key: str, count: int, real, size: int) -> None:
+    """``count`` members: ``real(url)`` for the first REAL URLs, then random bytes of ``size``."""
+    batch = []
+    for i, url in enumerate(urls(count)):
+        batch.append(real(url) if i < REAL else os.urandom(size))
+        if len(batch) == BATCH:
+            r.sadd(key, *batch)
+            batch.clear()
+    if batch:
+        r.sadd(key, *batch)
+
+
+def fill_queues(r: redis.Redis, stock_key: str, key: str, count: int) -> tuple[float, float]:
+    """Both queues with the same requests: stock pickling and newsbot's serializer; mean sizes."""
+    spider = MaghressSpider()
+    pipe = r.pipeline(transaction=False)
+    sizes = [0, 0]
+    for i, url in enumerate(urls(count)):
+        slug, number = url.rsplit("/", 2)[1:]
+        request = Request(url, callback=spider.parse, meta={"newsbot_kind": PageKind.ARTICLE,
+                                                            "newsbot_article_id": f"maghress:fr:{slug}:{number}"})
+        obj = request.to_dict(spider=spider)  # what scrapy-redis's queue encodes
+        for n, (name, data) in enumerate(((stock_key, picklecompat.dumps(obj)), (key, serializer.dumps(obj)))):
+            sizes[n] += len(data)
+            pipe.execute_command("ZADD", name, -request.priority, data)
+        if (i + 1) % BATCH == 0:
+            pipe.execute()
+    pipe.execute()
+    return sizes[0] / count, sizes[1] / count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--urls", type=int, default=1_000_000, help="URLs per structure (default 1,000,000)")
+    parser.add_argument("--redis", help="use this Redis (its db is FLUSHED) instead of a private redis-server")
+    args = parser.parse_args()
+    proc = workdir = None
+    if args.redis:
+        url = args.redis
+    else:
+        proc, url, workdir = private_server()
+    r = redis.Redis.from_url(url)
+    try:
+        r.flushdb()
+        keys = ClusterKeys("bench")
+        fingerprinter = CanonicalRequestFingerprinter()
+        stock = RFPDupeFilter(r, "bench:stock-dupefilter")
+        n = args.urls
+        rows = []
+
+        def measure(label: str, key: str, fill) -> int:
+            before = used(r)
+            started = time.perf_counter()
+            fill()
+            seconds = time.perf_counter() - started
+            exact = usage(r, key)
+            rows.append((label, exact, used(r) - before if proc else None, seconds))
+            return exact
+
+        base = measure("seen set, scrapy-redis stock (40-char hex)", "bench:stock-dupefilter",
+                       lambda: fill_set(r, "bench:stock-dupefilter", n, lambda u: stock.request_fingerprint(Request(u)).encode(), 40))
+        ours = measure("seen set, newsbot (20-byte digests)", keys.dupefilter,
+                       lambda: fill_set(r, keys.dupefilter, n, lambda u: fingerprinter.fingerprint(Request(u)), 20))
+        before = used(r)
+        started = time.perf_counter()
+        mean_stock, mean_ours = fill_queues(r, "bench:stock-requests", keys.requests, n)
+        seconds = time.perf_counter() - started
+        q_stock, q_ours = usage(r, "bench:stock-requests"), usage(r, keys.requests)
+        grown = used(r) - before if proc else None
+        rows.append((f"queue, scrapy-redis stock pickle ({mean_stock:.0f} B/request)", q_stock, None, seconds))
+        rows.append((f"queue, newsbot serializer ({mean_ours:.0f} B/request)", q_ours, None, None))
+
+        print(f"Redis {r.info('server')['redis_version']}, {n:,} URLs per structure"
+              f" ({'private redis-server' if proc else url}); first {min(REAL, n):,} fingerprints real, rest synthetic\n")
+        print("bytes per URL = MB per million URLs (MEMORY USAGE; used_memory: growth of the server's total)\n")
+        print(f"{'structure':<50} {'bytes/URL':>10} {'used_memory':>12} {'fill s':>7}")
+        for label, exact, grown_bytes, seconds in rows:
+            grown_text = f"{grown_bytes / n:,.1f}" if grown_bytes is not None else "-"
+            seconds_text = f"{seconds:.1f}" if seconds is not None else ""
+            print(f"{label:<50} {exact / n:>10,.1f} {grown_text:>12} {seconds_text:>7}")
+        if grown is not None:
+            print(f"{'(both queues, used_memory growth)':<50} {'':>10} {grown / n:>12,.1f}")
+        print(f"\nnewsbot / scrapy-redis stock: seen set {ours / base:.2f}x, queue {q_ours / q_stock:.2f}x")
+        print(f"cluster crawl of 1M URLs (all seen, all queued at once): {(ours + q_ours) / n:,.0f} MB per million"
+              f" (stock scrapy-redis: {(base + q_stock) / n:,.0f} MB)")
+    finally:
+        r.flushdb()
+        r.close()
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

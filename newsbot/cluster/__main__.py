@@ -1,0 +1,79 @@
+"""``python -m newsbot.cluster status|reset REDIS_URL [CRAWL ...]``: look at or reset cluster crawls.
+
+``status`` prints, per crawl found in that Redis (or the crawls named), one JSON line:
+the queued requests, requests in flight, seen and failed fingerprints, the seeding
+worker and the live workers with their share (responses, items). ``reset`` deletes a
+crawl's keys (queue, seen set, seed lock, worker registry, requests in flight); it
+refuses while workers of that crawl are alive unless ``--force`` is given. The state
+store (seen articles, signatures, boilerplate) is not touched: it belongs to every run,
+not to one crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from scrapy.settings import Settings
+
+from newsbot.cluster.config import cluster_url
+from newsbot.cluster.crawl import ClusterCrawl, redis_client
+from newsbot.cluster.keys import PREFIX, ClusterKeys
+
+
+def crawls_in(server) -> list[str]:  # noqa: ANN001 - a redis.Redis
+    """Names of the crawls that have keys in ``server``."""
+    names = {ClusterKeys.crawl_of(k.decode()) for k in server.scan_iter(match=f"{PREFIX}:*", count=1000)}
+    return sorted(n for n in names if n)
+
+
+def describe(server, crawl: str) -> dict:  # noqa: ANN001
+    """A crawl's state as a dict (what ``status`` prints)."""
+    handle = ClusterCrawl(server, ClusterKeys(crawl))
+    keys = handle.keys
+    seeded = server.get(keys.seeded)
+    return {
+        "crawl": crawl,
+        "queued": handle.queued(),
+        "seen": int(server.scard(keys.dupefilter)),
+        "failed": int(server.scard(keys.failed)),
+        "in_flight": sum(int(server.hlen(k)) for k in server.scan_iter(match=keys.inflight_prefix + "*")),
+        "seeded_by": json.loads(seeded).get("worker") if seeded else None,
+        "workers": handle.live_workers(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newsbot.cluster", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("status", "reset"))
+    parser.add_argument("redis_url", help="the NEWSBOT_CLUSTER value, e.g. redis://127.0.0.1:6379/0")
+    parser.add_argument("crawls", nargs="*", help="crawl names (NEWSBOT_CLUSTER_CRAWL, default the spider name)")
+    parser.add_argument("--force", action="store_true", help="reset even while workers are alive")
+    args = parser.parse_args(argv)
+    try:
+        url = cluster_url(args.redis_url)
+    except ValueError as exc:
+        parser.error(str(exc))
+    server = redis_client(Settings({"NEWSBOT_CLUSTER": url}))
+    if args.command == "status":
+        for crawl in args.crawls or crawls_in(server):
+            print(json.dumps(describe(server, crawl), ensure_ascii=False, sort_keys=True))
+        return 0
+    if not args.crawls:
+        parser.error("reset needs the crawl name(s), e.g. maghress (see the status command)")
+    status = 0
+    for crawl in args.crawls:
+        live = ClusterCrawl(server, ClusterKeys(crawl)).live_workers()
+        if live and not args.force:
+            print(f"{crawl}: {len(live)} worker(s) alive ({', '.join(live)}): stop them first or use --force", file=sys.stderr)
+            status = 1
+            continue
+        names = list(server.scan_iter(match=ClusterKeys(crawl).pattern, count=1000))
+        deleted = server.delete(*names) if names else 0
+        print(f"{crawl}: reset ({deleted} key(s) deleted)")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

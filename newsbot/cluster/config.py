@@ -1,0 +1,187 @@
+"""Cluster mode settings: ``NEWSBOT_CLUSTER`` checked and turned into scrapy-redis settings.
+
+:func:`configure_cluster` is called by the newsbot add-on (after ``-s`` options are
+applied). With ``NEWSBOT_CLUSTER`` unset it does nothing; with a Redis URL it switches
+``SCHEDULER`` and ``DUPEFILTER_CLASS`` to newsbot's cluster classes, sets ``REDIS_URL``
+and ``SCHEDULER_SERIALIZER``,
+gives ``MAX_IDLE_TIME_BEFORE_CLOSE`` a default and puts the locked dedupe pipeline
+(:mod:`newsbot.cluster.dedupe`) in the place of the plain one. A bad value raises ValueError
+before the crawl starts, with what to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+SCHEDULER = "newsbot.cluster.scheduler.ClusterScheduler"
+DUPEFILTER = "newsbot.cluster.dupefilter.ClusterDupeFilter"
+DEDUPE = "newsbot.pipelines.dedupe.DedupePipeline"
+CLUSTER_DEDUPE = "newsbot.cluster.dedupe.ClusterDedupePipeline"
+SERIALIZER = "newsbot.cluster.serializer"
+# Seconds the shared queue must stay empty, with every worker idle, before a worker
+# closes. Long enough to cover a few heartbeats (2 s) and Scrapy's idle checks (every 5 s)
+# and workers started a little apart by cron on several machines; short enough that a
+# finished crawl does not keep its workers for long. 0: never close (always-on workers).
+DEFAULT_MAX_IDLE = 30
+MIN_MAX_IDLE = 5
+DEFAULT_WORKER_TIMEOUT = 20.0
+MIN_WORKER_TIMEOUT = 6.0
+DEFAULT_PREFETCH = 2
+_SCHEMES = ("redis", "rediss", "unix")
+_CRAWL_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def cluster_url(value: object) -> str | None:
+    """The ``NEWSBOT_CLUSTER`` value checked: a Redis URL, or None when unset.
+
+    >>> cluster_url("redis://127.0.0.1:6379/0")
+    'redis://127.0.0.1:6379/0'
+    >>> cluster_url(None) is None
+    True
+    >>> cluster_url("127.0.0.1:6379")
+    Traceback (most recent call last):
+    ...
+    ValueError: NEWSBOT_CLUSTER='127.0.0.1:6379' is not a Redis URL: write redis://HOST:PORT/DB, e.g. -s NEWSBOT_CLUSTER=redis://127.0.0.1:6379/0
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in _SCHEMES or not (parts.netloc or parts.scheme == "unix"):
+        raise ValueError(
+            f"NEWSBOT_CLUSTER={text!r} is not a Redis URL: write redis://HOST:PORT/DB,"
+            " e.g. -s NEWSBOT_CLUSTER=redis://127.0.0.1:6379/0"
+        )
+    return text
+
+
+def crawl_name(settings: BaseSettings, spider_name: str) -> str:
+    """The name of the shared crawl: ``NEWSBOT_CLUSTER_CRAWL`` or the spider's name.
+
+    Workers with the same crawl name (and the same Redis) split one crawl; give two
+    crawls of one spider with different ``-a`` arguments different names.
+
+    >>> from scrapy.settings import Settings
+    >>> crawl_name(Settings(), "maghress")
+    'maghress'
+    >>> crawl_name(Settings({"NEWSBOT_CLUSTER_CRAWL": "maghress-fr"}), "maghress")
+    'maghress-fr'
+    """
+    name = settings.get("NEWSBOT_CLUSTER_CRAWL") or spider_name
+    if not _CRAWL_NAME.match(str(name)):
+        raise ValueError(
+            f"NEWSBOT_CLUSTER_CRAWL={name!r}: use letters, digits, '.', '_' and '-' only"
+            " (e.g. -s NEWSBOT_CLUSTER_CRAWL=maghress-fr)"
+        )
+    return str(name)
+
+
+def max_idle_seconds(settings: BaseSettings) -> int:
+    """``MAX_IDLE_TIME_BEFORE_CLOSE`` in seconds (0 = never close), checked.
+
+    >>> from scrapy.settings import Settings
+    >>> max_idle_seconds(Settings({"MAX_IDLE_TIME_BEFORE_CLOSE": "10"}))
+    10
+    >>> max_idle_seconds(Settings())
+    30
+    """
+    raw = settings.get("MAX_IDLE_TIME_BEFORE_CLOSE")
+    if raw is None:
+        return DEFAULT_MAX_IDLE
+    try:
+        seconds = int(raw)
+    except (TypeError, ValueError):
+        seconds = -1
+    if seconds != 0 and seconds < MIN_MAX_IDLE:
+        raise ValueError(
+            f"MAX_IDLE_TIME_BEFORE_CLOSE={raw!r}: give whole seconds, 0 (workers never close by"
+            f" themselves) or at least {MIN_MAX_IDLE} (default {DEFAULT_MAX_IDLE})"
+        )
+    return seconds
+
+
+def worker_timeout(settings: BaseSettings) -> float:
+    """``NEWSBOT_CLUSTER_WORKER_TIMEOUT``: seconds without a heartbeat after which a worker
+    counts as dead and its requests in flight go back to the queue (default 20, at least 6:
+    three heartbeats).
+
+    >>> from scrapy.settings import Settings
+    >>> worker_timeout(Settings())
+    20.0
+    """
+    raw = settings.get("NEWSBOT_CLUSTER_WORKER_TIMEOUT")
+    if raw is None:
+        return DEFAULT_WORKER_TIMEOUT
+    try:
+        seconds = float(raw)
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if seconds < MIN_WORKER_TIMEOUT:
+        raise ValueError(
+            f"NEWSBOT_CLUSTER_WORKER_TIMEOUT={raw!r}: give seconds, at least {MIN_WORKER_TIMEOUT:.0f}"
+            f" (three heartbeats; default {DEFAULT_WORKER_TIMEOUT:.0f})"
+        )
+    return seconds
+
+
+def prefetch(settings: BaseSettings) -> int:
+    """``NEWSBOT_CLUSTER_PREFETCH``: how many taken requests a worker may have waiting in its
+    downloader for a free slot before it leaves the queue to other workers (default 2).
+
+    >>> from scrapy.settings import Settings
+    >>> prefetch(Settings()), prefetch(Settings({"NEWSBOT_CLUSTER_PREFETCH": "4"}))
+    (2, 4)
+    """
+    raw = settings.get("NEWSBOT_CLUSTER_PREFETCH")
+    if raw is None:
+        return DEFAULT_PREFETCH
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise ValueError(f"NEWSBOT_CLUSTER_PREFETCH={raw!r}: give a whole number of requests, 1 or more (default {DEFAULT_PREFETCH})")
+    return value
+
+
+def configure_cluster(settings: BaseSettings) -> None:
+    """Switch a crawl to the Redis cluster when ``NEWSBOT_CLUSTER`` is set (add-on step).
+
+    Values the user gave explicitly (``-s SCHEDULER=...``, ``-s MAX_IDLE_TIME_BEFORE_CLOSE=60``)
+    win over the ones set here, which use the ``addon`` priority.
+    """
+    url = cluster_url(settings.get("NEWSBOT_CLUSTER"))
+    if url is None:
+        return
+    crawl_name(settings, "spider")  # checks NEWSBOT_CLUSTER_CRAWL early
+    if settings.getbool("SCHEDULER_FLUSH_ON_START"):
+        raise ValueError(
+            "SCHEDULER_FLUSH_ON_START=True would wipe the queue of workers that are already"
+            " running: leave it unset and reset a crawl with"
+            " `python -m newsbot.cluster reset REDIS_URL CRAWL` while no worker runs"
+        )
+    settings.set("SCHEDULER", SCHEDULER, priority="addon")
+    settings.set("DUPEFILTER_CLASS", DUPEFILTER, priority="addon")
+    settings.set("REDIS_URL", url, priority="addon")
+    settings.set("SCHEDULER_SERIALIZER", SERIALIZER, priority="addon")
+    if settings.get("MAX_IDLE_TIME_BEFORE_CLOSE") is None:
+        settings.set("MAX_IDLE_TIME_BEFORE_CLOSE", DEFAULT_MAX_IDLE, priority="addon")
+    max_idle_seconds(settings)
+    worker_timeout(settings)
+    prefetch(settings)
+    _lock_dedupe(settings)
+
+
+def _lock_dedupe(settings: BaseSettings) -> None:
+    """Put :class:`~newsbot.cluster.dedupe.ClusterDedupePipeline` in the dedupe pipeline's place."""
+    from scrapy.utils.misc import load_object
+
+    try:
+        settings.replace_in_component_priority_dict("ITEM_PIPELINES", load_object(DEDUPE), load_object(CLUSTER_DEDUPE))
+    except KeyError:
+        pass  # no dedupe pipeline in this project's ITEM_PIPELINES: nothing to lock

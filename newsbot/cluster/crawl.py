@@ -1,0 +1,244 @@
+"""One worker's handle on a shared crawl in Redis: membership, seeding, idleness, the end.
+
+Every time comes from the Redis server's clock (``TIME`` inside Lua scripts), so
+workers on machines whose clocks disagree still agree on who is alive. A worker is
+alive while its heartbeat (every :data:`HEARTBEAT_INTERVAL` s) is younger than
+``NEWSBOT_CLUSTER_WORKER_TIMEOUT`` s (default 20); a killed worker drops out after that,
+and the requests it had taken from the queue and not finished downloading go back to
+the queue (each worker keeps them in its own ``inflight`` hash until they leave its
+downloader), so a killed worker loses no page.
+
+The crawl ends when its last worker leaves: with the queue drained, the seed lock is
+deleted (the next run seeds again) and so are the seen-request fingerprints, unless
+``SCHEDULER_PERSIST=True`` keeps them; with requests still queued (workers stopped
+early), queue and fingerprints stay so that starting workers again resumes the crawl.
+Either way the fingerprints of requests that failed (HTTP error, timeout, DNS...) are
+taken out of the seen set, so a later run tries them again (shared case NB-26).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import socket
+import time
+import weakref
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+from scrapy_redis.connection import get_redis
+from scrapy_redis.defaults import REDIS_PARAMS
+
+from newsbot.cluster.config import cluster_url, crawl_name, worker_timeout
+from newsbot.cluster.keys import ClusterKeys
+from newsbot.cluster.scripts import HEARTBEAT, LEAVE, LIVE, POP
+
+if TYPE_CHECKING:
+    import redis
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_INTERVAL = 2.0
+
+@dataclass(frozen=True)
+class SeedClaim:
+    """Outcome of :meth:`ClusterCrawl.claim_seed`: who seeds the crawl, with which arguments."""
+
+    mine: bool
+    worker: str
+    arguments: str
+
+
+@dataclass(frozen=True)
+class Departure:
+    """Outcome of :meth:`ClusterCrawl.leave`.
+
+    ``outcome``: ``others`` (``remaining`` workers still running: nothing cleared),
+    ``interrupted`` (last worker, ``remaining`` requests left: kept for a resume) or
+    ``complete`` (last worker, queue drained: the crawl's keys were cleared).
+    ``forgotten``: failed fingerprints taken out of the seen set.
+    """
+
+    outcome: str
+    remaining: int = 0
+    forgotten: int = 0
+
+
+class ClusterCrawl:
+    """The crawl ``keys.crawl`` in ``server`` as seen by the worker ``worker_id``.
+
+    One instance per crawler (:meth:`of`), shared by the scheduler, the dupefilter,
+    the middlewares and the worker extension. ``busy`` is this worker's own view (True
+    from the moment it takes a request until Scrapy reports it idle), published with
+    each heartbeat so other workers do not close while it may still add requests.
+    ``requeued`` counts requests of dead workers this worker put back in the queue.
+    """
+
+    _instances: weakref.WeakKeyDictionary[Crawler, ClusterCrawl] = weakref.WeakKeyDictionary()
+
+    def __init__(
+        self,
+        server: redis.Redis,
+        keys: ClusterKeys,
+        *,
+        keep_seen: bool = False,
+        timeout: float = 20.0,
+        worker_id: str | None = None,
+    ) -> None:
+        self.server = server
+        self.keys = keys
+        self.keep_seen = keep_seen
+        self.timeout = timeout
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.busy = True
+        self.idle_since: float | None = None
+        self.left = False
+        self.requeued = 0
+        self._taken: dict[Request, bytes] = {}
+        self._heartbeat = server.register_script(HEARTBEAT)
+        self._live = server.register_script(LIVE)
+        self._pop = server.register_script(POP)
+        self._leave = server.register_script(LEAVE)
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> ClusterCrawl:
+        """The crawler's handle (created on first use from ``NEWSBOT_CLUSTER``)."""
+        if crawler not in cls._instances:
+            settings = crawler.settings
+            assert crawler.spidercls is not None
+            keys = ClusterKeys(crawl_name(settings, crawler.spidercls.name))
+            cls._instances[crawler] = cls(
+                redis_client(settings), keys,
+                keep_seen=settings.getbool("SCHEDULER_PERSIST"), timeout=worker_timeout(settings),
+            )
+        return cls._instances[crawler]
+
+    def _run(self, script: Any, *args: Any) -> Any:
+        k = self.keys
+        keys = [k.workers, k.status, k.requests, k.dupefilter, k.failed, k.seeded, k.inflight(self.worker_id)]
+        return script(keys=keys, args=[self.worker_id, self.timeout, k.inflight_prefix, *args])
+
+    def _pruned(self, raw: list[Any]) -> list[Any]:
+        """Log and count requests requeued from dead workers (first two values of a reply)."""
+        requeued, dead = int(raw[0]), _text(raw[1])
+        if dead:
+            self.requeued += requeued
+            logger.warning(
+                "Cluster crawl %r: worker(s) %s stopped sending heartbeats for %.0f s: %d request(s)"
+                " they had taken went back to the queue", self.keys.crawl, dead, self.timeout, requeued,
+            )
+        return raw[2:]
+
+    # --- membership --------------------------------------------------------------------
+    def heartbeat(self, *, downloading: Collection[Request] = (), **status: Any) -> dict[str, dict[str, Any]]:
+        """Publish this worker as alive with ``status`` (plus ``busy``); return the live workers.
+
+        Requests taken from the queue that are no longer in ``downloading`` (the
+        downloader's active requests) are done: forgotten from the in-flight hash.
+        """
+        if self.left:
+            return {}
+        done = [request for request in self._taken if request not in downloading]
+        finished = [self._taken.pop(request) for request in done]
+        payload = json.dumps({**status, "busy": self.busy}, sort_keys=True)
+        return _statuses(self._pruned(self._run(self._heartbeat, payload, *finished)))
+
+    def live_workers(self) -> dict[str, dict[str, Any]]:
+        """Live workers of the crawl (this one included once it has sent a heartbeat)."""
+        return _statuses(self._pruned(self._run(self._live)))
+
+    def others_busy(self) -> list[str]:
+        """Ids of other live workers that said they were busy at their last heartbeat."""
+        return [wid for wid, st in self.live_workers().items() if wid != self.worker_id and st.get("busy")]
+
+    def queued(self) -> int:
+        """Requests waiting in the shared queue."""
+        return int(self.server.zcard(self.keys.requests))
+
+    def mark_busy(self) -> None:
+        self.busy = True
+        self.idle_since = None
+
+    def mark_idle(self) -> float:
+        """Note that this worker is idle; return since when (monotonic seconds)."""
+        self.busy = False
+        if self.idle_since is None:
+            self.idle_since = time.monotonic()
+        return self.idle_since
+
+    # --- the queue -----------------------------------------------------------------------
+    def take(self) -> bytes | None:
+        """The first queue entry (sorted-set queue), now recorded as in flight here; or None."""
+        data = self._run(self._pop)
+        return data or None
+
+    def taken(self, request: Request, data: bytes) -> None:
+        """``request`` was decoded from ``data``: forget it once it leaves the downloader."""
+        self._taken[request] = data
+
+    # --- seeding -----------------------------------------------------------------------
+    def claim_seed(self, arguments: str) -> SeedClaim:
+        """Take the crawl's seed lock (``SET NX``): True for the first worker of a crawl."""
+        value = json.dumps({"worker": self.worker_id, "arguments": arguments}, sort_keys=True)
+        if self.server.set(self.keys.seeded, value, nx=True):
+            return SeedClaim(True, self.worker_id, arguments)
+        raw = self.server.get(self.keys.seeded)
+        held = json.loads(raw) if raw else {"worker": "?", "arguments": arguments}
+        return SeedClaim(False, held.get("worker", "?"), held.get("arguments", ""))
+
+    # --- failures and the end of the crawl ---------------------------------------------
+    def record_failed(self, fingerprint: bytes) -> None:
+        """Remember that the request with ``fingerprint`` failed (see module docstring)."""
+        self.server.sadd(self.keys.failed, fingerprint)
+
+    def leave(self) -> Departure:
+        """Leave the crawl; the last worker out ends or parks it (see module docstring).
+
+        Called once Scrapy has finished every request in progress, so nothing this
+        worker took is still in flight.
+        """
+        self.left = True
+        raw = self._run(self._leave, "1" if self.keep_seen else "0")
+        outcome, remaining, forgotten, _ = (_text(raw[0]), *(int(x) for x in raw[1:]))
+        return Departure(outcome, remaining, forgotten)
+
+
+def cluster_component(crawler: Crawler) -> ClusterCrawl:
+    """The crawler's :class:`ClusterCrawl` for a cluster component's ``from_crawler``;
+    ``NotConfigured`` (the component stays off, silently) when ``NEWSBOT_CLUSTER`` is unset."""
+    if cluster_url(crawler.settings.get("NEWSBOT_CLUSTER")) is None:
+        raise NotConfigured  # no message: Scrapy would log one WARNING per plain crawl
+    return ClusterCrawl.of(crawler)
+
+
+def redis_client(settings: BaseSettings) -> redis.Redis:
+    """A Redis client for ``NEWSBOT_CLUSTER`` with scrapy-redis's defaults and ``REDIS_PARAMS``."""
+    url = cluster_url(settings.get("NEWSBOT_CLUSTER"))
+    if url is None:
+        raise ValueError("NEWSBOT_CLUSTER is not set: give the Redis URL, e.g. -s NEWSBOT_CLUSTER=redis://127.0.0.1:6379/0")
+    params = {**REDIS_PARAMS, **settings.getdict("REDIS_PARAMS")}
+    params.pop("url", None)
+    params["decode_responses"] = False  # fingerprints and pickled requests are bytes
+    return get_redis(url=url, **params)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _statuses(raw: list[Any]) -> dict[str, dict[str, Any]]:
+    pairs = iter(raw or [])
+    out = {}
+    for key, value in zip(pairs, pairs):
+        try:
+            out[_text(key)] = json.loads(value)
+        except (TypeError, ValueError):
+            out[_text(key)] = {}
+    return out

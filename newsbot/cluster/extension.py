@@ -1,0 +1,117 @@
+"""The cluster worker extension: heartbeats, and closing once the whole crawl is idle.
+
+scrapy-redis closes idle workers only in its ``RedisSpider`` (``MAX_IDLE_TIME_BEFORE_CLOSE``
+in ``RedisMixin.spider_idle``), which newsbot's spiders are not: this extension gives any
+spider the same setting. A worker closes, with finish reason ``finished``, once the
+shared queue has been empty and every live worker idle for ``MAX_IDLE_TIME_BEFORE_CLOSE``
+seconds (add-on default: 30; 0 = never close). Waiting for the other workers too means
+a worker does not leave while another is still fetching a page whose links would give
+it more work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import time
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from twisted.internet import task
+
+from newsbot.cluster.config import max_idle_seconds
+from newsbot.cluster.crawl import HEARTBEAT_INTERVAL, ClusterCrawl, cluster_component
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class ClusterWorkerExtension:
+    """Registers the worker in the crawl, beats every 2 s, decides when to close.
+
+    Stats: ``newsbot/cluster/workers_max`` (most live workers seen at once),
+    ``newsbot/cluster/requeued`` (requests of dead workers this worker put back in the queue).
+    """
+
+    def __init__(self, crawler: Crawler, cluster: ClusterCrawl, max_idle: int) -> None:
+        self.crawler = crawler
+        self.cluster = cluster
+        self.max_idle = max_idle
+        self.started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self._loop = task.LoopingCall(self._beat_safely)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterWorkerExtension:
+        cluster = cluster_component(crawler)
+        extension = cls(crawler, cluster, max_idle_seconds(crawler.settings))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self) -> None:
+        live = self._beat()
+        logger.info(
+            "Cluster worker %s joined crawl %r (%d live worker(s), %d request(s) queued, close after %s)",
+            self.cluster.worker_id, self.cluster.keys.crawl, len(live), self.cluster.queued(),
+            f"{self.max_idle} s idle" if self.max_idle else "never (MAX_IDLE_TIME_BEFORE_CLOSE=0)",
+        )
+        self._loop.start(HEARTBEAT_INTERVAL, now=False)
+
+    def spider_idle(self) -> None:
+        """Raise DontCloseSpider until the crawl has been idle for ``max_idle`` seconds."""
+        if self.cluster.left:
+            return
+        idle_since = self.cluster.mark_idle()
+        if self.max_idle == 0:
+            self._beat_safely()
+            raise DontCloseSpider
+        try:
+            self._beat()
+            busy = self.cluster.others_busy()
+            queued = self.cluster.queued()
+        except Exception as exc:  # Redis unreachable: do not take silence for the end of the crawl
+            logger.warning("Cluster crawl %r: Redis did not answer (%s); not closing yet", self.cluster.keys.crawl, exc)
+            raise DontCloseSpider from exc
+        if busy or queued:
+            # another worker may still add requests: wait, and count idleness afresh after it
+            self.cluster.idle_since = time.monotonic()
+            raise DontCloseSpider
+        idle = time.monotonic() - idle_since
+        if idle < self.max_idle:
+            raise DontCloseSpider
+        logger.info(
+            "Cluster crawl %r: queue empty and every worker idle for %.0f s (MAX_IDLE_TIME_BEFORE_CLOSE=%d): closing",
+            self.cluster.keys.crawl, idle, self.max_idle,
+        )
+
+    def spider_closed(self) -> None:
+        if self._loop.running:
+            self._loop.stop()
+
+    def _beat_safely(self) -> None:
+        try:
+            self._beat()
+        except Exception as exc:  # a Redis hiccup must not stop the heartbeats for good
+            logger.warning("Cluster heartbeat to Redis failed (%s); trying again in %.0f s", exc, HEARTBEAT_INTERVAL)
+
+    def _beat(self) -> dict[str, dict]:
+        stats = self.crawler.stats
+        engine = self.crawler.engine
+        live = self.cluster.heartbeat(
+            downloading=engine.downloader.active if engine is not None else (),
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            started=self.started,
+            responses=stats.get_value("downloader/response_count", 0),
+            items=stats.get_value("item_scraped_count", 0),
+        )
+        stats.max_value("newsbot/cluster/workers_max", len(live))
+        if self.cluster.requeued:
+            stats.set_value("newsbot/cluster/requeued", self.cluster.requeued)
+        return live

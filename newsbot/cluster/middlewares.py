@@ -1,0 +1,101 @@
+"""Cluster middlewares: seed a crawl once, and remember which requests failed.
+
+Both are listed in :mod:`newsbot.settings` and switch themselves off
+(``NotConfigured``) unless ``NEWSBOT_CLUSTER`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import CloseSpider, IgnoreRequest
+
+from newsbot.cluster.crawl import ClusterCrawl, cluster_component
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+class ClusterSeedMiddleware:
+    """Spider middleware: the spider's ``start()`` runs in one worker per crawl.
+
+    The first worker takes the crawl's seed lock (a Redis ``SET NX``) and sends its
+    start requests into the shared queue; every later worker skips ``start()`` and only
+    takes requests from the queue. A worker whose spider arguments (``-a``) differ from
+    the seeding worker's stops at once (finish reason ``cluster_arguments_mismatch``):
+    links are followed by whichever worker fetches a page, so all must crawl alike.
+    Stat: ``newsbot/cluster/seeded`` (1 in the seeding worker, 0 in the others).
+    """
+
+    def __init__(self, crawler: Crawler, cluster: ClusterCrawl) -> None:
+        self.crawler = crawler
+        self.cluster = cluster
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterSeedMiddleware:
+        return cls(crawler, cluster_component(crawler))
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        spider = self.crawler.spider
+        arguments = repr(getattr(spider, "arguments", None))
+        claim = self.cluster.claim_seed(arguments)
+        crawl = self.cluster.keys.crawl
+        self.crawler.stats.set_value("newsbot/cluster/seeded", int(claim.mine))
+        if not claim.mine:
+            if claim.arguments != arguments:
+                logger.error(
+                    "Cluster crawl %r was started by worker %s with other spider arguments (%s; this"
+                    " worker has %s): run every worker with the same -a options, or give this crawl"
+                    " its own name with -s NEWSBOT_CLUSTER_CRAWL=NAME",
+                    crawl, claim.worker, claim.arguments, arguments,
+                )
+                raise CloseSpider("cluster_arguments_mismatch")
+            logger.info("Cluster crawl %r already seeded by worker %s: taking requests from the shared queue", crawl, claim.worker)
+            return
+        logger.info("Cluster crawl %r: this worker (%s) seeds the start requests", crawl, self.cluster.worker_id)
+        self.cluster.mark_busy()
+        async for item_or_request in start:
+            yield item_or_request
+
+
+class ClusterFailureMiddleware:
+    """Downloader middleware: note requests that finally failed, so a later run retries them.
+
+    scrapy-redis stores a request's fingerprint when it is scheduled, before the
+    download, so with a kept seen-set a page that failed was never tried again (shared
+    case NB-26). This middleware sits outside RetryMiddleware: it sees a request only
+    once retries are spent, and records its fingerprint when the answer is an HTTP
+    error (status >= 400) or the download raised (timeouts, refused connections...);
+    requests skipped on purpose (``IgnoreRequest``: robots.txt, incremental skips) are
+    not failures. Within the crawl the page stays seen (no loop); when the crawl ends or
+    stops, :meth:`ClusterCrawl.leave` takes these fingerprints out of the seen set.
+    Stat: ``newsbot/cluster/failed``.
+    """
+
+    def __init__(self, crawler: Crawler, cluster: ClusterCrawl) -> None:
+        self.crawler = crawler
+        self.cluster = cluster
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterFailureMiddleware:
+        return cls(crawler, cluster_component(crawler))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status >= 400:
+            self._failed(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not isinstance(exception, IgnoreRequest):
+            self._failed(request)
+
+    def _failed(self, request: Request) -> None:
+        assert self.crawler.request_fingerprinter is not None
+        self.cluster.record_failed(self.crawler.request_fingerprinter.fingerprint(request))
+        self.crawler.stats.inc_value("newsbot/cluster/failed")

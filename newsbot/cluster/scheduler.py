@@ -1,0 +1,145 @@
+"""The cluster's scheduler: one request queue in Redis shared by every worker of a crawl.
+
+A subclass of scrapy-redis 0.9.1's ``Scheduler`` that keeps its queue classes
+(``SCHEDULER_QUEUE_CLASS``, a Redis sorted set by default) and changes what does not
+fit Scrapy 2.19 or a crawl split over several machines:
+
+* stats are counted without the deprecated ``spider=`` argument;
+* requests are stored without their default fields (``SCHEDULER_SERIALIZER`` default
+  :mod:`newsbot.cluster.serializer`, a third less Redis memory per queued request);
+* the dupefilter is built from the crawler (``DUPEFILTER_CLASS``, newsbot's
+  fingerprints: :mod:`newsbot.cluster.dupefilter`);
+* a worker that closes never flushes the shared queue and dupefilter (scrapy-redis
+  does with ``SCHEDULER_PERSIST=False``, under the feet of the workers still running):
+  the last worker out decides (:meth:`ClusterCrawl.leave`);
+* a worker takes a request only while fewer than ``NEWSBOT_CLUSTER_PREFETCH`` (2) of its
+  requests wait in its downloader for a slot: with download delays (AutoThrottle) Scrapy
+  would otherwise take up to ``CONCURRENT_REQUESTS`` requests and sit on them while other
+  workers idle;
+* taking a request marks the worker busy, so others wait for the links it may add, and
+  records it as in flight (one Lua script): if the worker dies before the request has
+  left its downloader, another worker puts it back in the queue.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy.utils.misc import build_from_crawler, load_object
+from scrapy.utils.request import request_from_dict
+from scrapy_redis import defaults, picklecompat
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+
+from newsbot.cluster.config import prefetch
+from newsbot.cluster.crawl import ClusterCrawl
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class ClusterScheduler(Scheduler):
+    """``SCHEDULER`` in cluster mode (set by the add-on when ``NEWSBOT_CLUSTER`` is given).
+
+    Stats: ``scheduler/enqueued``, ``scheduler/enqueued/redis``, ``scheduler/dequeued``,
+    ``scheduler/dequeued/redis`` (this worker's share), ``dupefilter/filtered``.
+    """
+
+    cluster: ClusterCrawl
+    crawler: Crawler
+    prefetch: int
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
+        settings = crawler.settings
+        cluster = ClusterCrawl.of(crawler)
+        dupefilter = build_from_crawler(load_object(settings["DUPEFILTER_CLASS"]), crawler)
+        serializer = settings.get("SCHEDULER_SERIALIZER")
+        instance = cls(
+            server=cluster.server,
+            persist=True,  # never flushed by one worker: see the module docstring
+            queue_key=cluster.keys.requests.replace("%", "%%"),  # the queue %-formats its key
+            queue_cls=settings.get("SCHEDULER_QUEUE_CLASS") or defaults.SCHEDULER_QUEUE_CLASS,
+            dupefilter=dupefilter,
+            dupefilter_key=cluster.keys.dupefilter,
+            serializer=importlib.import_module(serializer) if isinstance(serializer, str) else serializer,
+        )
+        instance.stats = crawler.stats
+        instance.cluster = cluster
+        instance.crawler = crawler
+        instance.prefetch = prefetch(settings)
+        return instance
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.serializer = self.serializer or picklecompat
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer
+        )
+
+    def close(self, reason: str) -> None:
+        departure = self.cluster.leave()
+        crawl = self.cluster.keys.crawl
+        if departure.outcome == "others":
+            logger.info("Cluster crawl %r: %d other worker(s) still running", crawl, departure.remaining)
+        elif departure.outcome == "interrupted":
+            logger.warning(
+                "Cluster crawl %r: last worker out with %d request(s) still queued: start workers"
+                " again to resume, or reset it with `python -m newsbot.cluster reset URL %s`",
+                crawl, departure.remaining, crawl,
+            )
+        else:
+            logger.info("Cluster crawl %r complete: last worker out, its Redis keys cleared", crawl)
+        if departure.forgotten:
+            logger.info("Cluster crawl %r: %d failed request(s) will be tried again next run", crawl, departure.forgotten)
+        if self.stats:
+            self.stats.set_value("newsbot/cluster/outcome", departure.outcome)
+
+    def _decode(self, data: bytes) -> Request | None:
+        try:
+            return request_from_dict(self.serializer.loads(data), spider=self.spider)
+        except Exception as exc:  # a malformed entry must not stop the worker
+            logger.error("Cluster queue entry dropped: it does not decode to a request (%s: %s)", type(exc).__name__, exc)
+            if self.stats:
+                self.stats.inc_value("newsbot/cluster/undecodable")
+            return None
+
+    def enqueue_request(self, request: Request) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.queue.push(request)
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+            self.stats.inc_value("scheduler/enqueued")
+        return True
+
+    def _waiting(self) -> int:
+        """Requests of this worker waiting in its downloader for a slot (politeness delays)."""
+        engine = self.crawler.engine
+        if engine is None:
+            return 0
+        return sum(len(slot.queue) for slot in engine.downloader.slots.values())
+
+    def next_request(self) -> Request | None:
+        if self._waiting() >= self.prefetch:
+            return None  # leave the queue to workers that can start a download now
+        if isinstance(self.queue, PriorityQueue):
+            # taken atomically into this worker's in-flight hash: back to the queue if it dies
+            data = self.cluster.take()
+            request = self._decode(data) if data is not None else None
+            if request is not None:
+                self.cluster.taken(request, data)
+        else:  # another SCHEDULER_QUEUE_CLASS: plain pop, no in-flight record
+            request = self.queue.pop()
+        if request is not None:
+            self.cluster.mark_busy()
+            if self.stats:
+                self.stats.inc_value("scheduler/dequeued/redis")
+                self.stats.inc_value("scheduler/dequeued")
+        return request

@@ -1,0 +1,71 @@
+"""The Lua scripts of the cluster's coordination in Redis (:mod:`newsbot.cluster.crawl`).
+
+Each runs atomically in Redis. Times come from the server's clock (``TIME``), so workers
+whose machine clocks disagree still agree on who is alive. ``_PRUNE`` (part of every
+script but ``POP``) drops workers whose last heartbeat is older than the timeout and puts
+the requests they had taken (their ``inflight`` hash) back in the queue.
+"""
+
+# Every script gets KEYS = workers, status, requests, dupefilter, failed, seeded, own inflight
+# and ARGV = worker id, worker timeout, inflight key prefix, then its own arguments.
+_PRUNE = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.6f', t - tonumber(ARGV[2])))
+local requeued = 0
+for _, id in ipairs(dead) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+  local taken = redis.call('HGETALL', ARGV[3] .. id)
+  for i = 1, #taken, 2 do
+    redis.call('ZADD', KEYS[3], taken[i + 1], taken[i])
+    requeued = requeued + 1
+  end
+  redis.call('DEL', ARGV[3] .. id)
+end
+local pruned = {requeued, table.concat(dead, ' ')}
+local function live_workers(head)
+  local out = {head[1], head[2]}
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    table.insert(out, id)
+    table.insert(out, redis.call('HGET', KEYS[2], id) or '{}')
+  end
+  return out
+end
+"""
+# ARGV[4]: status JSON; ARGV[5...]: finished queue entries to forget from the own inflight hash
+HEARTBEAT = _PRUNE + """
+redis.call('ZADD', KEYS[1], string.format('%.6f', t), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
+for i = 5, #ARGV do redis.call('HDEL', KEYS[7], ARGV[i]) end
+return live_workers(pruned)
+"""
+LIVE = _PRUNE + """
+return live_workers(pruned)
+"""
+# take the first request and remember it as in flight, atomically
+POP = """
+local item = redis.call('ZPOPMIN', KEYS[3])
+if #item == 0 then return false end
+redis.call('HSET', KEYS[7], item[1], item[2])
+return item[1]
+"""
+# ARGV[4]: keep_seen ('1' or '0')
+LEAVE = _PRUNE + """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[7])
+local others = redis.call('ZCARD', KEYS[1])
+if others > 0 then return {'others', others, 0, pruned[1]} end
+local forgotten = 0
+while true do
+  local batch = redis.call('SPOP', KEYS[5], 500)
+  if #batch == 0 then break end
+  forgotten = forgotten + redis.call('SREM', KEYS[4], unpack(batch))
+end
+local queued = redis.call('ZCARD', KEYS[3])
+if queued > 0 then return {'interrupted', queued, forgotten, pruned[1]} end
+redis.call('DEL', KEYS[6], KEYS[2])
+if ARGV[4] ~= '1' then redis.call('DEL', KEYS[4]) end
+return {'complete', 0, forgotten, pruned[1]}
+"""

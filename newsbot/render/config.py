@@ -1,0 +1,179 @@
+"""Rendering settings, read once: ``NEWSBOT_RENDER_*`` and ``NEWSBOT_CHROMIUM`` into
+:class:`RenderConfig`, and from it the scrapy-playwright settings (:func:`configure`,
+called by the newsbot add-on after ``-s`` options are applied).
+
+Chromium comes from the ``NEWSBOT_CHROMIUM`` setting, else the ``NEWSBOT_CHROMIUM``
+environment variable (e.g. ``/usr/bin/chromium`` from ``apt-get install chromium``);
+without either, Playwright's own browser (``playwright install chromium``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
+logger = logging.getLogger(__name__)
+
+HTTP11_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+PLAYWRIGHT_HANDLER = "newsbot.render.handler.LazyPlaywrightDownloadHandler"
+PLAYWRIGHT_HANDLERS = (PLAYWRIGHT_HANDLER, "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler")
+ABORT_REQUEST = "newsbot.render.abort.should_abort"
+
+# Debian's chromium (and any Chromium on a machine without internet): no first-run
+# work, no update or sync traffic; /dev/shm is small in containers.
+CHROMIUM_ARGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+)
+
+
+class RenderSettingError(ValueError):
+    """A rendering setting has a bad value; the message says what to write instead."""
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    """The rendering settings of one crawl.
+
+    * ``enabled``: ``NEWSBOT_RENDER_ENABLED`` (bool, default True);
+    * ``chromium``: absolute path of the Chromium executable, or None for Playwright's own;
+    * ``max_pages``: ``NEWSBOT_RENDER_MAX_PAGES``, open pages per browser context;
+    * ``max_contexts``: ``NEWSBOT_RENDER_MAX_CONTEXTS``, browser contexts at once;
+    * ``timeout``: ``NEWSBOT_RENDER_TIMEOUT``, seconds for a page to load;
+    * ``wait``: ``NEWSBOT_RENDER_WAIT``, seconds to wait after load for a listing's entries
+      to appear (scripts that fetch them); 0 does not wait.
+
+    >>> RenderConfig.from_settings(BaseSettings({"NEWSBOT_RENDER_MAX_PAGES": "3"}), environ={}).max_pages
+    3
+    >>> RenderConfig.from_settings(BaseSettings({"NEWSBOT_RENDER_TIMEOUT": "0"}), environ={})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    newsbot.render.config.RenderSettingError: NEWSBOT_RENDER_TIMEOUT='0' must be a number above 0, e.g. ...
+    """
+
+    enabled: bool = True
+    chromium: str | None = None
+    max_pages: int = 2
+    max_contexts: int = 1
+    timeout: float = 20.0
+    wait: float = 5.0
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings, environ: Mapping[str, str] | None = None) -> RenderConfig:
+        """Read and validate; raises :class:`RenderSettingError` naming the setting to fix."""
+        environ = os.environ if environ is None else environ
+        enabled = settings.getbool("NEWSBOT_RENDER_ENABLED", True)
+        chromium = settings.get("NEWSBOT_CHROMIUM") or environ.get("NEWSBOT_CHROMIUM") or None
+        return cls(
+            enabled=enabled,
+            chromium=find_chromium(chromium) if chromium and enabled else chromium,
+            max_pages=int(_number(settings, "NEWSBOT_RENDER_MAX_PAGES", cls.max_pages, integer=True)),
+            max_contexts=int(_number(settings, "NEWSBOT_RENDER_MAX_CONTEXTS", cls.max_contexts, integer=True)),
+            timeout=_number(settings, "NEWSBOT_RENDER_TIMEOUT", cls.timeout),
+            wait=_number(settings, "NEWSBOT_RENDER_WAIT", cls.wait, minimum=0),
+        )
+
+    def launch_options(self) -> dict[str, Any]:
+        """``PLAYWRIGHT_LAUNCH_OPTIONS``: headless Chromium, ``executable_path`` when given.
+
+        >>> RenderConfig(chromium="/usr/bin/chromium").launch_options()["executable_path"]
+        '/usr/bin/chromium'
+        """
+        args = list(CHROMIUM_ARGS)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.insert(0, "--no-sandbox")  # Chromium refuses to start its sandbox as root
+        options: dict[str, Any] = {"headless": True, "args": args}
+        if self.chromium:
+            options["executable_path"] = self.chromium
+        return options
+
+    def playwright_settings(self) -> dict[str, Any]:
+        """The ``PLAYWRIGHT_*`` settings of scrapy-playwright that follow from this config."""
+        return {
+            "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+            "PLAYWRIGHT_LAUNCH_OPTIONS": self.launch_options(),
+            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": self.max_pages,
+            "PLAYWRIGHT_MAX_CONTEXTS": self.max_contexts,
+            "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": self.timeout * 1000,
+            "PLAYWRIGHT_ABORT_REQUEST": ABORT_REQUEST,
+        }
+
+
+def find_chromium(value: str) -> str:
+    """The absolute path of the Chromium executable named by ``NEWSBOT_CHROMIUM``.
+
+    A bare name (``chromium``) is looked up on ``PATH``. Raises
+    :class:`RenderSettingError` when there is no such executable file.
+    """
+    path = shutil.which(value) if os.sep not in value else value
+    if path and os.path.isfile(path) and os.access(path, os.X_OK):
+        return os.path.abspath(path)
+    raise RenderSettingError(
+        f"NEWSBOT_CHROMIUM={value!r} is not an executable file: install Chromium"
+        " (apt-get install chromium) and give its path, e.g. -s NEWSBOT_CHROMIUM=/usr/bin/chromium;"
+        " or unset it to use Playwright's own browser (playwright install chromium);"
+        " or turn rendering off with -s NEWSBOT_RENDER_ENABLED=False"
+    )
+
+
+def configure(settings: BaseSettings) -> RenderConfig:
+    """Switch the crawl to scrapy-playwright when rendering is enabled (add-on step).
+
+    Sets ``NEWSBOT_DOWNLOAD_HANDLER`` to scrapy-playwright's handler, started on the
+    first browser request (:mod:`newsbot.render.handler`; unless another handler was
+    chosen), the ``PLAYWRIGHT_*`` settings at add-on priority (a project or ``-s`` value
+    wins), and scrapy-playwright's memory-usage extension in place of Scrapy's, so
+    ``memusage/*`` stats count the browser too. Raises :class:`RenderSettingError`.
+    """
+    config = RenderConfig.from_settings(settings)
+    if not config.enabled:
+        return config
+    handler = settings.get("NEWSBOT_DOWNLOAD_HANDLER")
+    priority = settings.getpriority("NEWSBOT_DOWNLOAD_HANDLER") or 0
+    if handler in (None, HTTP11_HANDLER) and priority <= SETTINGS_PRIORITIES["project"]:
+        settings.set("NEWSBOT_DOWNLOAD_HANDLER", PLAYWRIGHT_HANDLER, priority=priority)
+    elif handler not in PLAYWRIGHT_HANDLERS:
+        logger.warning(
+            "NEWSBOT_DOWNLOAD_HANDLER=%s is not scrapy-playwright's handler: pages that need"
+            " JavaScript will not be rendered", handler,
+        )
+    for name, value in config.playwright_settings().items():
+        settings.set(name, value, priority="addon")
+
+    from scrapy.extensions.memusage import MemoryUsage
+
+    from newsbot.render.memory import RenderMemoryUsage
+
+    settings.set_in_component_priority_dict("EXTENSIONS", MemoryUsage, None)
+    settings.set_in_component_priority_dict("EXTENSIONS", RenderMemoryUsage, 0)
+    return config
+
+
+def _number(
+    settings: BaseSettings, name: str, default: float, *, integer: bool = False, minimum: float | None = None
+) -> float:
+    raw = settings.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+        if integer and value != int(value):
+            raise ValueError(raw)
+    except (TypeError, ValueError):
+        value = float("nan")
+    low_ok = value >= minimum if minimum is not None else value > 0
+    if value != value or not low_ok:  # NaN: not a number at all
+        kind = "a whole number" if integer else "a number"
+        bound = f"of {minimum} or more" if minimum is not None else "above 0"
+        example = int(default) if integer or default == int(default) else default
+        raise RenderSettingError(f"{name}={raw!r} must be {kind} {bound}, e.g. -s {name}={example}")
+    return value
