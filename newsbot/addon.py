@@ -20,6 +20,7 @@ from pathlib import Path
 from scrapy.settings import BaseSettings
 
 from newsbot.cluster import configure_cluster
+from newsbot.errors import report_configuration_error
 from newsbot.mirror import DEMO, mirror_base
 from newsbot.render import configure as configure_rendering
 from newsbot.state import state_uri
@@ -36,6 +37,13 @@ class NewsbotAddon:
     """Default feed and early validation of newsbot settings (see module docstring)."""
 
     def update_settings(self, settings: BaseSettings) -> None:
+        try:
+            self._update_settings(settings)
+        except ValueError as error:
+            report_configuration_error("bad setting", error)
+            raise
+
+    def _update_settings(self, settings: BaseSettings) -> None:
         if settings.get("NEWSBOT_MIRROR") != DEMO:
             mirror_base(settings.get("NEWSBOT_MIRROR"))  # raises ValueError with a fix
         configure_cluster(settings)  # NEWSBOT_CLUSTER: scrapy-redis settings; ValueError with a fix

@@ -30,6 +30,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 import newsbot
+from newsbot.errors import report_configuration_error
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -133,8 +134,9 @@ class ScrapydJobAddon:
                 " NEWSBOT_DATA_DIR=/var/lib/newsbot in its environment, or schedule with"
                 " -d setting=NEWSBOT_DATA_DIR=/var/lib/newsbot (same for the other settings named)"
             )
-            logger.error(message)
-            raise ScrapydSettingError(message)
+            error = ScrapydSettingError(message)
+            report_configuration_error("bad setting for a Scrapyd job", error)
+            raise error
 
     def spider_opened(self, spider: Spider) -> None:
         settings = self.crawler.settings

@@ -10,6 +10,7 @@ from newsbot.items import PUBLIC_FIELDS
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
+COMMANDS_MODULE = "newsbot.commands"
 ADDONS = {"newsbot.addon.NewsbotAddon": 0, "newsbot.scrapyd_job.ScrapydJobAddon": 0}
 
 # --- a good citizen ------------------------------------------------------------------

@@ -57,6 +57,8 @@ def store(request, tmp_path):
         ({}, "sqlite:///.newsbot/state.db"),
         ({"NEWSBOT_DATA_DIR": "/srv/newsbot"}, "sqlite:////srv/newsbot/.newsbot/state.db"),
         ({"NEWSBOT_DATA_DIR": "jobs"}, "sqlite:///jobs/.newsbot/state.db"),
+        ({"NEWSBOT_MIRROR": "demo"}, "sqlite:///.newsbot/demo-state.db"),
+        ({"NEWSBOT_MIRROR": "http://127.0.0.1:8000", "NEWSBOT_DATA_DIR": "/srv"}, "sqlite:////srv/.newsbot/mirror-state.db"),
         ({"NEWSBOT_CLUSTER": "redis://10.0.0.5:6379/3"}, "redis://10.0.0.5:6379/3"),
         ({"NEWSBOT_STATE": "sqlite:///x.db", "NEWSBOT_CLUSTER": "redis://10.0.0.5:6379/3"}, "sqlite:///x.db"),
         ({"NEWSBOT_STATE": "redis://r:6379/1", "NEWSBOT_DATA_DIR": "/srv"}, "redis://r:6379/1"),
@@ -213,7 +215,7 @@ def test_corrupt_state_file_never_loses_the_feed(tmp_path):
     from newsbot.replica import ReplicaServer
     from tests.crawling import SNAPSHOTS, run_crawl
 
-    state = tmp_path / ".newsbot" / "state.db"  # the default place under NEWSBOT_DATA_DIR
+    state = tmp_path / ".newsbot" / "mirror-state.db"  # the default place under NEWSBOT_DATA_DIR for a mirrored crawl
     state.parent.mkdir()
     state.write_bytes(b"\x00garbage, not a database" * 4096)
     server = ReplicaServer(SNAPSHOTS / "pipelines").start()

@@ -26,7 +26,8 @@ from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.render import Renderer
 from newsbot.signals import page_rejected
 from newsbot.sites.base import PageKind, SiteProfile, SiteUrl
-from newsbot.spiders.arguments import ArgumentError, CrawlArguments, report_argument_error
+from newsbot.errors import report_configuration_error
+from newsbot.spiders.arguments import ArgumentError, CrawlArguments
 
 META_KIND = "newsbot_kind"
 META_ARTICLE_ID = "newsbot_article_id"
@@ -51,7 +52,7 @@ class AggregatorSpider(scrapy.Spider):
         try:
             return super().from_crawler(crawler, *args, **kwargs)
         except ArgumentError as error:
-            report_argument_error(cls.name, error)
+            report_configuration_error(f"{cls.name}: bad spider argument", error)
             raise
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

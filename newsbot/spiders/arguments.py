@@ -6,7 +6,6 @@ names the argument and gives a good example.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import re
@@ -25,32 +24,6 @@ KNOWN = ("editions", "outlets", "since", "until", "ids", "fresh")
 
 class ArgumentError(ValueError):
     """A spider argument has a bad value; the message says what to write instead."""
-
-
-def report_argument_error(spider: str, error: ArgumentError) -> None:
-    """Log a bad argument as one ERROR line, and only once.
-
-    Scrapy re-raises an exception of the spider's constructor from the crawl's asyncio
-    task, so that ``scrapy crawl`` exits 1; asyncio then logs it a second time with a
-    traceback ("Task exception was never retrieved"). The loop's exception handler is
-    told to skip this one error (any other is reported as before).
-    """
-    logger.error("%s: bad spider argument, nothing crawled: %s", spider, error)
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # not started from an asyncio loop: the caller gets the exception
-        return
-    previous = loop.get_exception_handler()
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if context.get("exception") is error:
-            return
-        if previous is not None:
-            previous(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
 
 
 @dataclass(frozen=True)

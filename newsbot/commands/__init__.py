@@ -1,0 +1,1 @@
+"""newsbot's Scrapy commands (``COMMANDS_MODULE``): ``scrapy mergefeeds``."""

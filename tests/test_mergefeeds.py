@@ -1,0 +1,63 @@
+"""``scrapy mergefeeds``: feeds of a killed run and of the next one become one record per
+article; a last line cut by the kill is skipped and reported (shared case NB-19)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from newsbot.feeds import FeedReport, merge_feeds, read_feed
+from tests.crawling import ROOT, shared
+
+
+def mergefeeds(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "newsbot.settings"}
+    cmd = [sys.executable, "-m", "scrapy", "mergefeeds", *map(str, args)]
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+
+
+def _write(path: Path, records: list[dict], cut: str = "") -> Path:
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records) + cut
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shared_case_nb19_gives_two_records_and_reports_the_cut_line(tmp_path):
+    feed = shared("cases", "NB-19.jsonl")
+    done = mergefeeds(tmp_path / "out.jsonl", feed, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "2 records, 1 bad line(s) skipped: [3]" in done.stdout
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["url"] for r in out] == ["https://www.example.ma/a/1", "https://www.example.ma/a/2"]
+
+
+def test_killed_run_and_next_run_merge_to_one_record_per_article(tmp_path):
+    articles = [{"url": f"https://www.maghress.com/fr/lematin/{n}", "title": f"Titre n° {n} — « été »"} for n in range(1, 6)]
+    killed = _write(tmp_path / "killed.jsonl", articles[:3], cut='{"url": "https://www.maghress.com/fr/lematin/4", "tit')
+    after = _write(tmp_path / "after.jsonl", articles)  # the next run writes everything again
+    done = mergefeeds(tmp_path / "merged.jsonl", killed, after, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "killed.jsonl: 3 records, 1 bad line(s) skipped: [4]" in done.stdout
+    merged = (tmp_path / "merged.jsonl").read_text(encoding="utf-8")
+    assert [json.loads(line) for line in merged.splitlines()] == articles
+    assert "« été »" in merged  # utf-8 kept as text
+
+
+def test_merge_by_article_id_and_records_without_the_key(tmp_path):
+    a = _write(tmp_path / "a.jsonl", [{"article_id": "maghress:fr:x:1"}, {"note": "no key"}])
+    b = _write(tmp_path / "b.jsonl", [{"article_id": "maghress:fr:x:1", "late": True}, {"article_id": "maghress:fr:x:2"}])
+    written, reports = merge_feeds([a, b], tmp_path / "m.jsonl", key="article_id")
+    assert written == 3 and [r.records for r in reports] == [2, 2]
+    report = FeedReport(tmp_path / "m.jsonl")
+    assert list(read_feed(tmp_path / "m.jsonl", report)) == [
+        {"article_id": "maghress:fr:x:1"}, {"note": "no key"}, {"article_id": "maghress:fr:x:2"}
+    ]
+    assert report.bad_lines == []
+
+
+def test_missing_feed_is_a_usage_error(tmp_path):
+    done = mergefeeds(tmp_path / "out.jsonl", tmp_path / "nope.jsonl", cwd=tmp_path)
+    assert done.returncode == 2 and "no such feed" in done.stderr
