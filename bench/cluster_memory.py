@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scrapy import Request  # noqa: E402
-from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
 from scrapy_redis import picklecompat  # noqa: E402
+from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
 
 from newsbot.cluster import serializer  # noqa: E402
 from newsbot.cluster.keys import ClusterKeys  # noqa: E402

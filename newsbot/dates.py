@@ -111,9 +111,9 @@ def parse_feed_date(text: str | None) -> dt.date | None:
 
 def utc_now() -> dt.datetime:
     """The current time in UTC, without microseconds."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def iso_utc(moment: dt.datetime) -> str:
     """``2026-11-29T15:04:05Z`` for an aware datetime."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

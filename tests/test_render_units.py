@@ -17,7 +17,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from newsbot.pages.listing import ListingFields, parse_listing
-from newsbot.render import RenderConfig, RenderSettingError, Renderer, configure
+from newsbot.render import RenderConfig, Renderer, RenderSettingError, configure
 from newsbot.render.config import PLAYWRIGHT_HANDLER
 from newsbot.sites.base import PageKind, SiteProfile, edition
 

@@ -33,7 +33,8 @@ from newsbot.replica import ReplicaServer
 from newsbot.sites import SITES
 from tests.crawling import ROOT, run_crawl, shared
 from tests.gold import load_jsonl
-from tests.maghreb_snapshot import EXPECTED, GENERATOR as STAND_IN, write_snapshot
+from tests.maghreb_snapshot import EXPECTED, write_snapshot
+from tests.maghreb_snapshot import GENERATOR as STAND_IN
 from tests.scrapyd_server import BIN, Scrapyd, build_egg
 
 pytestmark = pytest.mark.scrapyd

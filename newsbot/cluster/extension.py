@@ -42,7 +42,7 @@ class ClusterWorkerExtension:
         self.crawler = crawler
         self.cluster = cluster
         self.max_idle = max_idle
-        self.started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        self.started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self._loop = task.LoopingCall(self._beat_safely)
 
     @classmethod

@@ -18,6 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from newsbot.dates import iso_utc, parse_date, utc_now
+from newsbot.errors import report_configuration_error
 from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
@@ -26,7 +27,6 @@ from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.render import Renderer
 from newsbot.signals import page_rejected
 from newsbot.sites.base import PageKind, SiteProfile, SiteUrl
-from newsbot.errors import report_configuration_error
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
 
 META_KIND = "newsbot_kind"

@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from newsbot.sites.base import SiteProfile
 

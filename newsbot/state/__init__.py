@@ -136,7 +136,7 @@ def crawl_state(crawler: Crawler) -> CrawlState:
     except StateError as exc:
         store = GuardedState.unreadable(uri, namespace, exc, on_error=count_error)
     spider = getattr(crawler.spidercls, "name", "crawl")
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     run_id = settings.get("NEWSBOT_RUN_ID") or f"{spider}-{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     state = CrawlState(store, run_id, uri)
     _STATES[crawler] = state
