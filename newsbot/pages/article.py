@@ -7,6 +7,9 @@ Reads only the article spans that public scrapers of maghress use (verified mark
 * every ``span.articlecontent``, in page order, joined: the body;
 * ``div.articlesource a`` / ``a.sourcelink``: the "read it at its source" link.
 
+The classes are matched on any element (a template that moves them to a ``div`` or ``p``
+still reads), outermost first: an ``articlecontent`` inside another is not read twice.
+
 The ticker banner, the flag notice, the "most read" list and the closing source
 sentence sit outside these spans, so they never reach a field. Normalisation
 (entities, NFC, spaces) is the loader's job; this module keeps lines raw.
@@ -24,7 +27,7 @@ from newsbot.pages.markup import element_lines, text_of
 from newsbot.sites.base import LANGUAGES, Language
 from newsbot.text import fold_for_match, normalize_text
 
-TEASER_MARK = re.compile(r"\(\s*(?:\.\.\.|…)\s*\)\s*$")
+TEASER_MARK = re.compile(r"[(\[]\s*(?:\.\.\.|…)\s*[)\]]\s*$")
 
 
 @dataclass
@@ -60,22 +63,29 @@ def parse_article(response: TextResponse, language: str) -> ArticleFields:
     sel = response.selector
     fields = ArticleFields(url=response.url)
     fields.title = _title(sel)
-    dateline = sel.css("span.articlenewspaper")
+    dateline = _outermost(sel, "articlenewspaper")
     if dateline:
         fields.dateline = text_of([dateline[0].root])
         outlet_link = normalize_text(" ".join(dateline[0].css("a ::text").getall()))
         outlet, date_text = split_dateline(fields.dateline, language)
         fields.outlet = outlet_link or outlet
-        fields.date_text = date_text
-    for span in sel.css("span.articlecontent"):
+        # A dateline in another word order still holds the date: the date parser finds it.
+        fields.date_text = date_text or normalize_text(fields.dateline)
+    for span in _outermost(sel, "articlecontent"):
         fields.body_lines.extend(element_lines(span.root))
         fields.body_lines.append("")  # spans are separate paragraphs
     fields.source_url = _source_url(response, sel)
     return fields
 
 
+def _outermost(sel: Selector, css_class: str) -> list[Selector]:
+    """Elements with ``css_class``, in page order, minus those inside another one."""
+    has = f"contains(concat(' ', normalize-space(@class), ' '), ' {css_class} ')"
+    return list(sel.xpath(f"//*[{has}][not(ancestor::*[{has}])]"))
+
+
 def _title(sel: Selector) -> str | None:
-    spans = sel.css("span.articletitle")
+    spans = _outermost(sel, "articletitle")
     return normalize_text(text_of(s.root for s in spans)) if spans else None
 
 

@@ -108,7 +108,7 @@ class AggregatorSpider(scrapy.Spider):
             if url != page.next_url and not (stop and self._later_page(response.url, url)):
                 yield from self._follow(url)
         if next_url:
-            yield from self._follow(next_url)
+            yield from self._next_page(response, next_url)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """RSS feed: follow its article links."""
@@ -151,6 +151,18 @@ class AggregatorSpider(scrapy.Spider):
         if outlets is not None and where.outlet_slug is not None and where.outlet_slug not in outlets:
             return ()
         return (self._request(where),)
+
+    def _next_page(self, response: Response, url: str) -> Iterable[scrapy.Request]:
+        """The listing's next page, whatever its URL shape (``?page=2``, ``/page/2``, ...),
+        as long as it is on the site: it is read as a page of the same listing."""
+        where = self.site.classify(url)
+        if where is not None and where.kind == PageKind.LISTING:
+            return self._follow(url)
+        here = self.site.classify(response.url)
+        if not self.site.owns(url) or here is None or here.kind != PageKind.LISTING:
+            return ()
+        canonical = self.site.canonical_url(url)
+        return (self._request(SiteUrl(canonical, PageKind.LISTING, here.edition, here.outlet_slug, page=here.page + 1)),)
 
     def _request(self, where: SiteUrl | None, **kwargs: Any) -> scrapy.Request:
         assert where is not None, "start URLs are built from the site profile"

@@ -1,0 +1,79 @@
+"""Template variants an unseen edition may use, through a real crawl: the article classes on
+other tags (nested ones read once), a dateline in another word order, a teaser ending in
+``[...]``, and a next-page link of another shape (``/page/2``, ``rel=next``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsbot.replica import ReplicaServer
+from tests.crawling import run_crawl
+
+HOST = "www.maghress.com"
+HEAD = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{t}</title></head><body>'
+TICKER = ('<div id="ticker"><a href="/fr/varia/101">Le port de Safi agrandit son quai</a>&nbsp;&nbsp;&nbsp;&nbsp;'
+          '<a href="/fr/varia/102">Une saison record pour les apiculteurs</a>&nbsp;&nbsp;&nbsp;&nbsp;</div>')
+
+PAGES = {
+    "/fr/": HEAD.format(t="Accueil") + TICKER + '<div id="newspapers"><a href="/fr/varia">Varia</a></div></body></html>',
+    "/fr/varia": HEAD.format(t="Varia") + TICKER + '<div id="main">'
+    '<div class="teaser"><a class="teasertitle" href="/fr/varia/101">Le port de Safi agrandit son quai</a></div>'
+    '<div class="teaser"><a class="teasertitle" href="/fr/varia/102">Une saison record pour les apiculteurs</a></div>'
+    '<p class="nav"><a rel="next" href="/fr/varia/page/2">page 2</a></p></div></body></html>',
+    "/fr/varia/page/2": HEAD.format(t="Varia, page 2") + '<div id="main">'
+    '<div class="teaser"><a class="teasertitle" href="/fr/varia/103">Des fresques pour l\'école de Tiznit</a></div>'
+    "</div></body></html>",
+    "/fr/varia/101": HEAD.format(t="Safi") + TICKER + '<div class="article">'
+    '<h1 class="articletitle">Le port de Safi agrandit son quai</h1>'
+    '<p class="articlenewspaper">Publié le 05 - 10 - 2021 dans <a href="/fr/varia">Varia</a></p>'
+    '<div class="articlecontent"><p class="articlecontent">Les travaux d\'extension du quai ont commencé lundi.</p>'
+    "<p>Ils doivent durer dix-huit mois.</p></div>"
+    '<div class="articlesource"><a href="https://varia.example/safi-quai">Cliquez ici pour lire l\'article depuis sa source.</a></div>'
+    "</div></body></html>",
+    "/fr/varia/102": HEAD.format(t="Miel") + '<div class="article">'
+    '<span class="articletitle">Une saison record pour les apiculteurs</span>'
+    '<span class="articlenewspaper">Publié dans <a href="/fr/varia">Varia</a> le 4 octobre 2021</span>'
+    '<span class="articlecontent">Les apiculteurs du Souss annoncent une récolte abondante cette année [...]</span>'
+    "</div></body></html>",
+    "/fr/varia/103": HEAD.format(t="Tiznit") + '<div class="article">'
+    '<span class="articletitle">Des fresques pour l\'école de Tiznit</span>'
+    '<span class="articlenewspaper">Publié dans Varia le 03 - 10 - 2021</span>'
+    '<span class="articlecontent">Des artistes ont peint les murs de l\'école.<br />Les élèves ont choisi les motifs.</span>'
+    "</div></body></html>",
+}
+
+
+def _snapshot(root: Path) -> Path:
+    entries = []
+    for path, page in PAGES.items():
+        name = "files/" + path.strip("/").replace("/", "_") + ".html"
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(page, encoding="utf-8")
+        entries.append({"host": HOST, "path": path, "status": 200,
+                        "headers": {"Content-Type": "text/html; charset=utf-8"}, "file": name})
+    manifest = {"snapshot": "variants", "default_host": HOST,
+                "sites": [{"site": "maghress.com", "host": HOST, "aliases": ["maghress.com"], "editions": ["fr"]}],
+                "entries": entries}
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return root
+
+
+def test_template_variants_are_read(tmp_path):
+    server = ReplicaServer(_snapshot(tmp_path / "snapshot")).start()
+    try:
+        result = run_crawl("maghress", tmp_path / "crawl", mirror=server.url, args={"editions": "fr"},
+                           settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.log[-2000:]
+    items = {i["url"].rsplit("/", 1)[1]: i for i in result.items}
+    assert sorted(items) == ["101", "102", "103"]  # 103 only through the /page/2 link
+    safi = items["101"]
+    assert (safi["title"], safi["outlet"], safi["published"]) == ("Le port de Safi agrandit son quai", "Varia", "2021-10-05")
+    assert safi["body"] == "Les travaux d'extension du quai ont commencé lundi.\n\nIls doivent durer dix-huit mois."
+    assert safi["source_url"] == "https://varia.example/safi-quai"
+    honey = items["102"]
+    assert (honey["published"], honey["body_source"]) == ("2021-10-04", "aggregator_teaser")
+    assert items["103"]["body"] == "Des artistes ont peint les murs de l'école.\n\nLes élèves ont choisi les motifs."
+    assert items["103"]["outlet"] == "Varia"
