@@ -20,6 +20,7 @@ from pathlib import Path
 from scrapy.settings import BaseSettings
 
 from newsbot.cluster import configure_cluster
+from newsbot.config import validate_settings
 from newsbot.errors import report_configuration_error
 from newsbot.mirror import DEMO, mirror_base
 from newsbot.render import configure as configure_rendering
@@ -44,13 +45,14 @@ class NewsbotAddon:
             raise
 
     def _update_settings(self, settings: BaseSettings) -> None:
+        validate_settings(settings)  # every NEWSBOT_* value and output path: SettingError with a fix
         if settings.get("NEWSBOT_MIRROR") != DEMO:
             mirror_base(settings.get("NEWSBOT_MIRROR"))  # raises ValueError with a fix
         configure_cluster(settings)  # NEWSBOT_CLUSTER: scrapy-redis settings; ValueError with a fix
         configure_rendering(settings)  # raises RenderSettingError with a fix
         state_uri(settings)  # NEWSBOT_STATE: raises ValueError with the accepted forms
         if not settings.getdict("FEEDS"):
-            # as_uri() would percent-encode the placeholders' parentheses; a "%" of the
-            # directory itself is doubled to survive Scrapy's "uri % params".
-            feed = data_dir(settings).as_uri().replace("%", "%%") + "/" + FEED_TEMPLATE
+            # A plain path, not a file:// URI: Scrapy would not unquote a space ("%20") of the
+            # directory. (A "%" of the directory needs nothing: Scrapy only fills %(...)s.)
+            feed = f"{data_dir(settings)}/{FEED_TEMPLATE}"
             settings.set("FEEDS", {feed: {"format": "jsonlines", "encoding": "utf-8"}}, priority="addon")

@@ -3,7 +3,8 @@
 * "read also" lines copied from the outlet into the body, in every spelling:
   ``Lire aussi: ...``, ``À lire aussi``, ``Read also``/``Read more``, ``اقرأ أيضا``,
   ``إقرأ أيضاً`` and the other hamza/alef/tanween forms (matched after
-  :func:`newsbot.text.fold_for_match`);
+  :func:`newsbot.text.fold_for_match`), without taking a sentence that merely starts
+  with "Read more" or "Voir aussi" (:func:`is_read_also`);
 * template lines of the sites (flag notice, closing source sentence) in French,
   Arabic and English (:data:`newsbot.sites.base.LANGUAGES`), as whole lines
   (:func:`is_template_line`) or glued to the start or end of one
@@ -20,29 +21,87 @@ import re
 from newsbot.sites.base import LANGUAGES
 from newsbot.text import fold_for_match, normalize_text
 
-_READ_ALSO_PREFIXES = tuple(
-    fold_for_match(p)
-    for p in (
-        "Lire aussi", "À lire aussi", "A lire aussi", "Lire également", "À lire également",
-        "Voir aussi", "Read also", "Also read", "Read more", "See also",
-        "اقرأ أيضا", "إقرأ أيضاً", "اقرأ كذلك", "إقرأ كذلك", "اقرأ المزيد", "طالع أيضا",
+_STRONG_LABELS = (
+    "Lire aussi", "À lire aussi", "A lire aussi", "Lire également", "À lire également",
+    "Read also", "Also read", "اقرأ أيضا", "إقرأ أيضاً", "اقرأ كذلك", "إقرأ كذلك", "طالع أيضا",
+)
+# Also ordinary words at the start of a sentence ("Read more about it in the annex, ..."):
+# a label only when alone or followed by ':' or a dash.
+_WEAK_LABELS = ("Read more", "See also", "Voir aussi", "اقرأ المزيد")
+_READ_ALSO_LABELS: tuple[tuple[tuple[str, ...], bool], ...] = tuple(
+    sorted(
+        {(tuple(fold_for_match(label).split()), label in _STRONG_LABELS) for label in _STRONG_LABELS + _WEAK_LABELS},
+        key=lambda entry: -len(entry[0]),
     )
 )
+# A word with its combining marks (Arabic tanween, French accents after NFKD): folded one by one.
+_WORD = re.compile(r"[^\W_][\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670]*")
+# What may follow a label: a colon, a dash, "..", an ellipsis, a guillemet or an arrow.
+_LABEL_SEPARATOR = re.compile(r"^\s*(?::|：|-|–|—|\||»|>|›|→|\.{2,}|…)")
+MAX_HEADLINE_WORDS = 20
+MAX_HEADLINE_CHARS_AFTER_LABEL = 200
 TEMPLATE_LINES = frozenset(fold_for_match(line) for lang in LANGUAGES.values() for line in lang.template_lines)
 
 
 def is_read_also(line: str | None) -> bool:
-    """True for a "read also" line (label first, then the linked headline or nothing).
+    """True for a "read also" line: a label, then ``:`` or a dash (and the linked headline),
+    or nothing; or a strong label ("Lire aussi", "اقرأ أيضا", ...) followed by a short
+    headline-like line. The weak labels "Read more", "See also", "Voir aussi" and
+    "اقرأ المزيد" begin ordinary sentences too: they need the colon or dash, or to stand
+    alone. Labels are matched in every spelling (case, accents, hamza/alef and tanween
+    forms: :func:`newsbot.text.fold_for_match`).
 
     >>> is_read_also("Lire aussi: Afghanistan: carnage dans une mosquée chiite")
     True
     >>> is_read_also("إقرأ أيضاً: وزير الصحة")
     True
+    >>> is_read_also("اقرأ أيضا وزير الصحة يزور مستشفى الرباط")
+    True
+    >>> is_read_also("Read more")
+    True
+    >>> is_read_also("See also - The annual report")
+    True
+    >>> is_read_also("Read more about it in the annex, the minister said.")
+    False
     >>> is_read_also("Il faut lire aussi le rapport.")
     False
     """
-    folded = fold_for_match(line or "")
-    return any(folded == p or folded.startswith(p + " ") for p in _READ_ALSO_PREFIXES)
+    text = normalize_text(line)
+    if not text:
+        return False
+    words = list(_WORD.finditer(text))
+    if not words or text[: words[0].start()].strip(" -–—•*·»>([") != "":
+        return False  # something other than a bullet or a dash before the first word
+    folded = [fold_for_match(word.group()) for word in words]
+    for label, strong in _READ_ALSO_LABELS:
+        if tuple(folded[: len(label)]) != label:
+            continue
+        rest = text[words[len(label) - 1].end() :]
+        if not rest.strip(" .:!…-–—»>›→|)]"):  # the label alone, maybe with punctuation
+            return True
+        if _LABEL_SEPARATOR.match(rest):
+            return True
+        return strong and _headline_like(rest)
+    return False
+
+
+def _headline_like(text: str) -> bool:
+    """A short line that reads as a headline, not as the rest of a sentence: it starts
+    right after a space with a capital letter (scripts with case), a digit, a quote or a
+    letter of a script without case, has at most 20 words and 200 characters, and no
+    sentence ends inside it or at its end (a final '.')."""
+    if not text[:1].isspace():
+        return False
+    body = text.strip()
+    first = body[:1]
+    if not body or (first.isalpha() and first.lower() != first.upper() and not first.isupper()):
+        return False  # "Lire aussi le rapport..." goes on a sentence
+    if first in ",;":
+        return False
+    words = body.split()
+    if len(words) > MAX_HEADLINE_WORDS or len(body) > MAX_HEADLINE_CHARS_AFTER_LABEL:
+        return False
+    return not (body.endswith(".") and not body.endswith("..")) and not re.search(r"[.!?؟]\s+\S", body)
 
 
 def is_template_line(line: str | None) -> bool:

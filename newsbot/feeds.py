@@ -10,6 +10,8 @@ record and reports the bad lines; :func:`merge_feeds` keeps one record per artic
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,16 +65,23 @@ def merge_feeds(paths: Iterable[Path], out: Path, key: str = "url") -> tuple[int
     reports = []
     written = 0
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as sink:
-        for path in paths:
-            report = FeedReport(Path(path))
-            reports.append(report)
-            for record in read_feed(Path(path), report):
-                value = record.get(key)
-                if value is not None:
-                    if value in seen:
-                        continue
-                    seen.add(value)
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-                written += 1
+    # Written aside and moved into place at the end: OUT may be one of the inputs, and a
+    # failed merge must not leave a half-written OUT.
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False) as sink:
+        try:
+            for path in paths:
+                report = FeedReport(Path(path))
+                reports.append(report)
+                for record in read_feed(Path(path), report):
+                    value = record.get(key)
+                    if value is not None:
+                        if value in seen:
+                            continue
+                        seen.add(value)
+                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    written += 1
+        except BaseException:
+            os.unlink(sink.name)
+            raise
+    os.replace(sink.name, out)
     return written, reports

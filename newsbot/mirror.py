@@ -14,6 +14,7 @@ middleware returning a new Request would send it through the dupefilter again.
 from __future__ import annotations
 
 import logging
+import weakref
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -42,12 +43,44 @@ def mirror_base(value: str | None) -> str | None:
     if not value:
         return None
     parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/") or parts.query:
+    try:
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:  # "http://127.0.0.1:abc"
+        port_ok = False
+    if (parts.scheme not in ("http", "https") or not parts.hostname or not port_ok
+            or parts.path.strip("/") or parts.query or parts.fragment):
         raise ValueError(
             f"NEWSBOT_MIRROR={value!r} is not a mirror address: give scheme, host and port only,"
             " e.g. -s NEWSBOT_MIRROR=http://127.0.0.1:8000, or -s NEWSBOT_MIRROR=demo"
         )
     return f"{parts.scheme}://{parts.netloc}"
+
+
+class _DemoServers:
+    """One demo replica per crawl, shared by the handlers of its schemes (http and https)."""
+
+    def __init__(self) -> None:
+        self._servers: weakref.WeakKeyDictionary[Crawler, tuple[ReplicaServer, int]] = weakref.WeakKeyDictionary()
+
+    def acquire(self, crawler: Crawler) -> ReplicaServer:
+        server, users = self._servers.get(crawler, (None, 0))
+        if server is None:
+            server = ReplicaServer(files("newsbot.demo").joinpath("site")).start()
+            logger.info("NEWSBOT_MIRROR=demo: serving the demo replica at %s", server.url)
+        self._servers[crawler] = (server, users + 1)
+        return server
+
+    def release(self, crawler: Crawler) -> None:
+        server, users = self._servers.pop(crawler, (None, 0))
+        if server is None:
+            return
+        if users > 1:
+            self._servers[crawler] = (server, users - 1)
+        else:
+            server.stop()
+
+
+_DEMO_SERVERS = _DemoServers()
 
 
 class MirrorDownloadHandler(BaseDownloadHandler):
@@ -66,12 +99,11 @@ class MirrorDownloadHandler(BaseDownloadHandler):
         super().__init__(crawler)
         settings = crawler.settings
         self._inner = build_from_crawler(load_object(settings["NEWSBOT_DOWNLOAD_HANDLER"]), crawler)
-        self._demo: ReplicaServer | None = None
+        self._demo = False
         value = settings.get("NEWSBOT_MIRROR")
         if value == DEMO:
-            self._demo = ReplicaServer(files("newsbot.demo").joinpath("site")).start()
-            value = self._demo.url
-            logger.info("NEWSBOT_MIRROR=demo: serving the demo replica at %s", value)
+            self._demo = True
+            value = _DEMO_SERVERS.acquire(crawler).url
         self.mirror = mirror_base(value)
         self._browser_route: MirrorRoute | None = None
         if self.mirror:
@@ -104,5 +136,5 @@ class MirrorDownloadHandler(BaseDownloadHandler):
 
     async def close(self) -> None:
         await self._inner.close()
-        if self._demo is not None:
-            self._demo.stop()
+        if self._demo:
+            _DEMO_SERVERS.release(self.crawler)

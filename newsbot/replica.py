@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,8 +85,8 @@ class ReplicaServer:
     'http://127.0.0.1:40123'
     """
 
-    def __init__(self, root: Path | Traversable, port: int = 0) -> None:
-        self.snapshot = Snapshot(root)
+    def __init__(self, root: Path | Traversable | Snapshot, port: int = 0) -> None:
+        self.snapshot = root if isinstance(root, Snapshot) else Snapshot(root)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self.snapshot))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="newsbot-replica", daemon=True)
@@ -150,23 +151,56 @@ def _handler_for(snapshot: Snapshot) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             if not head:
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (e.g. a crawler dropping a response over its size limit)
 
     return Handler
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Serve a replica snapshot on 127.0.0.1.")
+def main(argv: list[str] | None = None) -> int:
+    """Serve until Ctrl-C. Exit 2 with one line on stderr when the snapshot cannot be read,
+    1 when the port cannot be listened on."""
+    parser = argparse.ArgumentParser(prog="python -m newsbot.replica", description="Serve a replica snapshot on 127.0.0.1.")
     parser.add_argument("snapshot", type=Path, help="directory holding manifest.json")
-    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: any free port)")
     args = parser.parse_args(argv)
-    server = ReplicaServer(args.snapshot, args.port)
+    prog = parser.prog
+    try:
+        snapshot = Snapshot(args.snapshot)
+    except FileNotFoundError:
+        print(f"{prog}: {args.snapshot} has no manifest.json: give a snapshot directory, e.g. newsbot/demo/site", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        print(f"{prog}: {args.snapshot}/manifest.json is not a snapshot manifest ({type(exc).__name__}: {exc}):"
+              " give a snapshot directory, e.g. newsbot/demo/site", file=sys.stderr)
+        return 2
+    try:
+        server = ReplicaServer(snapshot, args.port)
+    except OSError as exc:
+        hint = "choose another with --port, or leave it out for any free port"
+        print(f"{prog}: cannot listen on 127.0.0.1:{args.port} ({exc.strerror or exc}): {hint}", file=sys.stderr)
+        return 1
     print(f"listening on {server.url}", flush=True)
     try:
         server._server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        server._server.server_close()
+    return 0
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give 1-65535, or 0 for any free port")
+    return port
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

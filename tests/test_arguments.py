@@ -77,6 +77,10 @@ def test_fresh_flag_and_scrapyd_private_arguments():
         ({"ids": "foo"}, ["ids=foo", "[EDITION/]SLUG:FROM-TO", "-a ids="]),
         ({"ids": "en/h24info:1-2"}, ["ids=en/h24info:1-2", "no edition 'en'", "-a ids="]),
         ({"ids": "h24info:9-1"}, ["ids=h24info:9-1", "ends before it starts", "-a ids="]),
+        ({"ids": "rss:1-2"}, ["ids=rss:1-2", "'rss' is not an outlet slug", "-a ids="]),
+        ({"ids": "fr:1"}, ["ids=fr:1", "'fr' is not an outlet slug", "-a ids="]),
+        ({"ids": "fr/admin:1"}, ["ids=fr/admin:1", "'admin' is not an outlet slug", "-a ids="]),
+        ({"outlets": "rss"}, ["outlets=rss", "-a outlets=h24info,le360"]),
         ({"ids": "H24:1-2"}, ["ids=H24:1-2", "-a ids="]),
         ({"ids": f"h24info:1-{MAX_IDS_PER_RANGE + 1}"}, ["at most", "-a ids="]),
         ({"fresh": "maybe"}, ["fresh=maybe", "fresh=1"]),
@@ -88,6 +92,12 @@ def test_a_bad_value_names_the_argument_and_a_good_example(raw, names):
         CrawlArguments.parse(MAGHRESS, raw)
     for name in names:
         assert name in str(error.value)
+
+
+def test_ids_say_that_editions_and_outlets_are_ignored(caplog):
+    with caplog.at_level("WARNING"):
+        args = CrawlArguments.parse(MAGHRESS, {"ids": "fr/h24info:1-2", "outlets": "le360"})
+    assert args.ids and "ids replaces normal discovery, so outlets is ignored" in caplog.text
 
 
 # --- end to end -----------------------------------------------------------------------------------------

@@ -111,3 +111,38 @@ def test_text_responses_that_decode_are_left_alone(middleware):
     assert through(middleware, response) is response
     empty = HtmlResponse("https://www.maghress.com/", body=b"", headers={"Content-Type": "text/html; charset=utf-8"})
     assert through(middleware, empty) is empty
+
+
+def _response(body: bytes, content_type: str | None) -> HtmlResponse:
+    url = "https://www.maghress.com/fr/x/2"
+    headers = {"Content-Type": content_type} if content_type else {}
+    return HtmlResponse(url, headers=headers, body=body, request=Request(url))
+
+
+@pytest.mark.parametrize("header", ["text/html; charset=windows-1252", "text/html; charset=windows-1256"])
+def test_a_utf8_body_declared_8_bit_is_read_as_utf8(middleware, header):
+    body = "<html><body><h1>Élections à Fès</h1><p>أخبار المغرب</p></body></html>".encode()
+    repaired = through(middleware, _response(body, header))
+    assert (repaired.css("h1::text").get(), repaired.css("p::text").get()) == ("Élections à Fès", TITLE)
+
+
+def test_a_utf8_page_with_one_stray_byte_stays_utf8(middleware):
+    text = "<html><body><h1>{}</h1><p>Élections à Fès, {}</p></body></html>".format(TITLE, "réforme " * 50)
+    body = text.encode().replace("المغرب".encode(), "المغرب".encode() + bytes([0xD8]), 1)
+    repaired = through(middleware, _response(body, "text/html; charset=utf-8"))
+    assert repaired.css("h1::text").get() == TITLE + "\ufffd"  # one replacement character, nothing else
+    assert "réforme" in repaired.css("p::text").get()
+    assert middleware.stats.get_value("newsbot/charset/repaired") is None
+
+
+@pytest.mark.parametrize("content_type", [None, "text/html"])
+def test_no_header_charset_and_a_lying_meta(middleware, content_type):
+    body = ('<html><head><meta charset="utf-8"></head><body><h1>Élections à Fès</h1></body></html>').encode("cp1252")
+    repaired = through(middleware, _response(body, content_type))
+    assert repaired.css("h1::text").get() == "Élections à Fès"
+
+
+def test_no_declaration_at_all_arabic_windows_1256(middleware):
+    body = f"<html><body><h1>{TITLE}</h1></body></html>".encode("cp1256")
+    repaired = through(middleware, _response(body, "text/html"))
+    assert repaired.css("h1::text").get() == TITLE

@@ -377,8 +377,8 @@ def test_worker_with_other_arguments_stops(own_snapshot, redis_db, redis_url, tm
         ("NEWSBOT_CLUSTER", "127.0.0.1:6379", "is not a Redis URL: write redis://HOST:PORT/DB"),
         ("MAX_IDLE_TIME_BEFORE_CLOSE", "2", "0 (workers never close by themselves) or at least 5"),
         ("SCHEDULER_FLUSH_ON_START", "True", "would wipe the queue of workers that are already running"),
-        ("NEWSBOT_CLUSTER_WORKER_TIMEOUT", "2", "give seconds, at least 6"),
-        ("NEWSBOT_CLUSTER_PREFETCH", "0", "give a whole number of requests, 1 or more"),
+        ("NEWSBOT_CLUSTER_WORKER_TIMEOUT", "2", "must be a number of 6 or more (seconds, three heartbeats at least)"),
+        ("NEWSBOT_CLUSTER_PREFETCH", "0", "must be a whole number of 1 or more (requests)"),
         ("NEWSBOT_CLUSTER_CRAWL", "maghress:fr", "use letters, digits, '.', '_' and '-' only"),
     ],
 )

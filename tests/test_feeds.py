@@ -95,3 +95,81 @@ def test_nb21_content_encoding_gzip_goes_through_the_downloader_middleware():
                         headers={"Content-Type": "application/xml", "Content-Encoding": "gzip"})
     inflated = middleware.process_response(request, response)
     assert [e.url for e in parse_feed(inflated)] == NB21_URLS
+
+
+# --- HTML markup inside feed text --------------------------------------------------------------
+def _rss(*items: str) -> XmlResponse:
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<channel><title>Maghress</title>" + "".join(items) + "</channel></rss>"
+    )
+    return XmlResponse("https://www.maghress.com/fr/rss", body=body.encode("utf-8"))
+
+
+def _item(title: str, link: str, creator: str = "Le360") -> str:
+    return f"<item><title>{title}</title><link>{link}</link><dc:creator>{creator}</dc:creator></item>"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Un <b>titre", "Un titre"),  # unclosed: lxml nested the link inside <b>
+        ("Un <b>titre</b> en gras", "Un titre en gras"),
+        ("Une image <img src='/x.jpg'> ici", "Une image ici"),
+        ("Ligne<br>suivante", "Ligne suivante"),
+        ("Prix <3 DH", "Prix <3 DH"),  # a stray "<"
+        ("Un &lt;i&gt;titre&lt;/i&gt; échappé", "Un titre échappé"),
+        ("<![CDATA[Un <b>titre & co]]>", "Un titre & co"),
+        ("<![CDATA[Un <b>titre]]>", "Un titre"),
+    ],
+)
+def test_html_markup_in_a_title_keeps_the_items_link_and_title(title, expected):
+    entries = parse_feed(_rss(_item(title, "https://www.maghress.com/fr/le360/1"),
+                              _item("Deux", "https://www.maghress.com/fr/le360/2?a=1&b=2")))
+    assert [(e.url, e.title, e.creator) for e in entries] == [
+        ("https://www.maghress.com/fr/le360/1", expected, "Le360"),
+        ("https://www.maghress.com/fr/le360/2?a=1&b=2", "Deux", "Le360"),
+    ]
+
+
+def test_cdata_is_left_alone_and_feed_tags_are_kept():
+    assert repair_xml("<link><![CDATA[https://x.ma/a?id=3&p=4]]></link>") == "<link><![CDATA[https://x.ma/a?id=3&p=4]]></link>"
+    text = '<entry><title type="html">T</title><link href="https://x.ma/a?x=1&y=2"/><media:content url="u"/></entry>'
+    assert repair_xml(text) == text.replace("&y", "&amp;y")
+    assert repair_xml("<description><p>Un <a href='/x'>lien</a></p></description>") == (
+        "<description>&lt;p>Un &lt;a href='/x'>lien&lt;/a>&lt;/p></description>"
+    )
+
+
+def test_a_feed_title_with_an_unclosed_tag_does_not_lose_its_article(tmp_path):
+    """A real crawl of a copy of the demo replica whose home page links nothing: the
+    articles come from the feed only, and its first item's title holds an unclosed <b>."""
+    import shutil
+
+    from tests.crawling import run_crawl
+    from tests.gold import load_jsonl
+
+    demo = ROOT / "newsbot" / "demo" / "site"
+    snapshot = tmp_path / "site"
+    shutil.copytree(demo, snapshot)
+    (snapshot / "files" / "www.maghress.com" / "index.html").write_text(
+        "<html><head><title>Maghress</title></head><body><p>Rien.</p></body></html>", encoding="utf-8"
+    )
+    feed = snapshot / "files" / "www.maghress.com" / "rss.xml"
+    text = feed.read_text(encoding="utf-8")
+    first = "<title>افتتاح مكتبة عمومية جديدة بمدينة مراكش</title>"
+    assert text.count(first) == 1
+    feed.write_text(text.replace(first, "<title>افتتاح <b>مكتبة عمومية جديدة بمدينة مراكش</title>"), encoding="utf-8")
+    linked = [line.split(">")[1].split("<")[0] for line in text.splitlines() if line.startswith("<link>https://www.maghress.com/")]
+    linked = [url for url in linked if url != "https://www.maghress.com/"]  # the channel's own link
+    server = ReplicaServer(snapshot).start()
+    try:
+        result = run_crawl("maghress", tmp_path / "crawl", mirror=server.url, args={"editions": "ar"},
+                           settings={"NEWSBOT_BOILERPLATE_WARMUP": 0, "NEWSBOT_RENDER_ENABLED": False})
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.log[-3000:]
+    assert "https://www.maghress.com/hespress/75901" in linked
+    assert sorted(item["url"] for item in result.items) == sorted(linked)
+    gold = {g["url"]: g for g in load_jsonl(demo / "gold" / "articles.jsonl")}
+    assert result.by_url()["https://www.maghress.com/hespress/75901"]["title"] == gold["https://www.maghress.com/hespress/75901"]["title"]

@@ -61,3 +61,20 @@ def test_merge_by_article_id_and_records_without_the_key(tmp_path):
 def test_missing_feed_is_a_usage_error(tmp_path):
     done = mergefeeds(tmp_path / "out.jsonl", tmp_path / "nope.jsonl", cwd=tmp_path)
     assert done.returncode == 2 and "no such feed" in done.stderr
+
+
+def test_the_output_may_be_one_of_the_inputs(tmp_path):
+    one = _write(tmp_path / "one.jsonl", [{"url": "u1"}, {"url": "u2"}], cut='{"url": "u3", "ti')
+    two = _write(tmp_path / "two.jsonl", [{"url": "u2", "late": True}, {"url": "u3"}])
+    done = mergefeeds(one, one, two, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in one.read_text(encoding="utf-8").splitlines()]
+    assert records == [{"url": "u1"}, {"url": "u2"}, {"url": "u3"}]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_an_unwritable_output_is_a_usage_error(tmp_path):
+    feed = _write(tmp_path / "one.jsonl", [{"url": "u1"}])
+    done = mergefeeds("/proc/newsbot/out.jsonl", feed, cwd=tmp_path)
+    assert done.returncode == 2 and "cannot write /proc/newsbot/out.jsonl" in done.stderr
+    assert "Traceback" not in done.stderr

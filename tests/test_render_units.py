@@ -7,6 +7,7 @@ escalation decisions on parsed listings, ``render_kinds``, and the mirror route 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 
@@ -155,4 +156,4 @@ def test_demo_mirror_routes_the_browser_to_the_resolved_address():
         handler._browser_route.attach(request)  # a retried copy is not routed twice
         assert request.meta["playwright_page_init_callback"] is init
     finally:
-        handler._demo.stop()
+        asyncio.run(handler.close())  # stops the demo replica

@@ -77,3 +77,63 @@ def test_template_variants_are_read(tmp_path):
     assert (honey["published"], honey["body_source"]) == ("2021-10-04", "aggregator_teaser")
     assert items["103"]["body"] == "Des artistes ont peint les murs de l'école.\n\nLes élèves ont choisi les motifs."
     assert items["103"]["outlet"] == "Varia"
+
+
+APEX = "maghress.com"
+
+
+def _article(number: int, title: str) -> str:
+    return (HEAD.format(t=title) + '<div class="article">'
+            f'<span class="articletitle">{title}</span>'
+            '<span class="articlenewspaper">Publié dans <a href="/fr/varia">Varia</a> le 06 - 10 - 2021</span>'
+            f'<span class="articlecontent">Premier paragraphe de l\'article {number}.<br />Second paragraphe.</span>'
+            "</div></body></html>")
+
+
+def _redirecting_snapshot(root: Path) -> Path:
+    """The site answers on the bare domain: every www URL redirects there; one article
+    redirects to its trailing-slash spelling, one off the site, one to the home page."""
+    pages = {  # (host, path): (status, location or page)
+        (HOST, "/fr/"): (301, "https://maghress.com/fr/"),
+        (APEX, "/fr/"): (200, HEAD.format(t="Accueil") + '<a href="/fr/varia">Varia</a></body></html>'),
+        (HOST, "/fr/varia"): (301, "https://maghress.com/fr/varia"),
+        (APEX, "/fr/varia"): (200, HEAD.format(t="Varia") + "".join(
+            f'<div class="teaser"><a class="teasertitle" href="/fr/varia/{n}">Article {n}</a></div>'
+            for n in (201, 202, 203, 204)) + "</body></html>"),
+        (HOST, "/fr/varia/201"): (301, "https://maghress.com/fr/varia/201"),
+        (APEX, "/fr/varia/201"): (200, _article(201, "Un quai neuf à Safi")),
+        (HOST, "/fr/varia/202"): (301, "https://www.maghress.com/fr/varia/202/"),
+        (HOST, "/fr/varia/202/"): (200, _article(202, "Une récolte de miel abondante")),
+        (HOST, "/fr/varia/203"): (301, "https://elsewhere.example/story/203"),
+        (HOST, "/fr/varia/204"): (302, "/fr/"),
+    }
+    entries = []
+    for (host, path), (status, value) in pages.items():
+        entry = {"host": host, "path": path, "status": status, "headers": {"Content-Type": "text/html; charset=utf-8"}}
+        if status in (301, 302):
+            entry["headers"]["Location"] = value
+            value = "moved"
+        entry["file"] = f"files/{host}{path.rstrip('/').replace('/', '_') or '_root'}{'_slash' if path.endswith('/') else ''}.html"
+        (root / entry["file"]).parent.mkdir(parents=True, exist_ok=True)
+        (root / entry["file"]).write_text(value, encoding="utf-8")
+        entries.append(entry)
+    manifest = {"snapshot": "apex", "default_host": HOST, "entries": entries,
+                "sites": [{"site": "maghress.com", "host": HOST, "aliases": [], "editions": ["fr"]},
+                          {"site": "maghress.com", "host": APEX, "aliases": [], "editions": ["fr"]}]}
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return root
+
+
+def test_redirects_to_another_spelling_keep_the_article(tmp_path):
+    server = ReplicaServer(_redirecting_snapshot(tmp_path / "snapshot")).start()
+    try:
+        result = run_crawl("maghress", tmp_path / "crawl", mirror=server.url, args={"editions": "fr"},
+                           settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.log[-2000:]
+    assert sorted(i["url"] for i in result.items) == [
+        "https://www.maghress.com/fr/varia/201", "https://www.maghress.com/fr/varia/202"]
+    assert {i["title"] for i in result.items} == {"Un quai neuf à Safi", "Une récolte de miel abondante"}
+    assert result.stat("newsbot/rejected/redirected_away") == 2
+    assert "No item from https://www.maghress.com/fr/varia/203: it redirects (301) to https://elsewhere.example/story/203" in result.log

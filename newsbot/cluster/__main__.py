@@ -20,6 +20,8 @@ from scrapy.settings import Settings
 from newsbot.cluster.config import cluster_url
 from newsbot.cluster.crawl import ClusterCrawl, redis_client
 from newsbot.cluster.keys import PREFIX, ClusterKeys
+from newsbot.cluster.outage import REDIS_ERRORS
+from newsbot.config import masked_url
 
 
 def crawls_in(server) -> list[str]:  # noqa: ANN001 - a redis.Redis
@@ -45,6 +47,8 @@ def describe(server, crawl: str) -> dict:  # noqa: ANN001
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; exit 0, 1 (Redis unusable, or live workers refuse a reset) or 2 (usage),
+    with one line on stderr saying what is wrong and what to do."""
     parser = argparse.ArgumentParser(prog="python -m newsbot.cluster", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("status", "reset"))
     parser.add_argument("redis_url", help="the NEWSBOT_CLUSTER value, e.g. redis://127.0.0.1:6379/0")
@@ -55,7 +59,18 @@ def main(argv: list[str] | None = None) -> int:
         url = cluster_url(args.redis_url)
     except ValueError as exc:
         parser.error(str(exc))
-    server = redis_client(Settings({"NEWSBOT_CLUSTER": url}))
+    try:
+        return _run(args, parser, redis_client(Settings({"NEWSBOT_CLUSTER": url})))
+    except REDIS_ERRORS as exc:
+        print(
+            f"{parser.prog}: cannot use Redis at {masked_url(str(url))} ({type(exc).__name__}: {exc}):"
+            " start redis-server there, or give the URL the workers use (their NEWSBOT_CLUSTER)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser, server) -> int:  # noqa: ANN001 - a redis.Redis
     if args.command == "status":
         for crawl in args.crawls or crawls_in(server):
             print(json.dumps(describe(server, crawl), ensure_ascii=False, sort_keys=True))

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+
+from newsbot.config import SettingError, float_setting, int_setting, redis_url
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -29,10 +30,6 @@ SERIALIZER = "newsbot.cluster.serializer"
 # finished crawl does not keep its workers for long. 0: never close (always-on workers).
 DEFAULT_MAX_IDLE = 30
 MIN_MAX_IDLE = 5
-DEFAULT_WORKER_TIMEOUT = 20.0
-MIN_WORKER_TIMEOUT = 6.0
-DEFAULT_PREFETCH = 2
-_SCHEMES = ("redis", "rediss", "unix")
 _CRAWL_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
@@ -46,18 +43,11 @@ def cluster_url(value: object) -> str | None:
     >>> cluster_url("127.0.0.1:6379")
     Traceback (most recent call last):
     ...
-    ValueError: NEWSBOT_CLUSTER='127.0.0.1:6379' is not a Redis URL: write redis://HOST:PORT/DB, e.g. -s NEWSBOT_CLUSTER=redis://127.0.0.1:6379/0
+    newsbot.config.SettingError: NEWSBOT_CLUSTER='127.0.0.1:6379' is not a Redis URL: write redis://HOST:PORT/DB, e.g. -s NEWSBOT_CLUSTER=redis://127.0.0.1:6379/0
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = str(value).strip()
-    parts = urlsplit(text)
-    if parts.scheme not in _SCHEMES or not (parts.netloc or parts.scheme == "unix"):
-        raise ValueError(
-            f"NEWSBOT_CLUSTER={text!r} is not a Redis URL: write redis://HOST:PORT/DB,"
-            " e.g. -s NEWSBOT_CLUSTER=redis://127.0.0.1:6379/0"
-        )
-    return text
+    return redis_url(value, "NEWSBOT_CLUSTER")  # SettingError (a ValueError) with the fix
 
 
 def crawl_name(settings: BaseSettings, spider_name: str) -> str:
@@ -74,7 +64,7 @@ def crawl_name(settings: BaseSettings, spider_name: str) -> str:
     """
     name = settings.get("NEWSBOT_CLUSTER_CRAWL") or spider_name
     if not _CRAWL_NAME.match(str(name)):
-        raise ValueError(
+        raise SettingError(
             f"NEWSBOT_CLUSTER_CRAWL={name!r}: use letters, digits, '.', '_' and '-' only"
             " (e.g. -s NEWSBOT_CLUSTER_CRAWL=maghress-fr)"
         )
@@ -114,19 +104,7 @@ def worker_timeout(settings: BaseSettings) -> float:
     >>> worker_timeout(Settings())
     20.0
     """
-    raw = settings.get("NEWSBOT_CLUSTER_WORKER_TIMEOUT")
-    if raw is None:
-        return DEFAULT_WORKER_TIMEOUT
-    try:
-        seconds = float(raw)
-    except (TypeError, ValueError):
-        seconds = -1.0
-    if seconds < MIN_WORKER_TIMEOUT:
-        raise ValueError(
-            f"NEWSBOT_CLUSTER_WORKER_TIMEOUT={raw!r}: give seconds, at least {MIN_WORKER_TIMEOUT:.0f}"
-            f" (three heartbeats; default {DEFAULT_WORKER_TIMEOUT:.0f})"
-        )
-    return seconds
+    return float_setting(settings, "NEWSBOT_CLUSTER_WORKER_TIMEOUT")
 
 
 def prefetch(settings: BaseSettings) -> int:
@@ -137,16 +115,7 @@ def prefetch(settings: BaseSettings) -> int:
     >>> prefetch(Settings()), prefetch(Settings({"NEWSBOT_CLUSTER_PREFETCH": "4"}))
     (2, 4)
     """
-    raw = settings.get("NEWSBOT_CLUSTER_PREFETCH")
-    if raw is None:
-        return DEFAULT_PREFETCH
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = 0
-    if value < 1:
-        raise ValueError(f"NEWSBOT_CLUSTER_PREFETCH={raw!r}: give a whole number of requests, 1 or more (default {DEFAULT_PREFETCH})")
-    return value
+    return int_setting(settings, "NEWSBOT_CLUSTER_PREFETCH")
 
 
 def configure_cluster(settings: BaseSettings) -> None:

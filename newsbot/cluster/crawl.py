@@ -25,16 +25,18 @@ import secrets
 import socket
 import time
 import weakref
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.connection import get_redis
 from scrapy_redis.defaults import REDIS_PARAMS
 
 from newsbot.cluster.config import cluster_url, crawl_name, worker_timeout
 from newsbot.cluster.keys import ClusterKeys
+from newsbot.cluster.outage import FINISH_REASON, RedisOutage, check_reachable
 from newsbot.cluster.scripts import HEARTBEAT, LEAVE, LIVE, POP
 
 if TYPE_CHECKING:
@@ -91,6 +93,8 @@ class ClusterCrawl:
         keep_seen: bool = False,
         timeout: float = 20.0,
         worker_id: str | None = None,
+        url: str = "redis",
+        stop: Callable[[], None] | None = None,
     ) -> None:
         self.server = server
         self.keys = keys
@@ -102,6 +106,7 @@ class ClusterCrawl:
         self.left = False
         self.requeued = 0
         self._taken: dict[Request, bytes] = {}
+        self.outage = RedisOutage(keys.crawl, url, timeout, stop)  # Redis down mid-crawl: wait, then stop
         self._heartbeat = server.register_script(HEARTBEAT)
         self._live = server.register_script(LIVE)
         self._pop = server.register_script(POP)
@@ -109,14 +114,22 @@ class ClusterCrawl:
 
     @classmethod
     def of(cls, crawler: Crawler) -> ClusterCrawl:
-        """The crawler's handle (created on first use from ``NEWSBOT_CLUSTER``)."""
+        """The crawler's handle (created on first use from ``NEWSBOT_CLUSTER``).
+
+        Redis is asked once here: when it does not answer the crawl stops before it starts
+        (:class:`~newsbot.cluster.outage.ClusterUnavailable`, one ERROR line).
+        """
         if crawler not in cls._instances:
             settings = crawler.settings
             assert crawler.spidercls is not None
             keys = ClusterKeys(crawl_name(settings, crawler.spidercls.name))
+            url = str(cluster_url(settings.get("NEWSBOT_CLUSTER")))
+            server = redis_client(settings)
+            check_reachable(server, url)
             cls._instances[crawler] = cls(
-                redis_client(settings), keys,
+                server, keys,
                 keep_seen=settings.getbool("SCHEDULER_PERSIST"), timeout=worker_timeout(settings),
+                url=url, stop=_closer(weakref.ref(crawler)),
             )
         return cls._instances[crawler]
 
@@ -208,6 +221,19 @@ class ClusterCrawl:
         raw = self._run(self._leave, "1" if self.keep_seen else "0")
         outcome, remaining, forgotten, _ = (_text(raw[0]), *(int(x) for x in raw[1:]))
         return Departure(outcome, remaining, forgotten)
+
+
+def _closer(crawler_ref: weakref.ReferenceType[Crawler]) -> Callable[[], None]:
+    """Close the crawler's spider with finish reason ``cluster_unavailable`` (weakly held:
+    the handle must not keep its crawler alive)."""
+
+    def close() -> None:
+        crawler = crawler_ref()
+        engine = crawler.engine if crawler is not None else None
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=FINISH_REASON))
+
+    return close
 
 
 def cluster_component(crawler: Crawler) -> ClusterCrawl:

@@ -19,6 +19,8 @@ from itemadapter import ItemAdapter
 from redis.exceptions import LockError
 
 from newsbot.cluster.crawl import ClusterCrawl
+from newsbot.cluster.outage import REDIS_ERRORS
+from newsbot.config import name_setting
 from newsbot.pipelines.dedupe import DedupePipeline
 
 if TYPE_CHECKING:
@@ -40,13 +42,19 @@ class ClusterDedupePipeline(DedupePipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        namespace = crawler.settings.get("NEWSBOT_STATE_NAMESPACE") or crawler.settings.get("BOT_NAME") or "newsbot"
-        self.lock = ClusterCrawl.of(crawler).server.lock(
+        namespace = name_setting(crawler.settings, "NEWSBOT_STATE_NAMESPACE") or crawler.settings.get("BOT_NAME") or "newsbot"
+        self.cluster = ClusterCrawl.of(crawler)
+        self.lock = self.cluster.server.lock(
             f"{LOCK_PREFIX}:{namespace}", timeout=LOCK_TIMEOUT, sleep=0.005, blocking_timeout=LOCK_WAIT
         )
 
     def process_item(self, item: Any) -> Any:
-        if not self.lock.acquire():
+        try:
+            taken = self.lock.acquire()
+        except REDIS_ERRORS as exc:  # Redis down: reported once by the outage; dedupe goes on alone
+            self.cluster.outage.failed(exc)
+            return super().process_item(item)
+        if not taken:
             self.stats.inc_value("newsbot/cluster/dedupe_lock_timeouts")
             logger.warning("Dedupe lock not taken in %.0f s: %s deduplicated without it", LOCK_WAIT, ItemAdapter(item).get("url"))
             return super().process_item(item)
@@ -57,3 +65,5 @@ class ClusterDedupePipeline(DedupePipeline):
                 self.lock.release()
             except LockError:  # held longer than LOCK_TIMEOUT: it expired, nothing to release
                 pass
+            except REDIS_ERRORS as exc:  # it expires by itself after LOCK_TIMEOUT
+                self.cluster.outage.failed(exc)

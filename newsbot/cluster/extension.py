@@ -6,7 +6,9 @@ spider the same setting. A worker closes, with finish reason ``finished``, once 
 shared queue has been empty and every live worker idle for ``MAX_IDLE_TIME_BEFORE_CLOSE``
 seconds (add-on default: 30; 0 = never close). Waiting for the other workers too means
 a worker does not leave while another is still fetching a page whose links would give
-it more work.
+it more work. When Redis stops answering, the heartbeats report it to the worker's
+:class:`~newsbot.cluster.outage.RedisOutage`, which stops the worker (finish reason
+``cluster_unavailable``) once the outage outlasts ``NEWSBOT_CLUSTER_WORKER_TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from twisted.internet import task
 
 from newsbot.cluster.config import max_idle_seconds
 from newsbot.cluster.crawl import HEARTBEAT_INTERVAL, ClusterCrawl, cluster_component
+from newsbot.cluster.outage import REDIS_ERRORS
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -55,18 +58,22 @@ class ClusterWorkerExtension:
         return extension
 
     def spider_opened(self) -> None:
-        live = self._beat()
+        try:
+            live = self._beat()
+        except REDIS_ERRORS as exc:  # went down since the check at start: the outage decides
+            self.cluster.outage.failed(exc)
+            live = {}
         logger.info(
-            "Cluster worker %s joined crawl %r (%d live worker(s), %d request(s) queued, close after %s)",
-            self.cluster.worker_id, self.cluster.keys.crawl, len(live), self.cluster.queued(),
+            "Cluster worker %s joined crawl %r (%d live worker(s), %s request(s) queued, close after %s)",
+            self.cluster.worker_id, self.cluster.keys.crawl, len(live), self._queued(),
             f"{self.max_idle} s idle" if self.max_idle else "never (MAX_IDLE_TIME_BEFORE_CLOSE=0)",
         )
         self._loop.start(HEARTBEAT_INTERVAL, now=False)
 
     def spider_idle(self) -> None:
         """Raise DontCloseSpider until the crawl has been idle for ``max_idle`` seconds."""
-        if self.cluster.left:
-            return
+        if self.cluster.left or self.cluster.outage.given_up:
+            return  # closing already (cluster_unavailable)
         idle_since = self.cluster.mark_idle()
         if self.max_idle == 0:
             self._beat_safely()
@@ -75,9 +82,10 @@ class ClusterWorkerExtension:
             self._beat()
             busy = self.cluster.others_busy()
             queued = self.cluster.queued()
-        except Exception as exc:  # Redis unreachable: do not take silence for the end of the crawl
-            logger.warning("Cluster crawl %r: Redis did not answer (%s); not closing yet", self.cluster.keys.crawl, exc)
+        except REDIS_ERRORS as exc:  # do not take silence for the end of the crawl: the outage decides
+            self.cluster.outage.failed(exc)
             raise DontCloseSpider from exc
+        self.cluster.outage.answered()
         if busy or queued:
             # another worker may still add requests: wait, and count idleness afresh after it
             self.cluster.idle_since = time.monotonic()
@@ -97,8 +105,18 @@ class ClusterWorkerExtension:
     def _beat_safely(self) -> None:
         try:
             self._beat()
-        except Exception as exc:  # a Redis hiccup must not stop the heartbeats for good
+        except REDIS_ERRORS as exc:  # Redis down: reported once; the worker stops if it lasts
+            self.cluster.outage.failed(exc)
+        except Exception as exc:  # noqa: BLE001 - a bad reply must not stop the heartbeats for good
             logger.warning("Cluster heartbeat to Redis failed (%s); trying again in %.0f s", exc, HEARTBEAT_INTERVAL)
+        else:
+            self.cluster.outage.answered()
+
+    def _queued(self) -> int | str:
+        try:
+            return self.cluster.queued()
+        except REDIS_ERRORS:
+            return "?"
 
     def _beat(self) -> dict[str, dict]:
         stats = self.crawler.stats

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 
 from newsbot.cluster.crawl import ClusterCrawl, cluster_component
+from newsbot.cluster.outage import FINISH_REASON, REDIS_ERRORS
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -44,8 +45,13 @@ class ClusterSeedMiddleware:
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         spider = self.crawler.spider
         arguments = repr(getattr(spider, "arguments", None))
-        claim = self.cluster.claim_seed(arguments)
         crawl = self.cluster.keys.crawl
+        try:
+            claim = self.cluster.claim_seed(arguments)
+        except REDIS_ERRORS as exc:  # down since the check at start: nobody can tell who seeds
+            self.cluster.outage.failed(exc)
+            self.cluster.outage.give_up(exc)
+            raise CloseSpider(FINISH_REASON) from None
         self.crawler.stats.set_value("newsbot/cluster/seeded", int(claim.mine))
         if not claim.mine:
             if claim.arguments != arguments:
@@ -97,5 +103,8 @@ class ClusterFailureMiddleware:
 
     def _failed(self, request: Request) -> None:
         assert self.crawler.request_fingerprinter is not None
-        self.cluster.record_failed(self.crawler.request_fingerprinter.fingerprint(request))
         self.crawler.stats.inc_value("newsbot/cluster/failed")
+        try:
+            self.cluster.record_failed(self.crawler.request_fingerprinter.fingerprint(request))
+        except REDIS_ERRORS as exc:  # Redis down: the outage is reported once; this record is lost
+            self.cluster.outage.failed(exc)

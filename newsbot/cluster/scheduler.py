@@ -18,7 +18,10 @@ fit Scrapy 2.19 or a crawl split over several machines:
   workers idle;
 * taking a request marks the worker busy, so others wait for the links it may add, and
   records it as in flight (one Lua script): if the worker dies before the request has
-  left its downloader, another worker puts it back in the queue.
+  left its downloader, another worker puts it back in the queue;
+* Redis not answering during the crawl is no error per call (Scrapy would log a traceback
+  every 5 s): nothing is taken from the queue, requests found meanwhile wait in memory
+  until Redis answers again, and the outage is reported once (:mod:`newsbot.cluster.outage`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from newsbot.cluster.config import prefetch
 from newsbot.cluster.crawl import ClusterCrawl
+from newsbot.cluster.outage import REDIS_ERRORS
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -53,6 +57,7 @@ class ClusterScheduler(Scheduler):
     cluster: ClusterCrawl
     crawler: Crawler
     prefetch: int
+    unsent: list[Request]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
@@ -73,6 +78,7 @@ class ClusterScheduler(Scheduler):
         instance.cluster = cluster
         instance.crawler = crawler
         instance.prefetch = prefetch(settings)
+        instance.unsent = []
         return instance
 
     def open(self, spider: Spider) -> None:
@@ -83,8 +89,23 @@ class ClusterScheduler(Scheduler):
         )
 
     def close(self, reason: str) -> None:
-        departure = self.cluster.leave()
         crawl = self.cluster.keys.crawl
+        if self.unsent:
+            logger.warning(
+                "Cluster crawl %r: %d request(s) found while Redis did not answer were not queued;"
+                " the next run finds them again", crawl, len(self.unsent),
+            )
+        try:
+            departure = self.cluster.leave()
+        except REDIS_ERRORS as exc:
+            logger.warning(
+                "Cluster crawl %r: could not leave the crawl in Redis (%s: %s): the other workers count"
+                " this one dead after %.0f s and put back what it had taken", crawl, type(exc).__name__, exc,
+                self.cluster.timeout,
+            )
+            if self.stats:
+                self.stats.set_value("newsbot/cluster/outcome", "unavailable")
+            return
         if departure.outcome == "others":
             logger.info("Cluster crawl %r: %d other worker(s) still running", crawl, departure.remaining)
         elif departure.outcome == "interrupted":
@@ -110,10 +131,15 @@ class ClusterScheduler(Scheduler):
             return None
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            return False
-        self.queue.push(request)
+        try:
+            if not request.dont_filter and self.df.request_seen(request):
+                self.df.log(request, self.spider)
+                return False
+            self.queue.push(request)
+        except REDIS_ERRORS as exc:
+            self.unsent.append(request)  # queued once Redis answers again (next_request)
+            self.cluster.outage.failed(exc)
+            return True
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
             self.stats.inc_value("scheduler/enqueued")
@@ -126,9 +152,31 @@ class ClusterScheduler(Scheduler):
             return 0
         return sum(len(slot.queue) for slot in engine.downloader.slots.values())
 
+    def has_pending_requests(self) -> bool:
+        try:
+            queued = len(self.queue) > 0
+        except REDIS_ERRORS as exc:
+            self.cluster.outage.failed(exc)
+            return False  # let the engine go idle: the worker extension decides what to do
+        return queued or bool(self.unsent)
+
     def next_request(self) -> Request | None:
         if self._waiting() >= self.prefetch:
             return None  # leave the queue to workers that can start a download now
+        try:
+            request = self._next_request()
+        except REDIS_ERRORS as exc:
+            self.cluster.outage.failed(exc)
+            return None
+        self.cluster.outage.answered()
+        return request
+
+    def _next_request(self) -> Request | None:
+        while self.unsent:  # found while Redis was down
+            request = self.unsent[0]
+            if request.dont_filter or not self.df.request_seen(request):
+                self.queue.push(request)
+            self.unsent.pop(0)
         if isinstance(self.queue, PriorityQueue):
             # taken atomically into this worker's in-flight hash: back to the queue if it dies
             data = self.cluster.take()

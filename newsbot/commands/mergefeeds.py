@@ -39,7 +39,10 @@ class Command(ScrapyCommand):
         missing = [str(f) for f in feeds if not f.is_file()]
         if missing:
             raise UsageError(f"no such feed: {', '.join(missing)}")
-        written, reports = merge_feeds(feeds, out, key=opts.key)
+        try:
+            written, reports = merge_feeds(feeds, out, key=opts.key)
+        except OSError as error:
+            raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
         for report in reports:
             bad = f", {len(report.bad_lines)} bad line(s) skipped: {report.bad_lines}" if report.bad_lines else ""
             print(f"{report.path}: {report.records} records{bad}")

@@ -64,8 +64,12 @@ class RejectsExtension:
     def spider_opened(self, spider: Spider) -> None:
         assert self.template is not None
         self.path = rejects_path(self.template, spider.name, dt.datetime.now())
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("a", encoding="utf-8", buffering=1)  # line-buffered
+        try:  # its directory was checked writable at start (newsbot.config); placeholders were not
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8", buffering=1)  # line-buffered
+        except OSError as exc:
+            logger.error("NEWSBOT_REJECTS_FEED=%s cannot be written (%s): rejects are counted, not listed", self.path, exc)
+            return
         logger.info("Rejected items and pages are listed in %s", self.path)
 
     def item_dropped(self, item: Any, response: Response | None, exception: BaseException, spider: Spider) -> None:

@@ -14,7 +14,8 @@ the killed run had already written are then in two feed files (a merger keeps on
 ``url``), never in none. Documents the dedupe pipeline indexed during the killed run do not
 make their own pages duplicates of themselves (same URL), so they come out again.
 
-Stats: ``newsbot/state/recorded/item``, ``newsbot/state/recorded/dropped``.
+Stats: ``newsbot/state/recorded/item``, ``newsbot/state/recorded/dropped`` (not counted, and
+a WARNING says so, when the state store failed and the run fell back to memory).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.extensions.feedexport import FeedExporter
 
+from newsbot.config import masked_url
 from newsbot.pipelines.drops import drop_reason
 from newsbot.sites import PageKind, site_for_url
 from newsbot.state import DROPPED, ITEM, crawl_state
@@ -92,9 +94,18 @@ class SeenArticlesExtension:
         records = sorted(self.pending.items())
         self.state.store.record_articles(records)
         items = sum(1 for _, status in records if status == ITEM)
+        if self.state.store.failed:  # they went to the in-memory stand-in: nothing is kept
+            logger.warning(
+                "Not recorded: %d articles yielded and %d dropped (the state store %s failed, this run"
+                " kept its state in memory only); the next run fetches them again",
+                items, len(records) - items, masked_url(self.state.uri),
+            )
+            return
         self.crawler.stats.inc_value("newsbot/state/recorded/item", items)
         self.crawler.stats.inc_value("newsbot/state/recorded/dropped", len(records) - items)
-        logger.info("Recorded %d articles as yielded and %d as dropped in %s", items, len(records) - items, self.state.uri)
+        logger.info(
+            "Recorded %d articles as yielded and %d as dropped in %s", items, len(records) - items, masked_url(self.state.uri)
+        )
 
 
 def _article_ids(item: Any, response: Response | None) -> list[str]:

@@ -1,11 +1,20 @@
-"""Charset repair: the HTTP header wins, unless it is provably wrong.
+"""Charset repair: the declared charset wins, unless it is provably wrong.
 
-Scrapy decodes a page with the charset of the ``Content-Type`` header (a BOM first).
-That is right for a page whose ``<meta>`` lies (header windows-1256, meta utf-8), and
-wrong for a server that labels every page utf-8 while some are windows-1256 (shared
-case NB-01): the text becomes U+FFFD. Rule: when the body does not decode strictly
-with the header's charset, use the charset the document declares if it decodes
-strictly, else the first of ``NEWSBOT_FALLBACK_ENCODINGS`` that does.
+Scrapy decodes a page with the charset of the ``Content-Type`` header (a BOM first), else
+the one its ``<meta>`` declares, else a guess. That is right for a page whose ``<meta>``
+lies (header windows-1256, meta utf-8), and wrong when the declaration is provably wrong:
+
+* a server labels every page utf-8 while some are windows-1256 (shared case NB-01): the
+  body does not decode as UTF-8, the text becomes U+FFFD;
+* a page declared windows-1252 or windows-1256 is in fact UTF-8: the body decodes as UTF-8
+  with non-ASCII sequences, which 8-bit legacy text practically never does, and reading it
+  as 8-bit gives mojibake (``Ã‰lections``);
+* no charset is declared and the body is not UTF-8: Scrapy's guess (windows-1252) turns
+  Arabic into Latin letters.
+
+A UTF-8 page with a stray invalid byte or two is still UTF-8 (one U+FFFD, not a page
+re-decoded as windows-1256). Otherwise the other declared charset is tried, then
+``NEWSBOT_FALLBACK_ENCODINGS``.
 """
 
 from __future__ import annotations
@@ -42,11 +51,37 @@ def _decodes(body: bytes, encoding: str | None) -> bool:
 _MIXED_SCRIPTS = re.compile(r"[A-Za-z\u00c0-\u024f][\u0600-\u06ff]|[\u0600-\u06ff][A-Za-z\u00c0-\u024f]")
 
 
-def repaired_encoding(body: bytes, header_encoding: str | None, fallbacks: list[str]) -> str | None:
-    """The charset to use instead of ``header_encoding``, or None to keep it.
+def _normal(encoding: str | None) -> str | None:
+    """Python's name of ``encoding`` (``UTF8`` -> ``utf-8``), None if unknown."""
+    if not encoding:
+        return None
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
 
-    The document's own declaration comes first; among the fallbacks that decode, the
-    first one whose text does not glue Latin and Arabic letters into one word wins.
+
+def _utf8_counts(body: bytes) -> tuple[int, int]:
+    """(invalid UTF-8 sequences, valid non-ASCII characters) of ``body``."""
+    text = body.decode("utf-8", "replace")
+    errors = text.count("\ufffd") - body.count(b"\xef\xbf\xbd")
+    non_ascii = sum(1 for ch in text if ch > "\x7f") - errors
+    return errors, non_ascii
+
+
+def _stray_bytes(body: bytes, errors: int, non_ascii: int) -> bool:
+    """True when a few invalid sequences sit in text that is otherwise UTF-8 with non-ASCII
+    characters: at most one per 2,000 bytes (at least 1), and fewer than the valid ones."""
+    return errors <= max(1, len(body) // 2000) and non_ascii > errors
+
+
+def repaired_encoding(body: bytes, header_encoding: str | None, fallbacks: list[str]) -> str | None:
+    """The charset to decode ``body`` with instead of what Scrapy would use, or None to keep it.
+
+    Scrapy uses the BOM, else ``header_encoding``, else the charset the document declares,
+    else a guess; see the module docstring for when that is provably wrong. Among the
+    fallbacks that decode, the first one whose text does not glue Latin and Arabic letters
+    into one word wins.
 
     >>> repaired_encoding("أخبار".encode("cp1256"), "utf-8", ["windows-1256"])
     'windows-1256'
@@ -54,13 +89,31 @@ def repaired_encoding(body: bytes, header_encoding: str | None, fallbacks: list[
     True
     >>> repaired_encoding("Élections à Fès".encode("cp1252"), "utf-8", ["windows-1256", "windows-1252"])
     'windows-1252'
+    >>> body = "Café à Rabat".encode("cp1252")  # windows-1256 keeps é and à where windows-1252 has them
+    >>> body.decode(repaired_encoding(body, "utf-8", ["windows-1256", "windows-1252"]))
+    'Café à Rabat'
+    >>> repaired_encoding("Élections à Fès".encode("utf-8"), "windows-1252", ["windows-1256"])
+    'utf-8'
+    >>> repaired_encoding("أخبار المغرب اليوم".encode("utf-8") + bytes([0xD8]), "utf-8", ["windows-1256"]) is None
+    True
     """
-    if not header_encoding or read_bom(body)[0] or _decodes(body, header_encoding):
-        return None
+    if read_bom(body)[0]:
+        return None  # a BOM wins, as in browsers (Scrapy does it too)
     declared = html_body_declared_encoding(body)
-    if declared and _decodes(body, declared):
-        return declared
-    decoding = [c for c in fallbacks if _decodes(body, c)]
+    current = _normal(header_encoding) or _normal(declared)  # what Scrapy decodes with (None: a guess)
+    errors, non_ascii = _utf8_counts(body)
+    if errors == 0:
+        # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever it is called.
+        return "utf-8" if current not in (None, "utf-8") and non_ascii else None
+    if current == "utf-8" and _stray_bytes(body, errors, non_ascii):
+        return None
+    if current not in (None, "utf-8") and _decodes(body, current):
+        return None
+    others = [c for c in (declared, header_encoding) if _normal(c) not in (None, current, "utf-8")]
+    for candidate in others:
+        if _decodes(body, candidate):
+            return candidate
+    decoding = [c for c in fallbacks if _normal(c) != current and _decodes(body, c)]
     return min(decoding, key=lambda c: len(_MIXED_SCRIPTS.findall(body.decode(c))), default=None)
 
 
@@ -87,5 +140,5 @@ class CharsetMiddleware:
         if encoding is None:
             return response
         self.stats.inc_value("newsbot/charset/repaired")
-        logger.info("%s is not %s as its header says; decoded as %s", response.url, header, encoding)
+        logger.info("%s is not %s as declared; decoded as %s", response.url, header or "what its meta says", encoding)
         return response.replace(encoding=encoding)

@@ -20,6 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from newsbot.config import bool_setting
 from newsbot.state import crawl_state, fresh_run, is_final
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
     """Skips article requests the state records as done (see module docstring)."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("NEWSBOT_INCREMENTAL_ENABLED", True):
+        if not bool_setting(crawler.settings, "NEWSBOT_INCREMENTAL_ENABLED"):
             raise NotConfigured("NEWSBOT_INCREMENTAL_ENABLED is False")
         super().__init__(crawler)
         self.state = crawl_state(crawler)

@@ -96,6 +96,8 @@ def split_dateline(dateline: str | None, language: str) -> tuple[str | None, str
     ('H24 Info', '20 - 10 - 2021')
     >>> split_dateline("نشر في الدستور يوم ٠٣ - ١١ - ٢٠٢١", "ar")
     ('الدستور', '٠٣ - ١١ - ٢٠٢١')
+    >>> split_dateline("Publié dans H24 Info, le 20 - 10 - 2021", "fr")
+    ('H24 Info', '20 - 10 - 2021')
     """
     text = normalize_text(dateline)
     if not text:
@@ -103,7 +105,7 @@ def split_dateline(dateline: str | None, language: str) -> tuple[str | None, str
     for lang in _languages_from(language):
         match = _dateline_pattern(lang).match(text)
         if match:
-            return match.group("outlet").strip(), match.group("date").strip()
+            return match.group("outlet").strip(" ,;:-–—"), match.group("date").strip()
     return None, None
 
 

@@ -2,9 +2,11 @@
 
 An item is read as ``link`` (or a permalink ``guid``), ``title``, ``dc:creator`` (the
 outlet's display name) and ``pubDate``. Feeds in the wild carry raw ``&`` in URLs and
-HTML entities XML does not declare (shared case NB-23); lxml's recovering parser
-silently mangles those (``?id=3&p=4`` becomes ``?id=3=4``), so the text is repaired
-before parsing. A body still gzip-compressed after the transport (NB-21) is inflated.
+HTML entities XML does not declare (shared case NB-23), and HTML markup in titles (an
+unclosed ``<b>``); lxml's recovering parser silently mangles those (``?id=3&p=4`` becomes
+``?id=3=4``; what follows an unclosed tag, the item's link included, is nested inside
+it), so the text is repaired before parsing (:func:`repair_xml`) and tags are taken out
+of titles (:func:`plain_text`). A body still gzip-compressed after the transport (NB-21) is inflated.
 """
 
 from __future__ import annotations
@@ -23,6 +25,33 @@ from newsbot.text import normalize_text
 
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _ENTITY_OR_AMP = re.compile(r"&(#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)?")
+# Element names of the feeds read here: RSS 2.0, Atom, sitemaps (namespaced ones, such as
+# dc:creator or news:title, are never HTML). They win over HTML's title, link, source...
+_FEED_ELEMENTS = frozenset(
+    """rss channel item title link description language copyright managingeditor webmaster pubdate
+    lastbuilddate category generator docs cloud ttl image url width height rating textinput name
+    skiphours skipdays hour day author comments enclosure guid source feed entry id updated published
+    summary content contributor email uri icon logo rights subtitle urlset sitemapindex sitemap loc
+    lastmod changefreq priority""".split()
+)
+_HTML_ONLY = frozenset(
+    """a abbr acronym address area article aside audio b base bdi bdo big blockquote body br button
+    canvas center cite code col colgroup data dd del details dfn div dl dt em embed fieldset figcaption
+    figure font footer form frame h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label
+    legend li main map mark meta nav noscript object ol optgroup option p param picture pre q s samp
+    script section select small span strike strong style sub sup table tbody td template textarea tfoot
+    th thead time tr track tt u ul var video wbr""".split()
+) - _FEED_ELEMENTS
+_BLOCK_TAGS = frozenset("br p div li h1 h2 h3 h4 h5 h6 tr td th blockquote hr".split())
+# One piece of markup: what is kept as is (CDATA, comments, processing instructions,
+# declarations), a start/end/empty tag, or a "<" that starts none of them.
+_MARKUP = re.compile(
+    r"(?P<keep><!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^<>]*>)"
+    r"|(?P<tag></?(?P<name>[A-Za-z_][\w.\-]*(?::[\w.\-]+)?)(?:\s[^<>]*)?/?>)"
+    r"|<",
+    re.S,
+)
+_HTML_TAG = re.compile(r"</?(" + "|".join(sorted(_HTML_ONLY, key=len, reverse=True)) + r")\b(?:\s[^<>]*)?/?>", re.I)
 MAX_FEED_BYTES = 16 * 1024 * 1024
 
 
@@ -37,12 +66,37 @@ class FeedEntry:
 
 
 def repair_xml(text: str) -> str:
-    """Escape bare ``&`` and turn HTML-only named entities into characters.
+    """Make a feed's text parse as its author meant: bare ``&`` escaped, HTML-only named
+    entities turned into characters, and HTML markup that is no part of the feed
+    vocabulary (``<b>``, ``<br>``, ``<img ...>``, a stray ``<``) escaped into text, so an
+    unclosed ``<b>`` in a ``<title>`` does not swallow the item's ``<link>``. CDATA
+    sections, comments and processing instructions are left as they are; tags of the
+    feed vocabulary (RSS, Atom, sitemaps) and namespaced ones (``dc:creator``,
+    ``media:content``...) are kept.
 
     >>> repair_xml("<loc>https://x.ma/a?id=3&p=4</loc><t>L&eacute;gislatives</t>")
     '<loc>https://x.ma/a?id=3&amp;p=4</loc><t>Législatives</t>'
+    >>> repair_xml("<title>Un <b>titre</title><link>https://x.ma/1</link>")
+    '<title>Un &lt;b>titre</title><link>https://x.ma/1</link>'
+    >>> repair_xml("<title><![CDATA[Un <b>titre & co]]></title><dc:creator>Le360</dc:creator>")
+    '<title><![CDATA[Un <b>titre & co]]></title><dc:creator>Le360</dc:creator>'
     """
+    out = []
+    position = 0
+    for match in _MARKUP.finditer(text):
+        out.append(_fix_entities(text[position : match.start()]))
+        if match.group("keep"):
+            out.append(match.group(0))
+        elif match.group("tag") and match.group("name").lower() not in _HTML_ONLY:
+            out.append(_fix_entities(match.group(0)))  # attribute values need it too
+        else:  # HTML markup or a stray "<": text
+            out.append("&lt;" + _fix_entities(match.group(0)[1:]))
+        position = match.end()
+    out.append(_fix_entities(text[position:]))
+    return "".join(out)
 
+
+def _fix_entities(text: str) -> str:
     def fix(match: re.Match[str]) -> str:
         entity = match.group(1)
         if entity is None:
@@ -55,6 +109,19 @@ def repair_xml(text: str) -> str:
         return html.escape(decoded, quote=False)
 
     return _ENTITY_OR_AMP.sub(fix, text)
+
+
+def plain_text(value: str | None) -> str | None:
+    """Feed text without the HTML tags some feeds put in titles (escaped or not), normalised.
+
+    >>> plain_text("Un <b>titre</b> de <a href='/x'>presse</a><br/>ici")
+    'Un titre de presse ici'
+    >>> plain_text("Prix < 3 DH et > 1 DH")
+    'Prix < 3 DH et > 1 DH'
+    """
+    if value is None:
+        return None
+    return normalize_text(_HTML_TAG.sub(lambda m: " " if m.group(1).lower() in _BLOCK_TAGS else "", value))
 
 
 def feed_text(response: Response) -> str:
@@ -88,8 +155,8 @@ def parse_feed(response: Response) -> list[FeedEntry]:
         entries.append(
             FeedEntry(
                 url=response.urljoin(link.strip()),
-                title=normalize_text(title),
-                creator=normalize_text(item.xpath("string(creator)").get() or item.xpath("string(author)").get()),
+                title=plain_text(title),
+                creator=plain_text(item.xpath("string(creator)").get() or item.xpath("string(author)").get()),
                 published=parse_feed_date(date or item.xpath("string(news/publication_date | lastmod)").get()),
             )
         )

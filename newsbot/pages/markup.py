@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from lxml import etree
 
@@ -26,29 +27,33 @@ def element_lines(element: etree._Element) -> list[str]:
     ['a', 'b c', 'd', 'e']
     """
     lines = [""]
-    _walk(element, lines)
+    # An explicit stack, not recursion: pages nest markup thousands deep (unclosed tags).
+    todo: list[tuple[str, Any]] = [("node", element)]
+    while todo:
+        action, value = todo.pop()
+        if action == "text":
+            lines[-1] += value
+        elif action == "newline":
+            lines.append("")
+        else:
+            todo.extend(reversed(_steps(value)))
     return lines
 
 
-def _walk(node: etree._Element, lines: list[str]) -> None:
-    if node.text:
-        lines[-1] += node.text
+def _steps(node: etree._Element) -> list[tuple[str, Any]]:
+    """What reading ``node`` does, in order: its text, then each child and the child's tail."""
+    steps: list[tuple[str, Any]] = [("text", node.text)] if node.text else []
     for child in node:
         tag = child.tag.lower() if isinstance(child.tag, str) else None
-        if tag is None:  # comment or processing instruction
-            pass
-        elif tag == "br":
-            lines.append("")
-        elif tag in SKIP_TAGS:
-            pass
+        if tag == "br":
+            steps.append(("newline", None))
         elif tag in BLOCK_TAGS:
-            lines.append("")
-            _walk(child, lines)
-            lines.append("")
-        else:
-            _walk(child, lines)
+            steps += [("newline", None), ("node", child), ("newline", None)]
+        elif tag is not None and tag not in SKIP_TAGS:  # comments and skipped tags give nothing
+            steps.append(("node", child))
         if child.tail:
-            lines[-1] += child.tail
+            steps.append(("text", child.tail))
+    return steps
 
 
 def text_of(elements: Iterable[etree._Element]) -> str:

@@ -22,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 
 from newsbot.boilerplate import HeadlineIndex
+from newsbot.config import bool_setting, float_setting, int_setting
 from newsbot.pages.furniture import furniture_headlines
 from newsbot.pipelines.cleaning import REMOVED_KINDS, clean_body, clean_title, paragraph_key
 from newsbot.pipelines.drops import PipelineDrop
@@ -52,16 +53,14 @@ class BoilerplatePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("NEWSBOT_BOILERPLATE_ENABLED", True):
+        if not bool_setting(settings, "NEWSBOT_BOILERPLATE_ENABLED"):
             raise NotConfigured("NEWSBOT_BOILERPLATE_ENABLED is False")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.warmup = settings.getint("NEWSBOT_BOILERPLATE_WARMUP", 50)
-        if self.warmup < 0:
-            raise ValueError(f"NEWSBOT_BOILERPLATE_WARMUP={self.warmup}: give a number of items, 0 or more (default 50)")
-        self.forget_days = settings.getfloat("NEWSBOT_BOILERPLATE_FORGET_DAYS", 30)
+        self.warmup = int_setting(settings, "NEWSBOT_BOILERPLATE_WARMUP")
+        self.forget_days = float_setting(settings, "NEWSBOT_BOILERPLATE_FORGET_DAYS")
         self.state = crawl_state(crawler)
-        self.learner = BoilerplateLearner(self.state.store, settings.getint("NEWSBOT_BOILERPLATE_MIN_REPEATS", 5))
+        self.learner = BoilerplateLearner(self.state.store, int_setting(settings, "NEWSBOT_BOILERPLATE_MIN_REPEATS"))
         self.headlines: dict[str, HeadlineIndex] = {}
         self.gate = WarmupGate(crawler)
 

@@ -35,6 +35,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from newsbot.config import bool_setting, float_setting
 from newsbot.pipelines.drops import PipelineDrop
 from newsbot.pipelines.signatures import Signer, content_fingerprint, jaccard, shingle_set
 from newsbot.state import ITEM, crawl_state, fresh_run
@@ -55,11 +56,11 @@ class DedupePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("NEWSBOT_DEDUPE_ENABLED", True):
+        if not bool_setting(settings, "NEWSBOT_DEDUPE_ENABLED"):
             raise NotConfigured("NEWSBOT_DEDUPE_ENABLED is False")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.signer = Signer(settings.getfloat("NEWSBOT_NEAR_DUPLICATE_THRESHOLD", 0.8))
+        self.signer = Signer(float_setting(settings, "NEWSBOT_NEAR_DUPLICATE_THRESHOLD"))
         self.state = crawl_state(crawler)
         self.urls: set[str] = set()
         self.shingle_sets: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -18,6 +18,8 @@ from typing import Any
 
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
+from newsbot.config import SettingError, bool_setting, float_setting
+
 logger = logging.getLogger(__name__)
 
 HTTP11_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
@@ -36,7 +38,7 @@ CHROMIUM_ARGS = (
 )
 
 
-class RenderSettingError(ValueError):
+class RenderSettingError(SettingError):
     """A rendering setting has a bad value; the message says what to write instead."""
 
 
@@ -71,15 +73,18 @@ class RenderConfig:
     def from_settings(cls, settings: BaseSettings, environ: Mapping[str, str] | None = None) -> RenderConfig:
         """Read and validate; raises :class:`RenderSettingError` naming the setting to fix."""
         environ = os.environ if environ is None else environ
-        enabled = settings.getbool("NEWSBOT_RENDER_ENABLED", True)
+        try:
+            enabled = bool_setting(settings, "NEWSBOT_RENDER_ENABLED")
+        except SettingError as error:
+            raise RenderSettingError(str(error)) from None
         chromium = settings.get("NEWSBOT_CHROMIUM") or environ.get("NEWSBOT_CHROMIUM") or None
         return cls(
             enabled=enabled,
             chromium=find_chromium(chromium) if chromium and enabled else chromium,
-            max_pages=int(_number(settings, "NEWSBOT_RENDER_MAX_PAGES", cls.max_pages, integer=True)),
-            max_contexts=int(_number(settings, "NEWSBOT_RENDER_MAX_CONTEXTS", cls.max_contexts, integer=True)),
-            timeout=_number(settings, "NEWSBOT_RENDER_TIMEOUT", cls.timeout),
-            wait=_number(settings, "NEWSBOT_RENDER_WAIT", cls.wait, minimum=0),
+            max_pages=int(_number(settings, "NEWSBOT_RENDER_MAX_PAGES")),
+            max_contexts=int(_number(settings, "NEWSBOT_RENDER_MAX_CONTEXTS")),
+            timeout=_number(settings, "NEWSBOT_RENDER_TIMEOUT"),
+            wait=_number(settings, "NEWSBOT_RENDER_WAIT"),
         )
 
     def launch_options(self) -> dict[str, Any]:
@@ -158,22 +163,9 @@ def configure(settings: BaseSettings) -> RenderConfig:
     return config
 
 
-def _number(
-    settings: BaseSettings, name: str, default: float, *, integer: bool = False, minimum: float | None = None
-) -> float:
-    raw = settings.get(name)
-    if raw is None or raw == "":
-        return default
+def _number(settings: BaseSettings, name: str) -> float:
+    """A ``NEWSBOT_RENDER_*`` number, read and checked by :mod:`newsbot.config`."""
     try:
-        value = float(raw)
-        if integer and value != int(value):
-            raise ValueError(raw)
-    except (TypeError, ValueError):
-        value = float("nan")
-    low_ok = value >= minimum if minimum is not None else value > 0
-    if value != value or not low_ok:  # NaN: not a number at all
-        kind = "a whole number" if integer else "a number"
-        bound = f"of {minimum} or more" if minimum is not None else "above 0"
-        example = int(default) if integer or default == int(default) else default
-        raise RenderSettingError(f"{name}={raw!r} must be {kind} {bound}, e.g. -s {name}={example}")
-    return value
+        return float_setting(settings, name)
+    except SettingError as error:
+        raise RenderSettingError(str(error)) from None

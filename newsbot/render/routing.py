@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 from playwright.async_api import Error as PlaywrightError
 from scrapy.utils.misc import load_object
 
+from newsbot.config import float_setting
+
 if TYPE_CHECKING:
     from playwright.async_api import Page, Route
     from playwright.async_api import Request as PlaywrightRequest
@@ -64,7 +66,7 @@ class MirrorRoute:
     @classmethod
     def from_settings(cls, mirror: str, settings: BaseSettings) -> MirrorRoute:
         abort = settings.get("PLAYWRIGHT_ABORT_REQUEST")
-        timeout = settings.getfloat("NEWSBOT_RENDER_TIMEOUT", 20.0) or 20.0
+        timeout = float_setting(settings, "NEWSBOT_RENDER_TIMEOUT")
         return cls(mirror, load_object(abort) if abort else None, timeout)
 
     def attach(self, request: Request) -> None:

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from newsbot.sites.base import SiteProfile
+from newsbot.sites.base import RESERVED_SEGMENTS, SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +75,10 @@ class CrawlArguments:
                 " (example: -a since=2021-10-01 -a until=2021-10-31)"
             )
         ids = _id_ranges(site, raw.get("ids"))
+        ignored = [name for name in ("editions", "outlets") if ids and raw.get(name) is not None]
+        if ignored:
+            logger.warning("%s: ids replaces normal discovery, so %s is ignored (the ids name their edition and outlet)",
+                           site.name, " and ".join(ignored))
         return cls(editions, outlets, since, until, ids, _flag("fresh", raw.get("fresh")))
 
 
@@ -99,7 +103,7 @@ def _outlets(site: SiteProfile, editions: tuple[str, ...], value: object) -> fro
     if value is None:
         return None
     slugs = _split(value)
-    bad = [s for s in slugs if not _SLUG.match(s)]
+    bad = [s for s in slugs if not _SLUG.match(s) or s in RESERVED_SEGMENTS]
     if not slugs or bad:
         raise ArgumentError(
             f"outlets={value!s}: outlet slugs are lower-case letters, digits, '-' and '_' as in the"
@@ -148,8 +152,8 @@ def _id_ranges(site: SiteProfile, value: object) -> tuple[IdRange, ...]:
                 f" example: {example})"
             )
         slug = match.group("slug")
-        if not _SLUG.match(slug):
-            raise ArgumentError(f"ids={value!s}: outlet slug {slug!r} is not a URL slug (example: {example})")
+        if not _SLUG.match(slug) or slug in RESERVED_SEGMENTS:
+            raise ArgumentError(f"ids={value!s}: {slug!r} is not an outlet slug (example: {example})")
         first = int(match.group("first"))
         last = int(match.group("last") or first)
         if last < first:

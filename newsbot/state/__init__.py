@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from newsbot.config import float_setting, masked_url, name_setting, redis_url
 from newsbot.state.base import DROPPED, ITEM, StateError, StateStore, StoredDocument, is_final, text_key
 from newsbot.state.guard import GuardedState
 from newsbot.state.sqlite import SqliteState, sqlite_path
@@ -82,7 +83,9 @@ def state_uri(settings: BaseSettings) -> str:
 def _validate(uri: str, name: str) -> None:
     if uri.startswith("sqlite:"):
         sqlite_path(uri)  # raises ValueError with the accepted forms
-    elif not uri.startswith(_REDIS_SCHEMES):
+    elif uri.startswith(_REDIS_SCHEMES):
+        redis_url(uri, name)  # database, host and port checked: redis-py would fall back to db 0
+    else:
         raise ValueError(
             f"{name}={uri!r} is not a state store: write sqlite:///.newsbot/state.db (a file),"
             " sqlite:///:memory: (nothing kept between runs) or redis://host:6379/0"
@@ -124,8 +127,8 @@ def crawl_state(crawler: Crawler) -> CrawlState:
         return state
     settings = crawler.settings
     uri = state_uri(settings)
-    namespace = settings.get("NEWSBOT_STATE_NAMESPACE") or settings.get("BOT_NAME") or "newsbot"
-    ttl = settings.getfloat("NEWSBOT_BOILERPLATE_FORGET_DAYS", 30) * 86400
+    namespace = name_setting(settings, "NEWSBOT_STATE_NAMESPACE") or settings.get("BOT_NAME") or "newsbot"
+    ttl = float_setting(settings, "NEWSBOT_BOILERPLATE_FORGET_DAYS") * 86400
 
     def count_error(exc: BaseException) -> None:
         if crawler.stats is not None:
@@ -137,10 +140,11 @@ def crawl_state(crawler: Crawler) -> CrawlState:
         store = GuardedState.unreadable(uri, namespace, exc, on_error=count_error)
     spider = getattr(crawler.spidercls, "name", "crawl")
     started = dt.datetime.now(dt.UTC)
-    run_id = settings.get("NEWSBOT_RUN_ID") or f"{spider}-{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    run_id = name_setting(settings, "NEWSBOT_RUN_ID") or f"{spider}-{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     state = CrawlState(store, run_id, uri)
     _STATES[crawler] = state
-    logger.info("State store: %s (namespace %r, run %s)", uri if not store.failed else f"{uri} -> memory", namespace, run_id)
+    shown = masked_url(uri)
+    logger.info("State store: %s (namespace %r, run %s)", shown if not store.failed else f"{shown} -> memory", namespace, run_id)
     crawler.signals.connect(lambda: _close(crawler), signal=signals.engine_stopped, weak=False)
     return state
 

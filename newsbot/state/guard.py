@@ -17,6 +17,7 @@ from typing import Any
 
 import redis
 
+from newsbot.config import masked_url
 from newsbot.state.base import StateError, StateStore
 from newsbot.state.sqlite import SqliteState
 
@@ -81,7 +82,7 @@ class GuardedState:
             " boilerplate learning within the run only, nothing remembered for the next run); the"
             " feed is not affected. Fix or move the store away (a new one is created) or set"
             " NEWSBOT_STATE to another location.",
-            uri, type(cause).__name__, cause,
+            masked_url(uri), type(cause).__name__, cause,
         )
         if self._on_error is not None:
             self._on_error(exc)

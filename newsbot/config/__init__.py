@@ -1,0 +1,101 @@
+"""newsbot's own settings read one way, and every one checked before a crawl starts.
+
+Components read ``NEWSBOT_*`` settings through the typed getters here
+(:func:`bool_setting`, :func:`int_setting`, :func:`float_setting`,
+:func:`encodings_setting`, :func:`redis_url`), so a value is parsed and judged the same
+wherever it is used; their defaults and bounds live in :data:`BOOLEANS` and :data:`NUMBERS`.
+:func:`validate_settings`, called by the newsbot add-on after ``-s`` options are applied,
+runs every check at once: a bad value raises :class:`SettingError` (a ValueError) whose
+message names the setting, the bad value and a good example, and the add-on turns it
+into one ERROR line and exit code 1 before any request is made
+(:func:`newsbot.errors.report_configuration_error`).
+
+Also checked up front: output paths (``NEWSBOT_STATS_FILE``, ``NEWSBOT_REJECTS_FEED``,
+local ``FEEDS`` files, ``NEWSBOT_DATA_DIR`` when it holds the default feed) must be
+writable, the directories being created as the crawl would create them; a
+``NEWSBOT_*`` name that no component knows (a typo) is refused with the closest
+known name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+from newsbot.config.errors import SettingError
+from newsbot.config.paths import check_data_dir, check_feeds, output_path_setting, unwritable
+from newsbot.config.redisurl import masked_url, redis_url
+from newsbot.config.values import (
+    BOOLEANS,
+    NAMES,
+    NUMBERS,
+    Number,
+    bool_setting,
+    class_setting,
+    encodings_setting,
+    float_setting,
+    int_setting,
+    name_setting,
+)
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+__all__ = [
+    "BOOLEANS", "NUMBERS", "Number", "SettingError", "bool_setting", "check_names", "class_setting",
+    "encodings_setting", "float_setting", "int_setting", "known_settings", "masked_url", "name_setting",
+    "output_path_setting", "redis_url", "unwritable", "validate_settings",
+]
+
+
+def known_settings() -> set[str]:
+    """Every ``NEWSBOT_*`` setting a component reads: the names declared in :mod:`newsbot.settings`."""
+    import newsbot.settings as defaults
+
+    return {name for name in dir(defaults) if name.startswith("NEWSBOT_")} | set(BOOLEANS) | set(NUMBERS)
+
+
+def check_names(settings: BaseSettings) -> None:
+    """Refuse a ``NEWSBOT_*`` setting no component reads (a typo would be ignored silently).
+
+    >>> from scrapy.settings import Settings
+    >>> check_names(Settings({"NEWSBOT_DEDUP_ENABLED": "False"}))
+    Traceback (most recent call last):
+    ...
+    newsbot.config.SettingError: NEWSBOT_DEDUP_ENABLED='False' is not a newsbot setting: did you mean NEWSBOT_DEDUPE_ENABLED? e.g. -s NEWSBOT_DEDUPE_ENABLED=False
+    """
+    known = known_settings()
+    for name, value in settings.items():
+        if name.startswith("NEWSBOT_") and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}? e.g. -s {close[0]}={value}" if close else "the README lists the settings"
+            raise SettingError(f"{name}={value!r} is not a newsbot setting: {hint}")
+
+
+def validate_settings(settings: BaseSettings) -> None:
+    """Check every ``NEWSBOT_*`` setting (and the crawl's output paths); raise
+    :class:`SettingError` on the first bad one. Called by the newsbot add-on.
+
+    ``NEWSBOT_MIRROR``, ``NEWSBOT_CHROMIUM`` and the ``NEWSBOT_CLUSTER*`` settings are
+    also read by their own add-on steps (:func:`newsbot.mirror.mirror_base`,
+    :func:`newsbot.render.configure`, :func:`newsbot.cluster.configure_cluster`).
+    """
+    from newsbot.cluster.config import cluster_url, crawl_name
+    from newsbot.state import state_uri
+
+    check_names(settings)
+    for name in BOOLEANS:
+        bool_setting(settings, name)
+    for name, spec in NUMBERS.items():
+        (int_setting if spec.integer else float_setting)(settings, name)
+    encodings_setting(settings)
+    for name in NAMES:
+        name_setting(settings, name)
+    class_setting(settings, "NEWSBOT_DOWNLOAD_HANDLER", "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler")
+    cluster_url(settings.get("NEWSBOT_CLUSTER"))
+    crawl_name(settings, "spider")
+    state_uri(settings)
+    check_data_dir(settings)
+    output_path_setting(settings, "NEWSBOT_STATS_FILE", "stats/last.json")
+    output_path_setting(settings, "NEWSBOT_REJECTS_FEED", "rejects/%(name)s.jsonl", placeholders=("name", "time"))
+    check_feeds(settings)

@@ -1,0 +1,50 @@
+"""Redirects that stay on one article, and redirects that leave it.
+
+newsbot fingerprints requests on canonical URLs, so ``/x/53`` and ``/x/53/``, or
+``www.maghress.com`` and ``maghress.com``, are one request. A site that redirects to
+another spelling of the same URL (a trailing slash, the bare domain) would then see the
+redirect target dropped by the dupefilter as already seen, and the article silently
+lost. :class:`CanonicalRedirectMiddleware` lets such a redirect through once (the
+redirect limit still stops loops), and reports an article that redirects away (off the
+site, or to a page that is not an article) instead of losing it without a word.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+
+from newsbot.fingerprint import canonical_request_url
+from newsbot.sites import PageKind, site_for_url
+
+if TYPE_CHECKING:
+    from scrapy import Request
+
+logger = logging.getLogger(__name__)
+
+
+class CanonicalRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's ``RedirectMiddleware`` (replaced in ``DOWNLOADER_MIDDLEWARES``), plus:
+
+    * a redirect to another spelling of the same canonical URL is not filtered as a duplicate;
+    * an article request redirected off the site or to a non-article page is logged with
+      both URLs and counted as ``newsbot/rejected/redirected_away``.
+    """
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        result = super()._redirect(redirected, request, reason)  # IgnoreRequest past REDIRECT_MAX_TIMES
+        if canonical_request_url(result.url) == canonical_request_url(request.url):
+            result.dont_filter = True
+        elif request.meta.get("newsbot_kind") == PageKind.ARTICLE and not _is_article(result.url):
+            self.crawler.stats.inc_value("newsbot/rejected/redirected_away")
+            logger.warning("No item from %s: it redirects (%s) to %s, which is not an article of the site",
+                           request.url, reason, result.url)
+        return result
+
+
+def _is_article(url: str) -> bool:
+    site = site_for_url(url)
+    where = site.classify(url) if site else None
+    return where is not None and where.kind == PageKind.ARTICLE
