@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 from scrapy.http import TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from newsbot.config import encodings_setting
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -126,7 +128,7 @@ class CharsetMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.fallbacks = crawler.settings.getlist("NEWSBOT_FALLBACK_ENCODINGS")
+        self.fallbacks = encodings_setting(crawler.settings, "NEWSBOT_FALLBACK_ENCODINGS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CharsetMiddleware:
