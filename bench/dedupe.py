@@ -48,7 +48,7 @@ from scrapy.utils.test import get_crawler  # noqa: E402
 from newsbot.items import ArticleItem  # noqa: E402
 from newsbot.pipelines.dedupe import DedupePipeline  # noqa: E402
 from newsbot.pipelines.drops import PipelineDrop  # noqa: E402
-from newsbot.pipelines.signatures import Signer, content_fingerprint  # noqa: E402
+from newsbot.text.signatures import Signer, content_fingerprint  # noqa: E402
 from newsbot.spiders.sites import MaghressSpider  # noqa: E402
 from newsbot.state import open_state  # noqa: E402
 

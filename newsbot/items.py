@@ -27,8 +27,11 @@ class ArticleItem:
     * ``source_url``: the "read it at its source" link, absolute, otherwise as written;
     * ``crawled_at``: UTC time of the response, ``2026-11-29T15:04:05Z``.
 
-    ``body_lines`` is internal (not exported, see ``FEED_EXPORT_FIELDS``): the raw lines of
-    the body before whitespace was collapsed, for pipelines that need line structure.
+    Internal fields (not exported, see ``FEED_EXPORT_FIELDS``): ``body_lines``, the raw lines
+    of the body before whitespace was collapsed, for pipelines that need line structure;
+    ``body_folded``, the body folded for matching
+    (:func:`newsbot.text.fold_for_match`), kept in step with ``body`` by whoever sets it so
+    later pipelines do not fold it again (None: fold ``body`` yourself).
     """
 
     article_id: str | None = None
@@ -45,6 +48,8 @@ class ArticleItem:
     source_url: str | None = None
     crawled_at: str | None = None
     body_lines: list[str] = field(default_factory=list)
+    body_folded: str | None = None
 
 
-assert PUBLIC_FIELDS == tuple(f.name for f in fields(ArticleItem) if f.name != "body_lines")
+INTERNAL_FIELDS = ("body_lines", "body_folded")
+assert PUBLIC_FIELDS == tuple(f.name for f in fields(ArticleItem) if f.name not in INTERNAL_FIELDS)

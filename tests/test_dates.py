@@ -1,4 +1,4 @@
-"""Dates of datelines, teasers and feeds (:mod:`newsbot.dates`), with the shared cases
+"""Dates of datelines, teasers and feeds (:mod:`newsbot.text.dates`), with the shared cases
 NB-04, NB-05, NB-07 and NB-08 read by path (skipped when ../shared is absent).
 
 Datelines are absolute day-month-year dates: a string without a year, a relative date
@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from newsbot.dates import iso_utc, parse_date, parse_feed_date, western_digits
+from newsbot.text.dates import iso_utc, parse_date, parse_feed_date, western_digits
 from tests.crawling import shared
 
 

@@ -10,7 +10,7 @@ import json
 import pytest
 from scrapy.http import HtmlResponse, XmlResponse
 
-from newsbot.dates import parse_date
+from newsbot.text.dates import parse_date
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article, split_dateline
 from newsbot.pages.feed import parse_feed

@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 from newsbot.items import ArticleItem
 from newsbot.pipelines.dedupe import DedupePipeline
 from newsbot.pipelines.drops import PipelineDrop
-from newsbot.pipelines.signatures import Signer, content_fingerprint, jaccard, shingle_set, shingles
+from newsbot.text.signatures import Signer, content_fingerprint, jaccard, shingle_set, shingles
 from newsbot.spiders.sites import MaghressSpider
 from newsbot.state import crawl_state
 

@@ -20,7 +20,7 @@ from parsel import Selector
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 
-from newsbot.dates import parse_feed_date
+from newsbot.text.dates import parse_feed_date
 from newsbot.text import normalize_text
 
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}

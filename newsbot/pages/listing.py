@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from scrapy.http import TextResponse
 
-from newsbot.dates import parse_date
+from newsbot.text.dates import parse_date
 from newsbot.sites.base import LANGUAGES
 from newsbot.text import normalize_text
 

@@ -5,7 +5,7 @@ In this order, an item is dropped as
 * ``duplicate_url``: its canonical URL was already kept in this run, or yielded an item in
   an earlier run (normally the incremental middleware does not even fetch it then);
 * ``duplicate_of``: the same fingerprint of normalised title and body
-  (:func:`~newsbot.pipelines.signatures.content_fingerprint`) was kept under another URL;
+  (:func:`~newsbot.text.signatures.content_fingerprint`) was kept under another URL;
 * ``near_duplicate``: MinHash over 3-word shingles of the cleaned body (128 permutations,
   LSH, datasketch) finds kept items of any outlet or sister site whose Jaccard similarity
   is at least ``NEWSBOT_NEAR_DUPLICATE_THRESHOLD`` (0.8); the drop carries it as
@@ -37,7 +37,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsbot.config import bool_setting, float_setting
 from newsbot.pipelines.drops import PipelineDrop
-from newsbot.pipelines.signatures import Signer, content_fingerprint, jaccard, shingle_set
+from newsbot.text.signatures import Signer, content_fingerprint, jaccard, shingle_set
 from newsbot.state import ITEM, crawl_state, fresh_run
 from newsbot.state.base import StoredDocument
 

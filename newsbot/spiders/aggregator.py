@@ -17,7 +17,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from newsbot.dates import iso_utc, parse_date, utc_now
+from newsbot.text.dates import iso_utc, parse_date, utc_now
 from newsbot.errors import report_configuration_error
 from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
