@@ -80,3 +80,37 @@ def run_crawl(
         items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines() if line.strip()]
     stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
     return CrawlResult(items, stats, proc.stdout + proc.stderr, proc.returncode, feed)
+
+
+def crawl_snapshot(spider: str, snapshot: Path, workdir: Path, **kwargs: Any) -> CrawlResult:
+    """:func:`run_crawl` mirrored to a :class:`~newsbot.replica.ReplicaServer` serving
+    ``snapshot``, which runs for this crawl only."""
+    from newsbot.replica import ReplicaServer
+
+    server = ReplicaServer(snapshot).start()
+    try:
+        return run_crawl(spider, workdir, mirror=server.url, **kwargs)
+    finally:
+        server.stop()
+
+
+def write_snapshot(root: Path, pages: dict[tuple[str, str], tuple[int, dict[str, str], str | bytes]],
+                   default_host: str = "www.maghress.com") -> Path:
+    """Write a small snapshot (the ``../shared/sites`` layout) from
+    ``{(host, path): (status, extra headers, body)}``; every host is its own site, no aliases
+    beyond ``maghress.com`` for ``www.maghress.com`` unless that apex is a host of its own."""
+    entries = []
+    for number, ((host, path), (status, headers, body)) in enumerate(pages.items()):
+        name = f"files/{number:03d}.html"
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        (root / name).write_bytes(data)
+        entries.append({"host": host, "path": path, "status": status, "file": name,
+                        "headers": {"Content-Type": "text/html; charset=utf-8", **headers}})
+    hosts = sorted({host for host, _ in pages})
+    sites = [{"site": host.removeprefix("www."), "host": host, "editions": ["fr"],
+              "aliases": [host.removeprefix("www.")] if host.startswith("www.") and host[4:] not in hosts else []}
+             for host in hosts]
+    manifest = {"snapshot": root.name, "default_host": default_host, "sites": sites, "entries": entries}
+    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return root

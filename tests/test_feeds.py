@@ -146,7 +146,7 @@ def test_a_feed_title_with_an_unclosed_tag_does_not_lose_its_article(tmp_path):
     articles come from the feed only, and its first item's title holds an unclosed <b>."""
     import shutil
 
-    from tests.crawling import run_crawl
+    from tests.crawling import crawl_snapshot
     from tests.gold import load_jsonl
 
     demo = ROOT / "newsbot" / "demo" / "site"
@@ -162,12 +162,8 @@ def test_a_feed_title_with_an_unclosed_tag_does_not_lose_its_article(tmp_path):
     feed.write_text(text.replace(first, "<title>افتتاح <b>مكتبة عمومية جديدة بمدينة مراكش</title>"), encoding="utf-8")
     linked = [line.split(">")[1].split("<")[0] for line in text.splitlines() if line.startswith("<link>https://www.maghress.com/")]
     linked = [url for url in linked if url != "https://www.maghress.com/"]  # the channel's own link
-    server = ReplicaServer(snapshot).start()
-    try:
-        result = run_crawl("maghress", tmp_path / "crawl", mirror=server.url, args={"editions": "ar"},
-                           settings={"NEWSBOT_BOILERPLATE_WARMUP": 0, "NEWSBOT_RENDER_ENABLED": False})
-    finally:
-        server.stop()
+    result = crawl_snapshot("maghress", snapshot, tmp_path / "crawl", args={"editions": "ar"},
+                            settings={"NEWSBOT_BOILERPLATE_WARMUP": 0, "NEWSBOT_RENDER_ENABLED": False})
     assert result.returncode == 0, result.log[-3000:]
     assert "https://www.maghress.com/hespress/75901" in linked
     assert sorted(item["url"] for item in result.items) == sorted(linked)

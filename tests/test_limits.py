@@ -4,11 +4,9 @@ page is dropped with one warning naming it, and the other articles still come ou
 from __future__ import annotations
 
 import gzip
-import json
 from pathlib import Path
 
-from newsbot.replica import ReplicaServer
-from tests.crawling import run_crawl
+from tests.crawling import crawl_snapshot, write_snapshot
 
 HOST = "www.maghress.com"
 ARTICLE = ('<html><head><meta charset="utf-8"></head><body><span class="articletitle">{t}</span>'
@@ -17,32 +15,17 @@ ARTICLE = ('<html><head><meta charset="utf-8"></head><body><span class="articlet
 
 
 def _snapshot(root: Path) -> Path:
-    bodies = {
-        "/fr/varia/1": (ARTICLE.format(t="Un article ordinaire", b="Un paragraphe ordinaire.").encode(), {}),
+    return write_snapshot(root, {
+        (HOST, "/fr/varia/1"): (200, {}, ARTICLE.format(t="Un article ordinaire", b="Un paragraphe ordinaire.")),
         # 50 MiB of zeros, about 50 KB on the wire
-        "/fr/varia/2": (gzip.compress(b"\0" * 50 * 1024 * 1024), {"Content-Encoding": "gzip"}),
-        "/fr/varia/3": (ARTICLE.format(t="Une page énorme", b="texte " * 2_000_000).encode(), {}),
-    }
-    entries = []
-    for path, (body, headers) in bodies.items():
-        name = f"files{path.replace('/', '_')}.bin"
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(body)
-        entries.append({"host": HOST, "path": path, "status": 200, "file": name,
-                        "headers": {"Content-Type": "text/html; charset=utf-8", **headers}})
-    manifest = {"snapshot": "limits", "default_host": HOST, "entries": entries,
-                "sites": [{"site": "maghress.com", "host": HOST, "aliases": ["maghress.com"], "editions": ["fr"]}]}
-    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return root
+        (HOST, "/fr/varia/2"): (200, {"Content-Encoding": "gzip"}, gzip.compress(b"\0" * 50 * 1024 * 1024)),
+        (HOST, "/fr/varia/3"): (200, {}, ARTICLE.format(t="Une page énorme", b="texte " * 2_000_000)),
+    })
 
 
 def test_bomb_and_huge_page_are_dropped_with_a_warning(tmp_path):
-    server = ReplicaServer(_snapshot(tmp_path / "snapshot")).start()
-    try:
-        result = run_crawl("maghress", tmp_path / "crawl", mirror=server.url, args={"ids": "fr/varia:1-3"},
-                           settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
-    finally:
-        server.stop()
+    result = crawl_snapshot("maghress", _snapshot(tmp_path / "snapshot"), tmp_path / "crawl",
+                            args={"ids": "fr/varia:1-3"}, settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
     assert result.returncode == 0 and result.stats["finish_reason"] == "finished"
     assert [i["title"] for i in result.items] == ["Un article ordinaire"]
     warnings = [line for line in result.log.splitlines() if " WARNING: " in line]

@@ -13,8 +13,7 @@ import pytest
 from newsbot.boilerplate import is_read_also
 from newsbot.loaders import clean_paragraph
 from newsbot.pipelines.cleaning import clean_body
-from newsbot.replica import ReplicaServer
-from tests.crawling import ROOT, run_crawl
+from tests.crawling import ROOT, crawl_snapshot
 from tests.gold import load_jsonl
 
 DEMO = ROOT / "newsbot" / "demo" / "site"
@@ -80,12 +79,8 @@ def test_a_crawl_keeps_sentences_and_drops_read_also_lines(tmp_path):
     anchor = "près de Bab Boujloud."
     assert html.count(anchor) == 1
     page.write_text(html.replace(anchor, anchor + "".join(f"<br />\n{line}" for line in EXTRA_LINES)), encoding="utf-8")
-    server = ReplicaServer(snapshot).start()
-    try:
-        result = run_crawl("maghress", tmp_path / "crawl", mirror=server.url, args={"ids": "fr/le360:2042690-2042690"},
-                           settings={"NEWSBOT_BOILERPLATE_WARMUP": 0, "NEWSBOT_RENDER_ENABLED": False})
-    finally:
-        server.stop()
+    result = crawl_snapshot("maghress", snapshot, tmp_path / "crawl", args={"ids": "fr/le360:2042690-2042690"},
+                            settings={"NEWSBOT_BOILERPLATE_WARMUP": 0, "NEWSBOT_RENDER_ENABLED": False})
     assert result.returncode == 0, result.log[-3000:]
     gold = next(g for g in load_jsonl(DEMO / "gold" / "articles.jsonl") if g["url"] == ARTICLE)
     assert [item["url"] for item in result.items] == [ARTICLE]

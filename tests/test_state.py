@@ -212,17 +212,12 @@ def test_unreachable_redis_gives_one_error_line(caplog):
 
 # --- through real crawls ----------------------------------------------------------------------------------
 def test_corrupt_state_file_never_loses_the_feed(tmp_path):
-    from newsbot.replica import ReplicaServer
-    from tests.crawling import SNAPSHOTS, run_crawl
+    from tests.crawling import SNAPSHOTS, crawl_snapshot
 
     state = tmp_path / ".newsbot" / "mirror-state.db"  # the default place under NEWSBOT_DATA_DIR for a mirrored crawl
     state.parent.mkdir()
     state.write_bytes(b"\x00garbage, not a database" * 4096)
-    server = ReplicaServer(SNAPSHOTS / "pipelines").start()
-    try:
-        result = run_crawl("maghress", tmp_path, mirror=server.url)
-    finally:
-        server.stop()
+    result = crawl_snapshot("maghress", SNAPSHOTS / "pipelines", tmp_path)
     assert result.returncode == 0 and result.stats["finish_reason"] == "finished"
     assert len(result.items) == 12  # every story, deduplicated and cleaned within the run
     errors = [line for line in result.log.splitlines() if " ERROR: " in line]

@@ -4,11 +4,9 @@ other tags (nested ones read once), a dateline in another word order, a teaser e
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from newsbot.replica import ReplicaServer
-from tests.crawling import run_crawl
+from tests.crawling import crawl_snapshot, write_snapshot
 
 HOST = "www.maghress.com"
 HEAD = '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{t}</title></head><body>'
@@ -45,27 +43,12 @@ PAGES = {
 
 
 def _snapshot(root: Path) -> Path:
-    entries = []
-    for path, page in PAGES.items():
-        name = "files/" + path.strip("/").replace("/", "_") + ".html"
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(page, encoding="utf-8")
-        entries.append({"host": HOST, "path": path, "status": 200,
-                        "headers": {"Content-Type": "text/html; charset=utf-8"}, "file": name})
-    manifest = {"snapshot": "variants", "default_host": HOST,
-                "sites": [{"site": "maghress.com", "host": HOST, "aliases": ["maghress.com"], "editions": ["fr"]}],
-                "entries": entries}
-    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return root
+    return write_snapshot(root, {(HOST, path): (200, {}, page) for path, page in PAGES.items()})
 
 
 def test_template_variants_are_read(tmp_path):
-    server = ReplicaServer(_snapshot(tmp_path / "snapshot")).start()
-    try:
-        result = run_crawl("maghress", tmp_path / "crawl", mirror=server.url, args={"editions": "fr"},
-                           settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
-    finally:
-        server.stop()
+    result = crawl_snapshot("maghress", _snapshot(tmp_path / "snapshot"), tmp_path / "crawl",
+                            args={"editions": "fr"}, settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
     assert result.returncode == 0, result.log[-2000:]
     items = {i["url"].rsplit("/", 1)[1]: i for i in result.items}
     assert sorted(items) == ["101", "102", "103"]  # 103 only through the /page/2 link
@@ -107,30 +90,15 @@ def _redirecting_snapshot(root: Path) -> Path:
         (HOST, "/fr/varia/203"): (301, "https://elsewhere.example/story/203"),
         (HOST, "/fr/varia/204"): (302, "/fr/"),
     }
-    entries = []
-    for (host, path), (status, value) in pages.items():
-        entry = {"host": host, "path": path, "status": status, "headers": {"Content-Type": "text/html; charset=utf-8"}}
-        if status in (301, 302):
-            entry["headers"]["Location"] = value
-            value = "moved"
-        entry["file"] = f"files/{host}{path.rstrip('/').replace('/', '_') or '_root'}{'_slash' if path.endswith('/') else ''}.html"
-        (root / entry["file"]).parent.mkdir(parents=True, exist_ok=True)
-        (root / entry["file"]).write_text(value, encoding="utf-8")
-        entries.append(entry)
-    manifest = {"snapshot": "apex", "default_host": HOST, "entries": entries,
-                "sites": [{"site": "maghress.com", "host": HOST, "aliases": [], "editions": ["fr"]},
-                          {"site": "maghress.com", "host": APEX, "aliases": [], "editions": ["fr"]}]}
-    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return root
+    return write_snapshot(root, {
+        key: (status, {"Location": value}, "moved") if status in (301, 302) else (status, {}, value)
+        for key, (status, value) in pages.items()
+    })
 
 
 def test_redirects_to_another_spelling_keep_the_article(tmp_path):
-    server = ReplicaServer(_redirecting_snapshot(tmp_path / "snapshot")).start()
-    try:
-        result = run_crawl("maghress", tmp_path / "crawl", mirror=server.url, args={"editions": "fr"},
-                           settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
-    finally:
-        server.stop()
+    result = crawl_snapshot("maghress", _redirecting_snapshot(tmp_path / "snapshot"), tmp_path / "crawl",
+                            args={"editions": "fr"}, settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
     assert result.returncode == 0, result.log[-2000:]
     assert sorted(i["url"] for i in result.items) == [
         "https://www.maghress.com/fr/varia/201", "https://www.maghress.com/fr/varia/202"]
