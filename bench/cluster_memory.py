@@ -47,7 +47,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
 from newsbot.cluster import serializer  # noqa: E402
 from newsbot.cluster.keys import ClusterKeys  # noqa: E402
 from newsbot.fingerprint import CanonicalRequestFingerprinter  # noqa: E402
-from newsbot.sites.base import PageKind  # noqa: E402
+from newsbot.family.urls import PageKind  # noqa: E402
 from newsbot.spiders.sites import MaghressSpider  # noqa: E402
 
 OUTLETS = ("h24info", "le360", "lesiteinfo", "lopinion", "lebrief", "fnh", "atlasinfo", "adnmed")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
+
+from newsbot.text.body import CleanBody
 
 PUBLIC_FIELDS = (
     "article_id", "url", "site", "edition", "language", "outlet", "outlet_slug", "title",
@@ -27,11 +29,12 @@ class ArticleItem:
     * ``source_url``: the "read it at its source" link, absolute, otherwise as written;
     * ``crawled_at``: UTC time of the response, ``2026-11-29T15:04:05Z``.
 
-    Internal fields (not exported, see ``FEED_EXPORT_FIELDS``): ``body_lines``, the raw lines
-    of the body before whitespace was collapsed, for pipelines that need line structure;
-    ``body_folded``, the body folded for matching
-    (:func:`newsbot.text.fold_for_match`), kept in step with ``body`` by whoever sets it so
-    later pipelines do not fold it again (None: fold ``body`` yourself).
+    Internal fields (not exported, see ``FEED_EXPORT_FIELDS``), set by the loader and kept in
+    step with ``body`` by the boilerplate pipeline, so no later component cleans or folds the
+    body again: ``body_parts``, the body's paragraphs, each normalised and folded once, with
+    what the loader's stateless rules removed (:class:`newsbot.text.body.CleanBody`);
+    ``body_folded``, the whole body folded for matching (:func:`newsbot.text.fold_for_match`;
+    None: fold ``body`` yourself).
     """
 
     article_id: str | None = None
@@ -47,9 +50,9 @@ class ArticleItem:
     body_source: str | None = None
     source_url: str | None = None
     crawled_at: str | None = None
-    body_lines: list[str] = field(default_factory=list)
+    body_parts: CleanBody | None = None
     body_folded: str | None = None
 
 
-INTERNAL_FIELDS = ("body_lines", "body_folded")
+INTERNAL_FIELDS = ("body_parts", "body_folded")
 assert PUBLIC_FIELDS == tuple(f.name for f in fields(ArticleItem) if f.name not in INTERNAL_FIELDS)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from newsbot.boilerplate import HeadlineIndex, is_read_also, is_template_line, strip_template_sentences, ticker_parts
+from newsbot.text.body import is_read_also, is_template_line, paragraph_key, strip_template_sentences, ticker_parts
+from newsbot.text.headlines import HeadlineIndex
 from newsbot.pages.furniture import furniture_headlines
-from newsbot.pipelines.cleaning import clean_body, clean_title, paragraph_key
+from newsbot.pipelines.boilerplate import clean_body
+from newsbot.text.body import clean_lines, clean_title
 from newsbot.pipelines.learning import BoilerplateLearner
 from newsbot.state.guard import memory_store
 
@@ -85,11 +87,10 @@ def test_banner_pasted_in_the_middle_of_a_body():
         "",
     ]
     body = clean_body(lines)
-    assert body.paragraphs == [
+    assert body.texts == [
         "La flotte de taxis accueille ses premiers véhicules électriques.",
         "Vingt bornes de recharge seront installées près des gares.",
     ]
-    assert body.lines == [lines[0], lines[4]]
     assert dict(body.removed) == {"ticker": 1}
 
 
@@ -97,20 +98,20 @@ def test_line_made_of_headlines_seen_in_the_ticker():
     index = HeadlineIndex(HEADLINES_FR)
     lines = ["Premier paragraphe de l'article.", f"{HEADLINES_FR[1]} {HEADLINES_FR[3]}", HEADLINES_FR[4]]
     body = clean_body(lines, index)
-    assert body.paragraphs == ["Premier paragraphe de l'article."]
+    assert body.texts == ["Premier paragraphe de l'article."]
     assert dict(body.removed) == {"headlines": 2}
 
 
 def test_an_article_quoting_one_headline_keeps_it():
     index = HeadlineIndex(HEADLINES_FR)
     sentence = f"Le ministre a cité l'article « {HEADLINES_FR[1]} » devant les députés."
-    assert clean_body([sentence], index).paragraphs == [sentence]
+    assert clean_body([sentence], index).texts == [sentence]
     assert not index.is_headline_line(sentence)
 
 
 def test_a_short_headline_alone_is_not_removed():
     index = HeadlineIndex(["CAN 2025", *HEADLINES_FR])
-    assert clean_body(["CAN 2025"], index).paragraphs == ["CAN 2025"]
+    assert clean_body(["CAN 2025"], index).texts == ["CAN 2025"]
     assert index.is_headline_line(f"CAN 2025 {HEADLINES_FR[0]}")
 
 
@@ -150,7 +151,7 @@ def test_template_sentences_french_arabic_english(text, expected):
 )
 def test_read_also_lines_in_every_spelling(line):
     assert is_read_also(line)
-    assert clean_body(["Un paragraphe.", line]).paragraphs == ["Un paragraphe."]
+    assert clean_body(["Un paragraphe.", line]).texts == ["Un paragraphe."]
 
 
 def test_whole_template_lines_are_recognised_in_every_language():
@@ -185,14 +186,14 @@ def test_paragraph_learned_after_five_articles_with_different_titles():
     follow = "Suivez-nous sur WhatsApp pour ne rien manquer."
     learned = []
     for title in ["Titre 1", "Titre 1", "Titre 2", "Titre 3", "Titre 4"]:  # a repeated title counts once
-        learned += learner.observe("maghress", title, [f"Texte de {title}.", follow])
+        learned += learner.observe("maghress", title, clean_lines([f"Texte de {title}.", follow]).paragraphs)
     assert learned == []
-    (new,) = learner.observe("maghress", "Titre 5", ["Texte de Titre 5.", follow])
+    (new,) = learner.observe("maghress", "Titre 5", clean_lines(["Texte de Titre 5.", follow]).paragraphs)
     assert (new.text, new.earlier) == (follow, 4)
     assert set(learner.learned("maghress")) == {paragraph_key(follow)}
     assert learner.learned("masress") == {}  # per site
     body = clean_body(["Un autre texte.", "SUIVEZ-NOUS sur WhatsApp pour ne rien manquer"], learned=learner.learned("maghress"))
-    assert body.paragraphs == ["Un autre texte."] and dict(body.removed) == {"learned": 1}
+    assert body.texts == ["Un autre texte."] and dict(body.removed) == {"learned": 1}
 
 
 def test_learned_boilerplate_survives_in_the_store(tmp_path):
@@ -200,8 +201,8 @@ def test_learned_boilerplate_survives_in_the_store(tmp_path):
 
     uri = f"sqlite:///{tmp_path}/state.db"
     first = BoilerplateLearner(open_state(uri), min_repeats=2)
-    first.observe("maghress", "Un", ["Abonnez-vous à notre lettre."])
-    first.observe("maghress", "Deux", ["Abonnez-vous à notre lettre."])
+    first.observe("maghress", "Un", clean_lines(["Abonnez-vous à notre lettre."]).paragraphs)
+    first.observe("maghress", "Deux", clean_lines(["Abonnez-vous à notre lettre."]).paragraphs)
     assert first.see_item("maghress") == 1
     first.store.close()
     second = BoilerplateLearner(open_state(uri), min_repeats=2)

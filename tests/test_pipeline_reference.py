@@ -21,7 +21,7 @@ from parsel import Selector
 
 from newsbot.pages.furniture import furniture_headlines
 from newsbot.replica import ReplicaServer
-from newsbot.sites.base import LANGUAGES
+from newsbot.family.wording import LANGUAGES
 from tests.crawling import SNAPSHOTS, run_crawl, shared
 from tests.gold import load_jsonl, mismatches
 

@@ -1,4 +1,4 @@
-""""Read also" lines (:func:`newsbot.boilerplate.is_read_also`, used by the item loader and
+""""Read also" lines (:func:`newsbot.text.body.is_read_also`, used by the item loader and
 the boilerplate pipeline): every real spelling goes, a sentence that merely starts with
 "Read more", "See also" or "Voir aussi" stays. Unit tests, then a real crawl of a copy of
 the demo replica whose article carries both kinds of lines (texts written for this test)."""
@@ -10,9 +10,9 @@ import shutil
 
 import pytest
 
-from newsbot.boilerplate import is_read_also
-from newsbot.loaders import clean_paragraph
-from newsbot.pipelines.cleaning import clean_body
+from newsbot.text.body import is_read_also
+from newsbot.pipelines.boilerplate import clean_body
+from newsbot.text.body import clean_lines
 from tests.crawling import ROOT, crawl_snapshot
 from tests.gold import load_jsonl
 
@@ -50,15 +50,15 @@ SENTENCES = [
 @pytest.mark.parametrize("line", READ_ALSO)
 def test_read_also_lines_are_removed(line):
     assert is_read_also(line)
-    assert clean_paragraph(line) is None
-    assert clean_body(["Un paragraphe.", line]).paragraphs == ["Un paragraphe."]
+    assert clean_lines([line]).texts == []
+    assert clean_body(["Un paragraphe.", line]).texts == ["Un paragraphe."]
 
 
 @pytest.mark.parametrize("line", SENTENCES)
 def test_sentences_starting_with_a_label_are_kept(line):
     assert not is_read_also(line)
-    assert clean_paragraph(line) == line
-    assert clean_body(["Un paragraphe.", line]).paragraphs == ["Un paragraphe.", line]
+    assert clean_lines([line]).texts == [line]
+    assert clean_body(["Un paragraphe.", line]).texts == ["Un paragraphe.", line]
 
 
 # --- through a real crawl --------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from scrapy.utils.test import get_crawler
 from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.render import RenderConfig, Renderer, RenderSettingError, configure
 from newsbot.render.config import PLAYWRIGHT_HANDLER
-from newsbot.sites.base import PageKind, SiteProfile, edition
+from newsbot.family.urls import PageKind, edition
+from newsbot.sites.base import SiteProfile
 
 ATELIER = "https://www.maghress.com/fr/atelier"
 

@@ -1,4 +1,4 @@
-"""Canonical URLs and request fingerprints (:mod:`newsbot.urls`, :mod:`newsbot.fingerprint`,
+"""Canonical URLs and request fingerprints (:mod:`newsbot.family.urls`, :mod:`newsbot.fingerprint`,
 :meth:`SiteProfile.classify`), with shared case NB-15 read by path."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from scrapy.utils.test import get_crawler
 
 from newsbot.fingerprint import CanonicalRequestFingerprinter, canonical_request_url
 from newsbot.sites import get_site, site_for_url
-from newsbot.sites.base import PageKind
-from newsbot.urls import canonical_site_url, strip_tracking
+from newsbot.family.urls import PageKind
+from newsbot.family.urls import canonical_site_url, strip_tracking
 from tests.crawling import shared
 
 

@@ -29,7 +29,7 @@ from scrapy.extensions.feedexport import FeedExporter
 
 from newsbot.config import masked_url
 from newsbot.pipelines.drops import drop_reason
-from newsbot.sites import PageKind, site_for_url
+from newsbot.sites import classify_url
 from newsbot.state import DROPPED, ITEM, crawl_state
 
 if TYPE_CHECKING:
@@ -114,8 +114,7 @@ def _article_ids(item: Any, response: Response | None) -> list[str]:
     ids = [ItemAdapter(item).get("article_id")]
     request = getattr(response, "request", None)
     for url in request.meta.get("redirect_urls", []) if request is not None else []:
-        site = site_for_url(url)
-        where = site.classify(url) if site else None
-        if site and where and where.kind == PageKind.ARTICLE:
-            ids.append(f"{site.name}:{where.edition}:{where.outlet_slug}:{where.article_number}")
+        where = classify_url(url)
+        if where is not None and where.article_id:
+            ids.append(where.article_id)
     return [i for i in dict.fromkeys(ids) if i]

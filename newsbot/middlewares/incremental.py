@@ -21,6 +21,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from newsbot.config import bool_setting
+from newsbot.family.urls import META_ARTICLE_ID
 from newsbot.state import crawl_state, fresh_run, is_final
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-META_ARTICLE_ID = "newsbot_article_id"  # set by newsbot.spiders.aggregator
 
 
 class IncrementalMiddleware(BaseSpiderMiddleware):

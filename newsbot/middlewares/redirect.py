@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 
 from newsbot.fingerprint import canonical_request_url
-from newsbot.sites import PageKind, site_for_url
+from newsbot.family.urls import META_KIND, PageKind
+from newsbot.sites import classify_url
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -37,7 +38,7 @@ class CanonicalRedirectMiddleware(RedirectMiddleware):
         result = super()._redirect(redirected, request, reason)  # IgnoreRequest past REDIRECT_MAX_TIMES
         if canonical_request_url(result.url) == canonical_request_url(request.url):
             result.dont_filter = True
-        elif request.meta.get("newsbot_kind") == PageKind.ARTICLE and not _is_article(result.url):
+        elif request.meta.get(META_KIND) == PageKind.ARTICLE and not _is_article(result.url):
             self.crawler.stats.inc_value("newsbot/rejected/redirected_away")
             logger.warning("No item from %s: it redirects (%s) to %s, which is not an article of the site",
                            request.url, reason, result.url)
@@ -45,6 +46,5 @@ class CanonicalRedirectMiddleware(RedirectMiddleware):
 
 
 def _is_article(url: str) -> bool:
-    site = site_for_url(url)
-    where = site.classify(url) if site else None
+    where = classify_url(url)
     return where is not None and where.kind == PageKind.ARTICLE

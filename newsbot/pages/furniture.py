@@ -1,28 +1,64 @@
 """Page furniture that lists other articles: the ticker banner and the "most read" box.
 
-Markup read (verified for the ticker's place at the top of every page; the element names
-are the replicas'): ``#ticker a`` and ``.newsticker a`` (the banner of latest headlines),
-``.mostread a`` (the sidebar list). Their texts are real titles of other articles, which
-outlets sometimes paste into a body; the boilerplate pipeline removes body lines made of
-them (:class:`newsbot.boilerplate.HeadlineIndex`).
+Markup read (:data:`newsbot.family.selectors.FURNITURE_BOXES`; the ticker's place at the top
+of every page is verified, the element names are the replicas'): ``#ticker`` and
+``.newsticker`` (the banner of latest headlines), ``.mostread`` (the sidebar list). The
+texts of their links are real titles of other articles, which outlets sometimes paste into
+a body; the boilerplate pipeline removes body lines made of them
+(:class:`newsbot.text.headlines.HeadlineIndex`).
+
+The same ticker is on every page of a site for a while: a :class:`FurnitureBox` has a
+``key`` (a hash of its markup, computed in C) so a reader that has seen the box can skip
+reading its links again.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
+from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
 
+from newsbot.family import selectors
 from newsbot.text import normalize_text
 
-FURNITURE_LINKS = "#ticker a, .newsticker a, .mostread a"
+_BOXES = etree.XPath(selectors.FURNITURE_BOXES)
+_LINKS = etree.XPath(".//a")
+_TEXTS = etree.XPath(".//text()")
+
+
+@dataclass(frozen=True)
+class FurnitureBox:
+    """One ticker or "most read" box of a page: ``key`` (16 bytes, equal for equal markup)
+    and its element, whose links :meth:`headlines` reads."""
+
+    key: bytes
+    element: etree._Element
+
+    def headlines(self) -> list[str]:
+        """The texts of the box's links, normalised, in page order (empty ones left out)."""
+        texts = (normalize_text(" ".join(_TEXTS(link))) for link in _LINKS(self.element))
+        return [t for t in texts if t]
+
+
+def furniture_boxes(page: TextResponse | Selector) -> list[FurnitureBox]:
+    """The furniture boxes of a page (outermost, in page order); ``[]`` for a page without.
+
+    Takes the response (its cached selector is reused, so the page is parsed once) or a
+    selector.
+    """
+    sel = page.selector if isinstance(page, TextResponse) else page
+    root = sel.root
+    if not isinstance(root, etree._Element):
+        return []
+    return [FurnitureBox(hashlib.blake2b(etree.tostring(box, with_tail=False), digest_size=16).digest(), box) for box in _BOXES(root)]
 
 
 def furniture_headlines(page: TextResponse | Selector) -> list[str]:
     """The headlines of the ticker and "most read" lists of a page, normalised, in page
     order, without repeats; ``[]`` for a page without them.
-
-    Takes the response (its cached selector is reused, so the spider's own parse does not
-    build the tree again) or a selector.
 
     >>> html = ('<div id="ticker"><a href="/a/1">Pluie sur Fès</a>&nbsp;&nbsp;&nbsp;&nbsp;'
     ...         '<a href="/a/2">Budget&nbsp;voté</a></div><ul class="mostread"><li><a href="/a/1">'
@@ -30,6 +66,4 @@ def furniture_headlines(page: TextResponse | Selector) -> list[str]:
     >>> furniture_headlines(Selector(text=html))
     ['Pluie sur Fès', 'Budget voté']
     """
-    sel = page.selector if isinstance(page, TextResponse) else page
-    texts = (normalize_text(" ".join(link.css("::text").getall())) for link in sel.css(FURNITURE_LINKS))
-    return list(dict.fromkeys(t for t in texts if t))
+    return list(dict.fromkeys(h for box in furniture_boxes(page) for h in box.headlines()))

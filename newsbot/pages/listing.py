@@ -1,9 +1,9 @@
 """Home and outlet listing pages: teaser entries, the next-page link, every link.
 
-Markup read (assumed, as the replicas write it; the live listing markup is not
-public): ``div.teaser`` blocks holding ``a.teasertitle`` (link and headline) and
-``span.teaserdate`` (``DD - MM - YYYY``), and ``div.pagination a.next`` or a link
-named "Suivant"/"التالي"/"Next" to ``?page=N``. When a template has no ``div.teaser``,
+Markup read (:mod:`newsbot.family.selectors`; assumed, as the replicas write it, the live
+listing markup is not public): ``div.teaser`` blocks holding ``a.teasertitle`` (link and
+headline) and ``span.teaserdate`` (``DD - MM - YYYY``), and ``div.pagination a.next`` or a
+link named "Suivant"/"التالي"/"Next" to ``?page=N``. When a template has no ``div.teaser``,
 links in the main column (outside the ticker, the menus and the "most read" box)
 are the entries.
 """
@@ -15,17 +15,12 @@ from dataclasses import dataclass, field
 
 from scrapy.http import TextResponse
 
-from newsbot.text.dates import parse_date
-from newsbot.sites.base import LANGUAGES
+from newsbot.family import selectors
+from newsbot.family.wording import NEXT_WORDS
 from newsbot.text import normalize_text
+from newsbot.text.dates import parse_date
 
-# Page furniture whose links are not the listing's own entries.
-_FURNITURE = (
-    "ancestor::*[@id='ticker' or @id='header' or @id='sidebar' or @id='footer'"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' mostread ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' newsticker ')]"
-)
-_NEXT_WORDS = {w.casefold() for lang in LANGUAGES.values() for w in lang.next_words}
+_NEXT_WORDS = {w.casefold() for w in NEXT_WORDS}
 
 
 @dataclass
@@ -53,16 +48,16 @@ def parse_listing(response: TextResponse) -> ListingFields:
     """Read a home page or an outlet listing page (see module docstring for markup)."""
     sel = response.selector
     fields = ListingFields(url=response.url)
-    for teaser in sel.css("div.teaser, li.teaser"):
-        href = teaser.css("a.teasertitle::attr(href), a::attr(href)").get()
+    for teaser in sel.css(selectors.TEASER):
+        href = teaser.css(selectors.TEASER_LINK).get()
         if not href:
             continue
-        title = normalize_text(" ".join(teaser.css("a.teasertitle ::text").getall()))
-        date = parse_date(normalize_text(" ".join(teaser.css(".teaserdate ::text").getall())))
+        title = normalize_text(" ".join(teaser.css(selectors.TEASER_TITLE).getall()))
+        date = parse_date(normalize_text(" ".join(teaser.css(selectors.TEASER_DATE).getall())))
         fields.entries.append(ListingEntry(response.urljoin(href.strip()), title, date))
     if not fields.entries:
-        main = sel.css("#main, #content") or [sel]
-        for link in main[0].xpath(f".//a[@href][not({_FURNITURE})]"):
+        main = sel.css(selectors.MAIN_COLUMN) or [sel]
+        for link in main[0].xpath(f".//a[@href][not({selectors.FURNITURE_XPATH})]"):
             title = normalize_text(" ".join(link.css("::text").getall()))
             fields.entries.append(ListingEntry(response.urljoin(link.attrib["href"].strip()), title))
     fields.next_url = _next_url(response)
@@ -73,9 +68,9 @@ def parse_listing(response: TextResponse) -> ListingFields:
 
 def _next_url(response: TextResponse) -> str | None:
     sel = response.selector
-    href = sel.css("div.pagination a.next::attr(href), a[rel~=next]::attr(href), link[rel=next]::attr(href)").get()
+    href = sel.css(selectors.NEXT_LINK).get()
     if href is None:
-        for link in sel.css("div.pagination a, .pager a, a"):
+        for link in sel.css(selectors.PAGER_LINKS):
             if (normalize_text(" ".join(link.css("::text").getall())) or "").casefold() in _NEXT_WORDS:
                 href = link.attrib.get("href")
                 break

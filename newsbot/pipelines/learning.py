@@ -14,9 +14,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsbot.pipelines.cleaning import paragraph_key
-from newsbot.state.base import StateStore, text_key
-from newsbot.text import fold_for_match
+from newsbot.state.base import StateStore
+from newsbot.text.body import Paragraph
+from newsbot.text.normalize import fold_for_match, text_key
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +67,10 @@ class BoilerplateLearner:
         self._items[site] = self.store.add_site_items(site, 1)
         return self._items[site]
 
-    def observe(self, site: str, title: str | None, paragraphs: Sequence[str]) -> list[Learned]:
+    def observe(self, site: str, title: str | None, paragraphs: Sequence[Paragraph]) -> list[Learned]:
         """Count ``paragraphs`` under ``title``; the ones that just became boilerplate."""
         known = self.learned(site)
-        candidates = {paragraph_key(p): p for p in paragraphs}
+        candidates = {p.key: p.text for p in paragraphs}
         candidates = {k: p for k, p in candidates.items() if k not in known}
         if not candidates or not title:
             return []

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy_playwright.page import PageMethod
 
+from newsbot.family.selectors import TEASER
+from newsbot.family.urls import META_ARTICLE_ID, META_KIND
 from newsbot.render.config import RenderConfig
 
 if TYPE_CHECKING:
@@ -32,14 +34,14 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
     from newsbot.pages.listing import ListingFields
-    from newsbot.sites.base import PageKind, SiteProfile
+    from newsbot.family.urls import PageKind
+    from newsbot.sites.base import SiteProfile
 
 logger = logging.getLogger(__name__)
 Errback = Callable[["Failure"], Any]
 
 CONTEXT = "newsbot"  # one named browser context for the whole crawl
-# The listing entries newsbot.pages.listing reads (div.teaser / li.teaser blocks).
-ENTRY_SELECTOR = "div.teaser, li.teaser"
+ENTRY_SELECTOR = TEASER  # the listing entries newsbot.pages.listing reads
 
 
 async def wait_for_entries(page: Page, selector: str = ENTRY_SELECTOR, timeout: float = 5000) -> bool:
@@ -128,7 +130,7 @@ class Renderer:
             return None
         self.stats.inc_value("newsbot/render/escalated")
         logger.info("Listing %s has no entries but has scripts: fetching it again, rendered", response.url)
-        meta = {k: v for k, v in response.meta.items() if k.startswith("newsbot_")}
+        meta = {k: response.meta[k] for k in (META_KIND, META_ARTICLE_ID) if k in response.meta}
         return response.request.replace(
             url=response.url, meta={**meta, **self.meta()}, dont_filter=True, errback=errback
         )

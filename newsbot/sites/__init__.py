@@ -9,9 +9,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from newsbot.sites.base import Edition, Language, PageKind, SiteProfile, SiteUrl
+from newsbot.family.urls import SiteUrl
+from newsbot.sites.base import SiteProfile
 
-__all__ = ["SITES", "Edition", "Language", "PageKind", "SiteProfile", "SiteUrl", "get_site", "site_for_url"]
+__all__ = ["SITES", "SiteProfile", "classify_url", "get_site", "site_for_url"]
 
 
 def _discover() -> dict[str, SiteProfile]:
@@ -41,3 +42,13 @@ def site_for_url(url: str) -> SiteProfile | None:
         if site.owns(url):
             return site
     return None
+
+
+def classify_url(url: str) -> SiteUrl | None:
+    """What page of which site of the family ``url`` is, or None (other hosts, other pages).
+
+    >>> classify_url("https://maghress.com/fr/le360/12/").article_id
+    'maghress:fr:le360:12'
+    """
+    site = site_for_url(url)
+    return site.classify(url) if site else None

@@ -1,6 +1,7 @@
 """djazairess.com (Algeria): Arabic at the root, French under /fr/."""
 
-from newsbot.sites.base import SiteProfile, edition
+from newsbot.family.urls import edition
+from newsbot.sites.base import SiteProfile
 
 SITE = SiteProfile(
     name="djazairess",

@@ -1,6 +1,7 @@
 """masress.com (Egypt): Arabic at the root, English under /en/."""
 
-from newsbot.sites.base import SiteProfile, edition
+from newsbot.family.urls import edition
+from newsbot.sites.base import SiteProfile
 
 SITE = SiteProfile(
     name="masress",

@@ -1,6 +1,7 @@
 """sudaress.com (Sudan): Arabic at the root."""
 
-from newsbot.sites.base import SiteProfile, edition
+from newsbot.family.urls import edition
+from newsbot.sites.base import SiteProfile
 
 SITE = SiteProfile(
     name="sudaress",

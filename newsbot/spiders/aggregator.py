@@ -14,23 +14,22 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
-from newsbot.text.dates import iso_utc, parse_date, utc_now
 from newsbot.errors import report_configuration_error
+from newsbot.family.urls import META_KIND, PageKind, SiteUrl
 from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
 from newsbot.pages.feed import parse_feed
+from newsbot.pages.furniture import furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.render import Renderer
-from newsbot.signals import page_rejected
-from newsbot.sites.base import PageKind, SiteProfile, SiteUrl
+from newsbot.signals import furniture_read, page_rejected
+from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
-
-META_KIND = "newsbot_kind"
-META_ARTICLE_ID = "newsbot_article_id"
+from newsbot.text.dates import iso_utc, parse_date, utc_now
 
 
 class AggregatorSpider(scrapy.Spider):
@@ -86,8 +85,14 @@ class AggregatorSpider(scrapy.Spider):
 
     # --- callbacks -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """Route a response by the kind of page its request was made for."""
+        """Route a response by the kind of page its request was made for; the ticker and
+        "most read" boxes of every HTML page are handed to the boilerplate pipeline first
+        (signal :data:`newsbot.signals.furniture_read`)."""
         kind = response.meta.get(META_KIND)
+        if isinstance(response, HtmlResponse):
+            boxes = furniture_boxes(response)
+            if boxes:
+                self.crawler.signals.send_catch_log(furniture_read, site=self.site.name, boxes=boxes, spider=self)
         if kind == PageKind.ARTICLE:
             yield from self.parse_article(response)
         elif kind == PageKind.FEED:
@@ -130,17 +135,7 @@ class AggregatorSpider(scrapy.Spider):
         if published and not self._in_range(published):
             self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
             return
-        yield load_article(
-            fields,
-            site=self.site.name,
-            edition=where.edition,
-            language=language,
-            outlet_slug=where.outlet_slug or "",
-            article_number=where.article_number or 0,
-            url=where.url,
-            published=published,
-            crawled_at=iso_utc(utc_now()),
-        )
+        yield load_article(fields, where, language=language, published=published, crawled_at=iso_utc(utc_now()))
 
     # --- helpers -------------------------------------------------------------------------
     def _follow(self, url: str) -> Iterable[scrapy.Request]:
@@ -162,14 +157,12 @@ class AggregatorSpider(scrapy.Spider):
         if not self.site.owns(url) or here is None or here.kind != PageKind.LISTING:
             return ()
         canonical = self.site.canonical_url(url)
-        return (self._request(SiteUrl(canonical, PageKind.LISTING, here.edition, here.outlet_slug, page=here.page + 1)),)
+        return (self._request(SiteUrl(canonical, PageKind.LISTING, here.edition, here.outlet_slug, page=here.page + 1,
+                                      site=self.site.name)),)
 
     def _request(self, where: SiteUrl | None, **kwargs: Any) -> scrapy.Request:
         assert where is not None, "start URLs are built from the site profile"
-        meta = {META_KIND: where.kind}
-        if where.kind == PageKind.ARTICLE:
-            meta[META_ARTICLE_ID] = f"{self.site.name}:{where.edition}:{where.outlet_slug}:{where.article_number}"
-        request = scrapy.Request(where.url, callback=self.parse, meta=meta, **kwargs)
+        request = scrapy.Request(where.url, callback=self.parse, meta=where.meta(), **kwargs)
         return self.renderer.for_kind(request, where.kind, errback=self._render_failed)
 
     def _published(self, response: Response, date_text: str | None, language: str) -> dt.date | None:

@@ -11,11 +11,11 @@ import logging
 import re
 from dataclasses import dataclass
 
-from newsbot.sites.base import RESERVED_SEGMENTS, SiteProfile
+from newsbot.family.urls import is_slug
+from newsbot.sites.base import SiteProfile
 
 logger = logging.getLogger(__name__)
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ID_RANGE = re.compile(r"^(?:(?P<edition>[a-z]{2})/)?(?P<slug>[^:/\s]+):(?P<first>\d+)(?:-(?P<last>\d+))?$")
 MAX_IDS_PER_RANGE = 1_000_000
 KNOWN = ("editions", "outlets", "since", "until", "ids", "fresh")
@@ -103,7 +103,7 @@ def _outlets(site: SiteProfile, editions: tuple[str, ...], value: object) -> fro
     if value is None:
         return None
     slugs = _split(value)
-    bad = [s for s in slugs if not _SLUG.match(s) or s in RESERVED_SEGMENTS]
+    bad = [s for s in slugs if not is_slug(s)]
     if not slugs or bad:
         raise ArgumentError(
             f"outlets={value!s}: outlet slugs are lower-case letters, digits, '-' and '_' as in the"
@@ -152,7 +152,7 @@ def _id_ranges(site: SiteProfile, value: object) -> tuple[IdRange, ...]:
                 f" example: {example})"
             )
         slug = match.group("slug")
-        if not _SLUG.match(slug) or slug in RESERVED_SEGMENTS:
+        if not is_slug(slug):
             raise ArgumentError(f"ids={value!s}: {slug!r} is not an outlet slug (example: {example})")
         first = int(match.group("first"))
         last = int(match.group("last") or first)

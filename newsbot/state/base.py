@@ -18,10 +18,13 @@ paragraphs themselves (kept readable so a user can see what is being removed).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+
+from newsbot.text.normalize import text_key
+
+__all__ = ["DROPPED", "ITEM", "StateError", "StateStore", "StoredDocument", "is_final", "text_key"]
 
 ITEM = "item"
 """Status of an article that yielded an item."""
@@ -42,15 +45,6 @@ class StoredDocument:
     url: str
     run: str
     signature: bytes = b""
-
-
-def text_key(text: str) -> bytes:
-    """An 8-byte key for a normalised text (paragraph or title), stable across runs.
-
-    >>> text_key("Premier paragraphe.").hex()
-    'b33a7d62c2cbe938'
-    """
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
 
 
 def is_final(status: str | None) -> bool:

@@ -6,7 +6,9 @@ paragraphs turned into one string by :func:`join_paragraphs`.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 
@@ -65,29 +67,61 @@ def split_paragraphs(body: str | None) -> list[str]:
     return [p for p in (normalize_text(part) for part in body.split(PARAGRAPH_SEPARATOR)) if p]
 
 
-def fold_for_match(value: str) -> str:
-    """A looser key for comparing short texts (headlines, template lines).
+def fold_for_match(value: str | None) -> str:
+    """A looser key for comparing short texts (headlines, template lines, paragraphs).
 
     Normalised as :func:`normalize_text`, case-folded, Arabic hamza/alef and
     ta marbuta/ya variants unified, tatweel and diacritics removed, punctuation
     ignored. ``"إقرأ أيضاً:"`` and ``"اقرأ ايضا"`` fold to the same key.
+
+    >>> fold_for_match("إقرأ أيضاً:") == fold_for_match("اقرأ ايضا")
+    True
+    >>> fold_for_match("  L'Été, à Fès !")
+    'l ete a fes'
     """
-    text = normalize_text(value) or ""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_ARABIC_FOLD).casefold()
-    text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(text.split())
+    return _fold(normalize_text(value) or "")
 
 
-_ARABIC_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ة": "ه",
-        "ـ": None,  # tatweel
-    }
-)
+def fold_normalized(text: str) -> str:
+    """:func:`fold_for_match` of a text already through :func:`normalize_text`, without
+    normalising it again: the same key, cheaper (normalising is idempotent except for
+    entities, so only a text with ``&`` is normalised once more).
+
+    >>> fold_normalized("Pluie sur Fès") == fold_for_match("Pluie sur Fès")
+    True
+    """
+    if "&" in text:
+        return fold_for_match(text)
+    return _fold(text)
+
+
+def text_key(text: str) -> bytes:
+    """An 8-byte key for a text (a folded paragraph or title), stable across runs and processes.
+
+    >>> text_key("premier paragraphe").hex()
+    'c4e7f240aeefcff6'
+    """
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+_ARABIC_FOLD = {
+    ord("أ"): "ا",
+    ord("إ"): "ا",
+    ord("آ"): "ا",
+    ord("ٱ"): "ا",
+    ord("ى"): "ي",
+    ord("ة"): "ه",
+    ord("ـ"): None,  # tatweel
+}
+_fold_table: dict[int, str | None] = {}
+
+
+def _fold(text: str) -> str:
+    if not _fold_table:  # built on first use: scanning Unicode for combining marks takes ~70 ms
+        _fold_table.update({c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))})
+        _fold_table.update(_ARABIC_FOLD)
+    # One translate removes the combining marks NFKD split off and unifies the Arabic letters
+    # (the letters are not combining marks, so the order of the two does not matter).
+    text = unicodedata.normalize("NFKD", text).translate(_fold_table).casefold()
+    return _NON_WORD.sub(" ", text).strip()
