@@ -4,6 +4,7 @@ stateless body rules, applied once (:func:`newsbot.text.body.clean_lines`)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -40,6 +41,16 @@ class ArticleLoader(ItemLoader):
     body_in = Identity()
     body_parts_in = Identity()
     body_folded_in = Identity()
+
+
+# Every field names its processors on the loader: otherwise itemloaders looks them up in the
+# item's field metadata, building an ItemAdapter on every add_value (a third of the cost of
+# loading an article).
+for _field in fields(ArticleItem):
+    for _suffix, _default in (("_in", ArticleLoader.default_input_processor), ("_out", ArticleLoader.default_output_processor)):
+        if not hasattr(ArticleLoader, _field.name + _suffix):
+            setattr(ArticleLoader, _field.name + _suffix, _default)
+del _field, _suffix, _default
 
 
 def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, published: dt.date | None,

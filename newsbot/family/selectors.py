@@ -42,11 +42,7 @@ PAGER_LINKS = "div.pagination a, .pager a, a"
 """Links whose text may say "next page" (:data:`newsbot.family.wording.NEXT_WORDS`)."""
 
 # --- furniture on every page ---------------------------------------------------------------------
-FURNITURE_BOXES = (
-    "//*[@id='ticker' or contains(concat(' ', normalize-space(@class), ' '), ' newsticker ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' mostread ')]"
-    "[not(ancestor::*[@id='ticker' or contains(concat(' ', normalize-space(@class), ' '), ' newsticker ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' mostread ')])]"
-)
+FURNITURE_ID = "ticker"
+FURNITURE_CLASSES = ("newsticker", "mostread")
 """The ticker banner of latest headlines (``#ticker``, ``.newsticker``) and the "most read"
-box (``.mostread``), outermost: their links are titles of other articles."""
+box (``.mostread``): their links are titles of other articles."""

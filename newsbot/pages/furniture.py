@@ -24,7 +24,12 @@ from scrapy.http import TextResponse
 from newsbot.family import selectors
 from newsbot.text import normalize_text
 
-_BOXES = etree.XPath(selectors.FURNITURE_BOXES)
+# One cheap scan (substring tests in C); the exact class test and the "outermost" rule run in
+# Python on the few elements found.
+_CANDIDATES = etree.XPath(
+    f"//*[@id='{selectors.FURNITURE_ID}' or "
+    + " or ".join(f"contains(@class, '{name}')" for name in selectors.FURNITURE_CLASSES) + "]"
+)
 _LINKS = etree.XPath(".//a")
 _TEXTS = etree.XPath(".//text()")
 
@@ -53,7 +58,19 @@ def furniture_boxes(page: TextResponse | Selector) -> list[FurnitureBox]:
     root = sel.root
     if not isinstance(root, etree._Element):
         return []
-    return [FurnitureBox(hashlib.blake2b(etree.tostring(box, with_tail=False), digest_size=16).digest(), box) for box in _BOXES(root)]
+    boxes = [el for el in _CANDIDATES(root) if _is_box(el)]
+    if len(boxes) > 1:
+        inside = set(boxes)
+        boxes = [el for el in boxes if not any(a in inside for a in el.iterancestors())]
+    return [FurnitureBox(hashlib.blake2b(etree.tostring(box, with_tail=False), digest_size=16).digest(), box)
+            for box in boxes]
+
+
+def _is_box(element: etree._Element) -> bool:
+    if element.get("id") == selectors.FURNITURE_ID:
+        return True
+    classes = (element.get("class") or "").split()
+    return any(name in classes for name in selectors.FURNITURE_CLASSES)
 
 
 def furniture_headlines(page: TextResponse | Selector) -> list[str]:

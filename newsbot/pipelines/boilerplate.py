@@ -35,7 +35,7 @@ from scrapy.exceptions import NotConfigured
 
 from newsbot.config import bool_setting, float_setting, int_setting
 from newsbot.pipelines.drops import PipelineDrop
-from newsbot.pipelines.learning import BoilerplateLearner
+from newsbot.pipelines.learning import BoilerplateLearner, observed
 from newsbot.pipelines.warmup import WarmupGate
 from newsbot.signals import furniture_read
 from newsbot.state import crawl_state
@@ -126,7 +126,7 @@ class BoilerplatePipeline:
                 self.stats.inc_value("newsbot/boilerplate/late", late)
         if seen < self.warmup:
             self.stats.inc_value("newsbot/boilerplate/held")
-            await self.gate.hold(site, {p.key for p in first})
+            await self.gate.hold(site, {p.key for p in observed(first)})  # only those can become learned
         else:
             self.gate.release(site, "warm-up done")
         learned_keys = self.learner.learned(site)

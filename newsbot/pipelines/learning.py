@@ -20,6 +20,18 @@ from newsbot.text.normalize import fold_for_match, text_key
 
 logger = logging.getLogger(__name__)
 
+OBSERVED_AT_EACH_END = 100
+"""Paragraphs of an item the learner counts: this many at its start and at its end (all of a
+normal article). Boilerplate an outlet adds sits at either end; a page of 70,000 lines costs
+200 look-ups, not 70,000."""
+
+
+def observed(paragraphs: Sequence[Paragraph]) -> Sequence[Paragraph]:
+    """The paragraphs of an item the learner counts (:data:`OBSERVED_AT_EACH_END`)."""
+    if len(paragraphs) <= 2 * OBSERVED_AT_EACH_END:
+        return paragraphs
+    return [*paragraphs[:OBSERVED_AT_EACH_END], *paragraphs[-OBSERVED_AT_EACH_END:]]
+
 
 @dataclass(frozen=True)
 class Learned:
@@ -68,9 +80,10 @@ class BoilerplateLearner:
         return self._items[site]
 
     def observe(self, site: str, title: str | None, paragraphs: Sequence[Paragraph]) -> list[Learned]:
-        """Count ``paragraphs`` under ``title``; the ones that just became boilerplate."""
+        """Count ``paragraphs`` under ``title`` (:func:`observed` of them); the ones that just
+        became boilerplate."""
         known = self.learned(site)
-        candidates = {p.key: p.text for p in paragraphs}
+        candidates = {p.key: p.text for p in observed(paragraphs)}
         candidates = {k: p for k, p in candidates.items() if k not in known}
         if not candidates or not title:
             return []

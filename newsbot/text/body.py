@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from newsbot.family.wording import READ_ALSO_STRONG, READ_ALSO_WEAK, TEMPLATE_LINES
@@ -116,14 +117,18 @@ def clean_piece(line: str, removed: Counter[str]) -> Paragraph | None:
     text = normalize_text(line)
     if text is None:
         return None
-    if is_read_also(text):
+    if _is_read_also(text):
         removed["read_also"] += 1
         return None
     folded = fold_normalized(text)
     if folded in _TEMPLATE_FOLDED:
         removed["template"] += 1
         return None
-    stripped = strip_template_sentences(text)
+    # A template sentence at the start or end of the text is at the start or end of its folded
+    # form too: only then are the (slower) sentence patterns tried.
+    if not (folded.startswith(_SENTENCE_FOLDS) or folded.endswith(_SENTENCE_FOLDS)):
+        return Paragraph(text, folded)
+    stripped = _strip_templates(text)
     if stripped != text:
         removed["template"] += 1
         if stripped is None:
@@ -185,15 +190,19 @@ def is_read_also(line: str | None) -> bool:
     False
     """
     text = normalize_text(line)
-    if not text:
-        return False
-    words = list(islice(_WORD.finditer(text), _LABEL_WORDS))
-    if not words or text[: words[0].start()].strip(" -–—•*·»>([") != "":
+    return bool(text) and _is_read_also(text)
+
+
+def _is_read_also(text: str) -> bool:
+    """:func:`is_read_also` of a normalised, non-empty text."""
+    head = _WORD.search(text)
+    if head is None or text[: head.start()].strip(" -–—•*·»>([") != "":
         return False  # something other than a bullet or a dash before the first word
-    first = fold_for_match(words[0].group())
+    first = _fold_word(head.group())
     if first not in _LABEL_FIRST_WORDS:
-        return False
-    folded = (first, *(fold_for_match(word.group()) for word in words[1:]))
+        return False  # most lines: one cached fold and a set look-up
+    words = list(islice(_WORD.finditer(text, head.start()), _LABEL_WORDS))
+    folded = (first, *(_fold_word(word.group()) for word in words[1:]))
     for label, strong in _READ_ALSO_LABELS:
         if folded[: len(label)] != label:
             continue
@@ -204,6 +213,12 @@ def is_read_also(line: str | None) -> bool:
             return True
         return strong and _headline_like(rest)
     return False
+
+
+@lru_cache(maxsize=8192)
+def _fold_word(word: str) -> str:
+    """A word (no ``&``: it is made of word characters) folded; first words of lines repeat a lot."""
+    return fold_normalized(word)
 
 
 def _headline_like(text: str) -> bool:
@@ -248,6 +263,7 @@ def _sentence_pattern(sentence: str) -> str:
     return re.sub("['’]", "['’]", pattern)
 
 
+_SENTENCE_FOLDS = tuple(sorted({fold_for_match(s) for s in TEMPLATE_LINES}))
 _SENTENCES = "|".join(sorted({_sentence_pattern(s) for s in TEMPLATE_LINES}, key=len, reverse=True))
 # A template sentence at the start must end there (punctuation or the end of the text), one at
 # the end must start a sentence: "Merci d'avoir signalé ce problème" is not the flag notice.
@@ -270,6 +286,11 @@ def strip_template_sentences(text: str | None) -> str | None:
     True
     """
     current = normalize_text(text)
+    return _strip_templates(current) if current else None
+
+
+def _strip_templates(current: str | None) -> str | None:
+    """:func:`strip_template_sentences` of a normalised text."""
     while current:
         stripped = _LEADING_TEMPLATE.sub("", current, count=1)
         # Only the end can hold it (trailing "!!!" and spaces aside); the lookbehind still sees the

@@ -17,9 +17,6 @@ from w3lib.html import replace_entities
 # Bidi controls (LRM, RLM, ALM, embeddings, isolates) and zero-width characters:
 # invisible, but they break equality of titles and fingerprints of bodies.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-# Every Unicode space (NO-BREAK SPACE, NARROW NO-BREAK SPACE, FIGURE SPACE, ...) and
-# ordinary whitespace collapse into one ASCII space inside a paragraph.
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 
 PARAGRAPH_SEPARATOR = "\n\n"
 """How paragraphs of ``body`` are joined: one blank line."""
@@ -41,10 +38,12 @@ def normalize_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    text = replace_entities(value, remove_illegal=True)
+    text = replace_entities(value, remove_illegal=True) if "&" in value else value
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
+    # Every Unicode space (NO-BREAK SPACE, NARROW NO-BREAK SPACE, FIGURE SPACE, ...) and
+    # ordinary whitespace collapse into one ASCII space: str.split() splits on str.isspace().
+    text = " ".join(text.split())
     return text or None
 
 
