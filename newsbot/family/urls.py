@@ -166,12 +166,15 @@ def is_slug(segment: str) -> bool:
     return bool(SLUG.fullmatch(segment)) and segment not in RESERVED_SEGMENTS
 
 
+_OTHER_EDITION = re.compile(r"^/(fr|en|ar)(/|$)")  # an edition prefix (of a site without that edition)
+
+
 def split_edition(path: str, editions: Sequence[Edition]) -> tuple[str | None, str]:
     """``(edition code, rest of the path)``; None for an edition the site does not have."""
     for ed in editions:
         if ed.prefix and (path == f"/{ed.prefix}" or path == f"/{ed.prefix[:-1]}" or path.startswith(f"/{ed.prefix}")):
             return ed.code, path[len(ed.prefix) :]
-    if re.match(r"^/(fr|en|ar)(/|$)", path):
+    if _OTHER_EDITION.match(path):
         return None, path
     return ("ar" if any(ed.code == "ar" for ed in editions) else None), path
 
