@@ -32,3 +32,26 @@ def test_bomb_and_huge_page_are_dropped_with_a_warning(tmp_path):
     for number in (2, 3):
         url = f"https://www.maghress.com/fr/varia/{number}"
         assert any(url in line and ("DOWNLOAD_MAXSIZE" in line or "max size" in line) for line in warnings), warnings
+
+
+def _long_body(lines: int) -> list[str]:
+    """``lines`` distinct made-up French lines (a word list and a counter: no real article text)."""
+    words = ("le conseil la région les habitants un projet une route des écoles nouvelle saison"
+             " du port près de la gare pour cette année selon la mairie").split()
+    return [f"Ligne {n} : " + " ".join(words[(n * 7 + k) % len(words)] for k in range(9)) + "." for n in range(lines)]
+
+
+def test_a_page_of_seventy_thousand_lines_comes_out_whole(tmp_path):
+    """Issue 7: a 5 MB article page of 70,000 <br> lines, under DOWNLOAD_MAXSIZE, is cleaned and
+    deduplicated like any other (what it costs is measured by bench/run.py, not here)."""
+    lines = _long_body(70_000)
+    snapshot = write_snapshot(tmp_path / "snapshot", {
+        (HOST, "/fr/varia/1"): (200, {}, ARTICLE.format(t="Un article ordinaire", b="Un paragraphe ordinaire.")),
+        (HOST, "/fr/varia/2"): (200, {}, ARTICLE.format(t="Un article très long", b="<br />\n".join(lines))),
+    })
+    result = crawl_snapshot("maghress", snapshot, tmp_path / "crawl", args={"ids": "fr/varia:1-2"},
+                            settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
+    assert result.returncode == 0 and result.stats["finish_reason"] == "finished"
+    items = {i["title"]: i for i in result.items}
+    assert sorted(items) == ["Un article ordinaire", "Un article très long"]
+    assert items["Un article très long"]["body"].split("\n\n") == lines
