@@ -22,7 +22,7 @@ from scrapy.settings import BaseSettings
 from newsbot.cluster import configure_cluster
 from newsbot.config import validate_settings
 from newsbot.errors import report_configuration_error
-from newsbot.mirror import DEMO, mirror_base
+from newsbot.demo.mirror import DEMO, mirror_base
 from newsbot.render import configure as configure_rendering
 from newsbot.state import state_uri
 

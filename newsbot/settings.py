@@ -36,8 +36,8 @@ LOG_LEVEL = "INFO"
 
 # --- downloading -----------------------------------------------------------------------
 DOWNLOAD_HANDLERS = {
-    "http": "newsbot.mirror.MirrorDownloadHandler",
-    "https": "newsbot.mirror.MirrorDownloadHandler",
+    "http": "newsbot.demo.mirror.MirrorDownloadHandler",
+    "https": "newsbot.demo.mirror.MirrorDownloadHandler",
 }
 NEWSBOT_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 NEWSBOT_MIRROR = None  # "http://127.0.0.1:PORT" or "demo"

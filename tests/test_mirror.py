@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from scrapy.utils.test import get_crawler
 
-from newsbot.mirror import MirrorDownloadHandler, mirror_base
+from newsbot.demo.mirror import MirrorDownloadHandler, mirror_base
 
 
 @pytest.mark.parametrize("value", ["127.0.0.1:8000", "ftp://127.0.0.1:21", "http://127.0.0.1:abc", "http://:8870",

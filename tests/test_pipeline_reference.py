@@ -20,7 +20,7 @@ import pytest
 from parsel import Selector
 
 from newsbot.pages.furniture import furniture_headlines
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from newsbot.family.wording import LANGUAGES
 from tests.crawling import SNAPSHOTS, run_crawl, shared
 from tests.gold import load_jsonl, mismatches

@@ -139,7 +139,7 @@ def test_demo_mirror_routes_the_browser_to_the_resolved_address():
 
     if not files("newsbot.demo").joinpath("site", "manifest.json").is_file():
         pytest.skip("newsbot/demo/site has no snapshot yet")
-    from newsbot.mirror import MirrorDownloadHandler
+    from newsbot.demo.mirror import MirrorDownloadHandler
 
     crawler = get_crawler(settings_dict={
         "NEWSBOT_MIRROR": "demo", "PLAYWRIGHT_ABORT_REQUEST": "newsbot.render.abort.should_abort",

@@ -77,7 +77,7 @@ def validate_settings(settings: BaseSettings) -> None:
     :class:`SettingError` on the first bad one. Called by the newsbot add-on.
 
     ``NEWSBOT_MIRROR``, ``NEWSBOT_CHROMIUM`` and the ``NEWSBOT_CLUSTER*`` settings are
-    also read by their own add-on steps (:func:`newsbot.mirror.mirror_base`,
+    also read by their own add-on steps (:func:`newsbot.demo.mirror.mirror_base`,
     :func:`newsbot.render.configure`, :func:`newsbot.cluster.configure_cluster`).
     """
     from newsbot.cluster.config import cluster_url, crawl_name

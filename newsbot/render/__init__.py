@@ -5,7 +5,7 @@
 * :mod:`newsbot.render.escalation`: which requests a spider renders (``render_kinds``,
   listings with scripts but no entries);
 * :mod:`newsbot.render.abort`: the ``PLAYWRIGHT_ABORT_REQUEST`` predicate;
-* :mod:`newsbot.render.routing`: browser pages served by ``NEWSBOT_MIRROR``;
+* :mod:`newsbot.demo.routing`: browser pages served by ``NEWSBOT_MIRROR``;
 * :mod:`newsbot.render.handler`: scrapy-playwright's download handler, started on first use;
 * :mod:`newsbot.render.memory`: scrapy-playwright's memory-usage extension behind the mirror handler.
 

@@ -4,7 +4,7 @@ newsbot's mirror handler.
 ``ScrapyPlaywrightMemoryUsageExtension`` adds the Playwright driver's and the browser's
 processes to ``memusage/*`` (so ``MEMUSAGE_LIMIT_MB`` covers the browser too), but in
 0.0.48 it only looks at download handlers that *are* scrapy-playwright's (newsbot's
-:class:`~newsbot.mirror.MirrorDownloadHandler` wraps it: ``.inner``), and it finds the
+:class:`~newsbot.demo.mirror.MirrorDownloadHandler` wraps it: ``.inner``), and it finds the
 driver process through an attribute Playwright 1.65 renamed. Needs psutil.
 """
 

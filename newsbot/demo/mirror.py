@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from newsbot.render.routing import MirrorRoute
-from newsbot.replica import ReplicaServer
+from newsbot.demo.routing import MirrorRoute
+from newsbot.demo.replica import ReplicaServer
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -90,7 +90,7 @@ class MirrorDownloadHandler(BaseDownloadHandler):
     ``NEWSBOT_DOWNLOAD_HANDLER``, the handler that really downloads (Scrapy's
     HTTP/1.1 handler by default; the scrapy-playwright handler when rendering is on,
     which gets browser requests with a page route to the mirror: see
-    :mod:`newsbot.render.routing`).
+    :mod:`newsbot.demo.routing`).
     """
 
     lazy = False
