@@ -74,3 +74,8 @@ def test_replica_port_out_of_range():
     proc = tool("newsbot.demo.replica", "newsbot/demo/site", "--port", "99999")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "'99999' is not a port: give 1-65535, or 0 for any free port" in proc.stderr
+
+
+def test_the_replica_keeps_its_former_command():
+    proc = tool("newsbot.replica", "/nonexistent")
+    assert proc.returncode == 2 and "/nonexistent has no manifest.json" in one_line(proc)

@@ -10,7 +10,9 @@ absolute-form request target, as proxies receive) picks among sites sharing a pa
 apex names are aliases of ``www.`` hosts. ``GET /__replica__/hits`` returns request
 counts per ``"host path"``, ``GET /__replica__/reset`` clears them.
 
-``python -m newsbot.demo.replica SNAPSHOT [--port N]`` serves one from the command line.
+``python -m newsbot.demo.replica SNAPSHOT [--port N]`` serves one from the command line
+(``python -m newsbot.replica``, its former name, still works). Standard library only: the
+tests and ``NEWSBOT_MIRROR=demo`` (:mod:`newsbot.demo.mirror`) start it in-process.
 """
 
 from __future__ import annotations
