@@ -124,7 +124,7 @@ def main() -> None:
     parser.add_argument("--chromium", default=os.environ.get("NEWSBOT_CHROMIUM") or shutil.which("chromium"))
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from newsbot.replica import ReplicaServer
+    from newsbot.demo.replica import ReplicaServer
 
     snapshot, url = _snapshot()
     server = ReplicaServer(snapshot).start()

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsbot.replica import ReplicaServer  # noqa: E402
+from newsbot.demo.replica import ReplicaServer  # noqa: E402
 from tests.crawling import SHARED, run_crawl  # noqa: E402
 from tests.maghreb_snapshot import write_snapshot  # noqa: E402
 from tests.scrapyd_server import Scrapyd, build_egg  # noqa: E402

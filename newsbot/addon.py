@@ -1,16 +1,23 @@
 """The newsbot add-on: settings that depend on other settings, decided once per crawl.
 
 Enabled in ``ADDONS`` of :mod:`newsbot.settings`. It runs after ``-s`` and ``-o/-O``
-options are applied, so it can see what the user chose:
+options are applied, so it can see what the user chose. Its steps, in order:
 
-* no ``-o/-O`` and no ``FEEDS``: the default feed
-  ``<NEWSBOT_DATA_DIR>/data/%(name)s/%(time)s.jsonl`` (a new file per run, utf-8);
-* ``NEWSBOT_MIRROR`` is validated here, so a bad value stops the crawl before it starts;
-* ``NEWSBOT_RENDER_ENABLED`` (default on): scrapy-playwright's handler and ``PLAYWRIGHT_*``
-  settings (:func:`newsbot.render.configure`); bad ``NEWSBOT_RENDER_*``/``NEWSBOT_CHROMIUM``
-  values stop the crawl with what to change;
+* every ``NEWSBOT_*`` value, the http/https download handlers and the output paths checked
+  (:func:`newsbot.config.validate_settings`);
 * ``NEWSBOT_CLUSTER=redis://...``: scheduler, dupefilter and idle close of the cluster mode
-  (:func:`newsbot.cluster.configure_cluster`).
+  (:func:`newsbot.cluster.configure_cluster`);
+* ``NEWSBOT_RENDER_ENABLED`` (default on): scrapy-playwright's handler for http/https and
+  ``PLAYWRIGHT_*`` settings (:func:`newsbot.render.configure`);
+* ``NEWSBOT_MIRROR`` set: the mirror handler around the http/https handlers, and a state
+  file of the mirrored crawl's own (:func:`newsbot.demo.mirror.configure_mirror`); after
+  rendering, whose handler it wraps;
+* ``NEWSBOT_STATE`` checked (:func:`newsbot.state.state_uri`);
+* no ``-o/-O`` and no ``FEEDS``: the default feed
+  ``<NEWSBOT_DATA_DIR>/data/%(name)s/%(time)s.jsonl`` (a new file per run, utf-8).
+
+A bad value raises ValueError naming the setting and what to write; it is logged as one
+ERROR line and the crawl stops before any request.
 """
 
 from __future__ import annotations
@@ -20,9 +27,9 @@ from pathlib import Path
 from scrapy.settings import BaseSettings
 
 from newsbot.cluster import configure_cluster
-from newsbot.config import validate_settings
+from newsbot.config import setting_or_default, validate_settings
+from newsbot.demo.mirror import configure_mirror
 from newsbot.errors import report_configuration_error
-from newsbot.mirror import DEMO, mirror_base
 from newsbot.render import configure as configure_rendering
 from newsbot.state import state_uri
 
@@ -31,11 +38,11 @@ FEED_TEMPLATE = "data/%(name)s/%(time)s.jsonl"
 
 def data_dir(settings: BaseSettings) -> Path:
     """``NEWSBOT_DATA_DIR`` as an absolute path (default: the current directory)."""
-    return Path(settings.get("NEWSBOT_DATA_DIR") or ".").expanduser().resolve()
+    return Path(setting_or_default(settings, "NEWSBOT_DATA_DIR")).expanduser().resolve()
 
 
 class NewsbotAddon:
-    """Default feed and early validation of newsbot settings (see module docstring)."""
+    """Checks newsbot's settings and derives the ones that depend on others (see the module docstring)."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         try:
@@ -45,11 +52,10 @@ class NewsbotAddon:
             raise
 
     def _update_settings(self, settings: BaseSettings) -> None:
-        validate_settings(settings)  # every NEWSBOT_* value and output path: SettingError with a fix
-        if settings.get("NEWSBOT_MIRROR") != DEMO:
-            mirror_base(settings.get("NEWSBOT_MIRROR"))  # raises ValueError with a fix
+        validate_settings(settings)  # SettingError with a fix
         configure_cluster(settings)  # NEWSBOT_CLUSTER: scrapy-redis settings; ValueError with a fix
-        configure_rendering(settings)  # raises RenderSettingError with a fix
+        configure_rendering(settings)  # DOWNLOAD_HANDLERS, PLAYWRIGHT_*; RenderSettingError with a fix
+        configure_mirror(settings)  # only with NEWSBOT_MIRROR; ValueError with a fix
         state_uri(settings)  # NEWSBOT_STATE: raises ValueError with the accepted forms
         if not settings.getdict("FEEDS"):
             # A plain path, not a file:// URI: Scrapy would not unquote a space ("%20") of the

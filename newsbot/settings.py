@@ -1,6 +1,8 @@
 """Scrapy settings for newsbot. Every value can be overridden with ``-s NAME=VALUE``.
 
-Settings of newsbot's own components start with ``NEWSBOT_``; the README lists them.
+Settings of newsbot's own components start with ``NEWSBOT_``; the README lists them. This
+module is the one table of their defaults: :mod:`newsbot.config` reads a setting missing
+from a ``Settings`` object here, and no other module writes a ``NEWSBOT_*`` default.
 """
 
 import os
@@ -11,7 +13,9 @@ BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
 COMMANDS_MODULE = "newsbot.commands"
-ADDONS = {"newsbot.addon.NewsbotAddon": 0, "newsbot.scrapyd_job.ScrapydJobAddon": 0}
+# The Scrapyd check first: it judges the paths a job was given, before the newsbot add-on
+# derives others from them (the state file of a mirrored crawl).
+ADDONS = {"newsbot.scrapyd_job.ScrapydJobAddon": 0, "newsbot.addon.NewsbotAddon": 10}
 
 # --- a good citizen ------------------------------------------------------------------
 USER_AGENT = "newsbot/1.0 (+https://github.com/newsbot-project/newsbot)"
@@ -35,12 +39,16 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # --- downloading -----------------------------------------------------------------------
-DOWNLOAD_HANDLERS = {
-    "http": "newsbot.mirror.MirrorDownloadHandler",
-    "https": "newsbot.mirror.MirrorDownloadHandler",
-}
-NEWSBOT_DOWNLOAD_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
-NEWSBOT_MIRROR = None  # "http://127.0.0.1:PORT" or "demo"
+# DOWNLOAD_HANDLERS: Scrapy's own; with rendering on, the add-on sets scrapy-playwright's for
+# http and https (see below) unless DOWNLOAD_HANDLERS already names one for the scheme.
+# A copy of the sites instead of the sites: "http://127.0.0.1:PORT", or "demo" for the replica
+# bundled with newsbot. The add-on then wraps each http/https handler in the mirror handler
+# (newsbot/demo/mirror.py), and mirrored crawls keep their own state file.
+NEWSBOT_MIRROR = None
+# The handlers the mirror downloads with: by default the add-on sets them to what
+# DOWNLOAD_HANDLERS would have used (Scrapy's "fallback" add-on pattern); only read when mirroring.
+NEWSBOT_MIRROR_HTTP_HANDLER = None
+NEWSBOT_MIRROR_HTTPS_HANDLER = None
 DOWNLOADER_MIDDLEWARES = {
     # after HttpCompressionMiddleware (590) has inflated the body
     "newsbot.middlewares.charset.CharsetMiddleware": 585,
@@ -60,8 +68,9 @@ SPIDER_MIDDLEWARES = {
 }
 
 # --- JavaScript pages (scrapy-playwright; newsbot/render, README "JavaScript pages") ------
-# On: the add-on switches NEWSBOT_DOWNLOAD_HANDLER to scrapy-playwright's handler and sets
-# PLAYWRIGHT_*; only pages that need a browser get one, the rest stays plain HTTP.
+# On: the add-on sets DOWNLOAD_HANDLERS http/https to scrapy-playwright's handler (started on
+# the first browser request) and PLAYWRIGHT_*; only pages that need a browser get one, the
+# rest goes through that handler's plain HTTP/1.1 path.
 NEWSBOT_RENDER_ENABLED = True
 NEWSBOT_CHROMIUM = None  # Chromium executable; else the NEWSBOT_CHROMIUM env var; else Playwright's own
 NEWSBOT_RENDER_MAX_PAGES = 2  # open pages per browser context (PLAYWRIGHT_MAX_PAGES_PER_CONTEXT)
@@ -101,7 +110,8 @@ NEWSBOT_DEDUPE_ENABLED = True
 NEWSBOT_NEAR_DUPLICATE_THRESHOLD = 0.8  # estimated Jaccard similarity (MinHash, 3-word shingles) of a near-duplicate
 NEWSBOT_REJECTS_FEED = None  # path (may use %(name)s, %(time)s): dropped items and rejected pages as JSON Lines
 NEWSBOT_INCREMENTAL_ENABLED = True  # skip article pages that yielded or were dropped in an earlier run (-a fresh=1: one run without)
-# Where the state lives: None = redis NEWSBOT_CLUSTER if set, else sqlite:///<NEWSBOT_DATA_DIR>/.newsbot/state.db;
+# Where the state lives: None = redis NEWSBOT_CLUSTER if set, else sqlite:///<NEWSBOT_DATA_DIR>/.newsbot/state.db
+# (a mirrored crawl: .newsbot/demo-state.db or mirror-state.db there, set by the add-on);
 # or sqlite:///path.db, sqlite:////abs/path.db, sqlite:///:memory: (nothing kept), redis://host:6379/0.
 NEWSBOT_STATE = None
 NEWSBOT_STATE_NAMESPACE = None  # key prefix in the store (default BOT_NAME): one Redis, several projects

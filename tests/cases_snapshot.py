@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from tests.crawling import SNAPSHOTS, CrawlResult, run_crawl
 from tests.gold import load_jsonl
 

@@ -1,7 +1,7 @@
 """A small maghress replica with texts of our own, written at test time (cluster tests).
 
 Same layout as ``../shared/sites`` (``manifest.json``, ``files/``, ``gold/``), served by
-:class:`newsbot.replica.ReplicaServer`, so the cluster tests run without ``../shared``.
+:class:`newsbot.demo.replica.ReplicaServer`, so the cluster tests run without ``../shared``.
 French edition (three outlets) and Arabic edition (two outlets), listings of two pages,
 site RSS feeds, a ticker and a "most read" box on every page, robots.txt, and the cases
 the cluster must keep right: an article answering 503 then 200, an article answering

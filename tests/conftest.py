@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 
 
 @pytest.fixture

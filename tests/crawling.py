@@ -83,9 +83,9 @@ def run_crawl(
 
 
 def crawl_snapshot(spider: str, snapshot: Path, workdir: Path, **kwargs: Any) -> CrawlResult:
-    """:func:`run_crawl` mirrored to a :class:`~newsbot.replica.ReplicaServer` serving
+    """:func:`run_crawl` mirrored to a :class:`~newsbot.demo.replica.ReplicaServer` serving
     ``snapshot``, which runs for this crawl only."""
-    from newsbot.replica import ReplicaServer
+    from newsbot.demo.replica import ReplicaServer
 
     server = ReplicaServer(snapshot).start()
     try:

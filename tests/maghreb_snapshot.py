@@ -4,7 +4,7 @@ names (``20 جويلية 2021``: Algerian/Tunisian, ``12 شتنبر 2021``: Moro
 NB-04/NB-25), a home page listing them, an RSS feed and robots.txt.
 
 ``write_snapshot(root)`` writes ``manifest.json`` and ``files/`` in the layout of
-``../shared/sites`` (served by :class:`newsbot.replica.ReplicaServer`); ``EXPECTED`` holds the
+``../shared/sites`` (served by :class:`newsbot.demo.replica.ReplicaServer`); ``EXPECTED`` holds the
 records a crawl of it must write (every public field but ``crawled_at``).
 """
 

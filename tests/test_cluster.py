@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from tests.cluster_snapshot import build_snapshot
 from tests.crawling import ROOT, CrawlResult, run_crawl, shared
 from tests.gold import load_jsonl, mismatches

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from newsbot.cluster.outage import RedisOutage
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from tests.crawling import ROOT, run_crawl
 
 DEMO = ROOT / "newsbot" / "demo" / "site"

@@ -1,7 +1,7 @@
 """Every spider over the project's own edge-case snapshot (``tests/snapshots/cases``).
 
 Real crawls: ``scrapy crawl SPIDER -O feed`` in a subprocess, every request sent by
-``NEWSBOT_MIRROR`` to a :class:`~newsbot.replica.ReplicaServer` on 127.0.0.1. The feed
+``NEWSBOT_MIRROR`` to a :class:`~newsbot.demo.replica.ReplicaServer` on 127.0.0.1. The feed
 is compared with the gold exactly; the replica's hit counts say what was fetched.
 
 Left to the pipelines (issue 3), so these assertions hold with or without them: for a

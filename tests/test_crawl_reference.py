@@ -19,7 +19,7 @@ SITES_OF = {"reference": ("maghress", "djazairess", "masress"), "reference-en": 
 
 @pytest.fixture(scope="module", params=sorted(SITES_OF))
 def reference_crawl(request, tmp_path_factory) -> tuple[Path, list[CrawlResult]]:
-    from newsbot.replica import ReplicaServer
+    from newsbot.demo.replica import ReplicaServer
 
     snapshot = shared("sites", request.param)
     server = ReplicaServer(snapshot).start()

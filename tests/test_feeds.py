@@ -18,7 +18,7 @@ from scrapy.utils.test import get_crawler
 
 from newsbot import settings
 from newsbot.pages.feed import parse_feed, repair_xml
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from tests.cases_snapshot import CASES
 from tests.crawling import ROOT, shared
 

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from tests.crawling import ROOT, SNAPSHOTS, run_crawl, shared
 from tests.gold import load_jsonl
 

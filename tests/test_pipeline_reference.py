@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from newsbot.pages.furniture import furniture_headlines
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from newsbot.family.wording import LANGUAGES
+from newsbot.pages.furniture import furniture_headlines
 from tests.crawling import SNAPSHOTS, run_crawl, shared
 from tests.gold import load_jsonl, mismatches
 

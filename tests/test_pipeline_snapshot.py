@@ -9,7 +9,7 @@ import importlib.util
 
 import pytest
 
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from tests.crawling import SNAPSHOTS, run_crawl
 from tests.gold import load_jsonl, mismatches
 

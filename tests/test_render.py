@@ -32,7 +32,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from tests.crawling import ROOT, CrawlResult, run_crawl, shared
 from tests.gold import load_jsonl, mismatches
 

@@ -1,15 +1,16 @@
 """JavaScript pages (issue 4, section 2): the rendering pieces, without a crawl.
 
-Settings resolution and the scrapy-playwright settings the add-on derives from them, the
-escalation decisions on parsed listings, ``render_kinds``, and the mirror route of
-``NEWSBOT_MIRROR=demo``. The crawls themselves are in ``tests/test_render.py``.
+Settings resolution and the download handlers and scrapy-playwright settings the add-on
+derives from them, the escalation decisions on parsed listings and ``render_kinds``. The
+crawls themselves are in ``tests/test_render.py``; the mirror's browser route in
+``tests/test_mirror.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
+from dataclasses import replace
 
 import pytest
 from scrapy import Request
@@ -31,7 +32,7 @@ def test_configure_switches_to_playwright_only_when_enabled():
     settings.setmodule("newsbot.settings", priority="project")
     config = configure(settings)
     assert config.enabled
-    assert settings["NEWSBOT_DOWNLOAD_HANDLER"] == PLAYWRIGHT_HANDLER
+    assert settings.getdict("DOWNLOAD_HANDLERS") == {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}
     assert settings.getint("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT") == 2
     assert settings.getint("PLAYWRIGHT_MAX_CONTEXTS") == 1
     assert settings.getfloat("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT") == 20000
@@ -43,19 +44,24 @@ def test_configure_switches_to_playwright_only_when_enabled():
     off.setmodule("newsbot.settings", priority="project")
     off.set("NEWSBOT_RENDER_ENABLED", "False", priority="cmdline")
     configure(off)
-    assert off["NEWSBOT_DOWNLOAD_HANDLER"].endswith("HTTP11DownloadHandler")
+    assert off.getdict("DOWNLOAD_HANDLERS") == {}  # Scrapy's own
+    assert off.getwithbase("DOWNLOAD_HANDLERS")["https"].endswith("HTTP11DownloadHandler")
     assert "PLAYWRIGHT_LAUNCH_OPTIONS" not in off
 
 
-def test_configure_keeps_a_handler_and_playwright_settings_the_user_chose():
+def test_configure_keeps_a_handler_and_playwright_settings_the_user_chose(caplog):
     settings = Settings()
     settings.setmodule("newsbot.settings", priority="project")
-    h2 = "scrapy.core.downloader.handlers.http2.H2DownloadHandler"
-    settings.set("NEWSBOT_DOWNLOAD_HANDLER", h2, priority="cmdline")
+    data = "scrapy.core.downloader.handlers.datauri.DataURIDownloadHandler"
+    subclass = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    settings.set("DOWNLOAD_HANDLERS", {"https": data, "http": subclass}, priority="cmdline")
     settings.set("PLAYWRIGHT_MAX_CONTEXTS", 3, priority="cmdline")
     configure(settings)
-    assert settings["NEWSBOT_DOWNLOAD_HANDLER"].endswith("H2DownloadHandler")
+    assert settings.getdict("DOWNLOAD_HANDLERS") == {"https": data, "http": subclass}
     assert settings.getint("PLAYWRIGHT_MAX_CONTEXTS") == 3
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [f"DOWNLOAD_HANDLERS['https']={data} is not scrapy-playwright's handler:"
+                        " https pages that need JavaScript will not be rendered"]
 
 
 def test_chromium_from_setting_or_environment():
@@ -65,7 +71,7 @@ def test_chromium_from_setting_or_environment():
     # the setting wins over the environment
     config = RenderConfig.from_settings(Settings({"NEWSBOT_CHROMIUM": sh}), environ={"NEWSBOT_CHROMIUM": "/x"})
     assert config.chromium == sh
-    launch = RenderConfig(chromium=sh).launch_options()
+    launch = replace(RenderConfig.from_settings(Settings(), environ={}), chromium=sh).launch_options()
     assert launch["executable_path"] == sh and launch["headless"] is True
     offline = {"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"}
     assert offline <= set(launch["args"])
@@ -132,29 +138,3 @@ def test_render_kinds_of_a_site_profile_are_always_rendered():
     assert renderer.stats.get_value("newsbot/render/by_kind") == 1
     off = _renderer(site, NEWSBOT_RENDER_ENABLED=False)
     assert "playwright" not in off.for_kind(Request(ATELIER), PageKind.LISTING, _errback).meta
-
-
-def test_demo_mirror_routes_the_browser_to_the_resolved_address():
-    from importlib.resources import files
-
-    if not files("newsbot.demo").joinpath("site", "manifest.json").is_file():
-        pytest.skip("newsbot/demo/site has no snapshot yet")
-    from newsbot.mirror import MirrorDownloadHandler
-
-    crawler = get_crawler(settings_dict={
-        "NEWSBOT_MIRROR": "demo", "PLAYWRIGHT_ABORT_REQUEST": "newsbot.render.abort.should_abort",
-        # any inner handler will do: nothing is downloaded (and HTTP/1.1 needs a reactor)
-        "NEWSBOT_DOWNLOAD_HANDLER": "scrapy.core.downloader.handlers.datauri.DataURIDownloadHandler",
-    })
-    handler = MirrorDownloadHandler(crawler)
-    try:
-        assert handler.mirror.startswith("http://127.0.0.1:")
-        request = Request(ATELIER, meta={"playwright": True})
-        handler._browser_route.attach(request)
-        init = request.meta["playwright_page_init_callback"]
-        assert init.route.mirror == handler.mirror
-        assert init.route.abort.__name__ == "should_abort"
-        handler._browser_route.attach(request)  # a retried copy is not routed twice
-        assert request.meta["playwright_page_init_callback"] is init
-    finally:
-        asyncio.run(handler.close())  # stops the demo replica

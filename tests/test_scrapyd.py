@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from newsbot.items import PUBLIC_FIELDS
-from newsbot.replica import ReplicaServer
+from newsbot.demo.replica import ReplicaServer
 from newsbot.sites import SITES
 from tests.crawling import ROOT, run_crawl, shared
 from tests.gold import load_jsonl

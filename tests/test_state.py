@@ -57,8 +57,6 @@ def store(request, tmp_path):
         ({}, "sqlite:///.newsbot/state.db"),
         ({"NEWSBOT_DATA_DIR": "/srv/newsbot"}, "sqlite:////srv/newsbot/.newsbot/state.db"),
         ({"NEWSBOT_DATA_DIR": "jobs"}, "sqlite:///jobs/.newsbot/state.db"),
-        ({"NEWSBOT_MIRROR": "demo"}, "sqlite:///.newsbot/demo-state.db"),
-        ({"NEWSBOT_MIRROR": "http://127.0.0.1:8000", "NEWSBOT_DATA_DIR": "/srv"}, "sqlite:////srv/.newsbot/mirror-state.db"),
         ({"NEWSBOT_CLUSTER": "redis://10.0.0.5:6379/3"}, "redis://10.0.0.5:6379/3"),
         ({"NEWSBOT_STATE": "sqlite:///x.db", "NEWSBOT_CLUSTER": "redis://10.0.0.5:6379/3"}, "sqlite:///x.db"),
         ({"NEWSBOT_STATE": "redis://r:6379/1", "NEWSBOT_DATA_DIR": "/srv"}, "redis://r:6379/1"),

@@ -17,7 +17,7 @@ import sys
 
 from scrapy.settings import Settings
 
-from newsbot.cluster.config import cluster_url
+from newsbot.cluster.config import cluster_url, worker_timeout
 from newsbot.cluster.crawl import ClusterCrawl, redis_client
 from newsbot.cluster.keys import PREFIX, ClusterKeys
 from newsbot.cluster.outage import REDIS_ERRORS
@@ -30,9 +30,14 @@ def crawls_in(server) -> list[str]:  # noqa: ANN001 - a redis.Redis
     return sorted(n for n in names if n)
 
 
+def handle_of(server, crawl: str) -> ClusterCrawl:  # noqa: ANN001 - a redis.Redis
+    """The crawl ``crawl`` as a worker with the default ``NEWSBOT_CLUSTER_WORKER_TIMEOUT`` sees it."""
+    return ClusterCrawl(server, ClusterKeys(crawl), timeout=worker_timeout(Settings()))
+
+
 def describe(server, crawl: str) -> dict:  # noqa: ANN001
     """A crawl's state as a dict (what ``status`` prints)."""
-    handle = ClusterCrawl(server, ClusterKeys(crawl))
+    handle = handle_of(server, crawl)
     keys = handle.keys
     seeded = server.get(keys.seeded)
     return {
@@ -79,7 +84,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser, server) -> i
         parser.error("reset needs the crawl name(s), e.g. maghress (see the status command)")
     status = 0
     for crawl in args.crawls:
-        live = ClusterCrawl(server, ClusterKeys(crawl)).live_workers()
+        live = handle_of(server, crawl).live_workers()
         if live and not args.force:
             print(f"{crawl}: {len(live)} worker(s) alive ({', '.join(live)}): stop them first or use --force", file=sys.stderr)
             status = 1

@@ -121,13 +121,15 @@ def prefetch(settings: BaseSettings) -> int:
 def configure_cluster(settings: BaseSettings) -> None:
     """Switch a crawl to the Redis cluster when ``NEWSBOT_CLUSTER`` is set (add-on step).
 
-    Values the user gave explicitly (``-s SCHEDULER=...``, ``-s MAX_IDLE_TIME_BEFORE_CLOSE=60``)
-    win over the ones set here, which use the ``addon`` priority.
+    ``NEWSBOT_CLUSTER`` and ``NEWSBOT_CLUSTER_CRAWL`` are checked even when the cluster is off,
+    like every ``NEWSBOT_*`` value (the numbers are checked by :mod:`newsbot.config`). Values
+    the user gave explicitly (``-s SCHEDULER=...``, ``-s MAX_IDLE_TIME_BEFORE_CLOSE=60``) win
+    over the ones set here, which use the ``addon`` priority.
     """
     url = cluster_url(settings.get("NEWSBOT_CLUSTER"))
+    crawl_name(settings, "spider")
     if url is None:
         return
-    crawl_name(settings, "spider")  # checks NEWSBOT_CLUSTER_CRAWL early
     if settings.getbool("SCHEDULER_FLUSH_ON_START"):
         raise ValueError(
             "SCHEDULER_FLUSH_ON_START=True would wipe the queue of workers that are already"

@@ -2,19 +2,25 @@
 
 Components read ``NEWSBOT_*`` settings through the typed getters here
 (:func:`bool_setting`, :func:`int_setting`, :func:`float_setting`,
-:func:`encodings_setting`, :func:`redis_url`), so a value is parsed and judged the same
-wherever it is used; their defaults and bounds live in :data:`BOOLEANS` and :data:`NUMBERS`.
+:func:`encodings_setting`, :func:`redis_url`, :func:`setting_or_default`), so a value is
+parsed and judged the same wherever it is used. Bounds live in :data:`BOOLEANS` and
+:data:`NUMBERS`; defaults only in :mod:`newsbot.settings`, which a getter reads when the
+``Settings`` it is given lack the name. This package imports nothing else of newsbot.
+
 :func:`validate_settings`, called by the newsbot add-on after ``-s`` options are applied,
-runs every check at once: a bad value raises :class:`SettingError` (a ValueError) whose
-message names the setting, the bad value and a good example, and the add-on turns it
-into one ERROR line and exit code 1 before any request is made
-(:func:`newsbot.errors.report_configuration_error`).
+checks every value this package can judge alone: a bad value raises :class:`SettingError`
+(a ValueError) whose message names the setting, the bad value and a good example, and the
+add-on turns it into one ERROR line and exit code 1 before any request is made
+(:func:`newsbot.errors.report_configuration_error`). The add-on steps of the optional parts
+check their own settings the same way (``NEWSBOT_CLUSTER*``: :mod:`newsbot.cluster.config`;
+``NEWSBOT_STATE``: :func:`newsbot.state.state_uri`; ``NEWSBOT_MIRROR``:
+:mod:`newsbot.demo.mirror`; ``NEWSBOT_CHROMIUM``: :mod:`newsbot.render.config`).
 
 Also checked up front: output paths (``NEWSBOT_STATS_FILE``, ``NEWSBOT_REJECTS_FEED``,
 local ``FEEDS`` files, ``NEWSBOT_DATA_DIR`` when it holds the default feed) must be
-writable, the directories being created as the crawl would create them; a
-``NEWSBOT_*`` name that no component knows (a typo) is refused with the closest
-known name.
+writable, the directories being created as the crawl would create them; the http and https
+``DOWNLOAD_HANDLERS`` must be importable; a ``NEWSBOT_*`` name that no component knows (a
+typo) is refused with the closest known name.
 """
 
 from __future__ import annotations
@@ -32,27 +38,32 @@ from newsbot.config.values import (
     Number,
     bool_setting,
     class_setting,
+    default,
     encodings_setting,
     float_setting,
+    handler_setting,
     int_setting,
     name_setting,
+    setting_or_default,
 )
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 __all__ = [
-    "BOOLEANS", "NUMBERS", "Number", "SettingError", "bool_setting", "check_names", "class_setting",
-    "encodings_setting", "float_setting", "int_setting", "known_settings", "masked_url", "name_setting",
-    "output_path_setting", "redis_url", "unwritable", "validate_settings",
+    "BOOLEANS", "NUMBERS", "Number", "SettingError", "bool_setting", "check_names", "class_setting", "default",
+    "encodings_setting", "float_setting", "handler_setting", "int_setting", "known_settings", "masked_url",
+    "name_setting", "output_path_setting", "redis_url", "setting_or_default", "unwritable", "validate_settings",
 ]
+
+HTTP11_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"  # examples in messages
 
 
 def known_settings() -> set[str]:
     """Every ``NEWSBOT_*`` setting a component reads: the names declared in :mod:`newsbot.settings`."""
     import newsbot.settings as defaults
 
-    return {name for name in dir(defaults) if name.startswith("NEWSBOT_")} | set(BOOLEANS) | set(NUMBERS)
+    return {name for name in dir(defaults) if name.startswith("NEWSBOT_")}
 
 
 def check_names(settings: BaseSettings) -> None:
@@ -73,28 +84,21 @@ def check_names(settings: BaseSettings) -> None:
 
 
 def validate_settings(settings: BaseSettings) -> None:
-    """Check every ``NEWSBOT_*`` setting (and the crawl's output paths); raise
-    :class:`SettingError` on the first bad one. Called by the newsbot add-on.
-
-    ``NEWSBOT_MIRROR``, ``NEWSBOT_CHROMIUM`` and the ``NEWSBOT_CLUSTER*`` settings are
-    also read by their own add-on steps (:func:`newsbot.mirror.mirror_base`,
-    :func:`newsbot.render.configure`, :func:`newsbot.cluster.configure_cluster`).
-    """
-    from newsbot.cluster.config import cluster_url, crawl_name
-    from newsbot.state import state_uri
-
+    """Check every ``NEWSBOT_*`` value this package can judge alone, the http/https download
+    handlers and the crawl's output paths; raise :class:`SettingError` on the first bad one.
+    Called by the newsbot add-on, before its steps check their own settings (see the module
+    docstring)."""
     check_names(settings)
-    for name in BOOLEANS:
+    for name in sorted(BOOLEANS):
         bool_setting(settings, name)
     for name, spec in NUMBERS.items():
         (int_setting if spec.integer else float_setting)(settings, name)
     encodings_setting(settings)
     for name in NAMES:
         name_setting(settings, name)
-    class_setting(settings, "NEWSBOT_DOWNLOAD_HANDLER", "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler")
-    cluster_url(settings.get("NEWSBOT_CLUSTER"))
-    crawl_name(settings, "spider")
-    state_uri(settings)
+    for scheme in ("http", "https"):
+        handler_setting(settings, scheme)
+        class_setting(settings, f"NEWSBOT_MIRROR_{scheme.upper()}_HANDLER", HTTP11_HANDLER)
     check_data_dir(settings)
     output_path_setting(settings, "NEWSBOT_STATS_FILE", "stats/last.json")
     output_path_setting(settings, "NEWSBOT_REJECTS_FEED", "rejects/%(name)s.jsonl", placeholders=("name", "time"))

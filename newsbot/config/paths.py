@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from newsbot.config.errors import SettingError
+from newsbot.config.values import setting_or_default
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -89,7 +90,7 @@ def check_feeds(settings: BaseSettings) -> None:
     feed's directory under ``NEWSBOT_DATA_DIR`` (see :mod:`newsbot.addon`)."""
     feeds = settings.getdict("FEEDS")
     if not feeds:
-        data_dir = str(settings.get("NEWSBOT_DATA_DIR") or ".")
+        data_dir = str(setting_or_default(settings, "NEWSBOT_DATA_DIR"))
         reason = unwritable(Path(data_dir).expanduser() / "data" / "probe")
         if reason:
             raise SettingError(

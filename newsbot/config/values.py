@@ -1,5 +1,10 @@
 """Typed getters of newsbot's settings: booleans, bounded numbers, codec lists, names and
-class paths, with the defaults and bounds of every ``NEWSBOT_*`` number in one table."""
+class paths, with the bounds of every ``NEWSBOT_*`` number in one table.
+
+Defaults are not written here: a setting missing from the ``Settings`` given (or set to
+``None`` or ``""``) falls back to its value in :mod:`newsbot.settings`, the one table of
+defaults, so ``bool_setting(Settings(), "NEWSBOT_DEDUPE_ENABLED")`` is True as in a crawl.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,51 @@ import codecs
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import newsbot.settings as _defaults
 from newsbot.config.errors import SettingError
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 
-BOOLEANS: dict[str, bool] = {
-    "NEWSBOT_RENDER_ENABLED": True,
-    "NEWSBOT_BOILERPLATE_ENABLED": True,
-    "NEWSBOT_DEDUPE_ENABLED": True,
-    "NEWSBOT_INCREMENTAL_ENABLED": True,
-}
-"""Boolean settings and their defaults."""
+def default(name: str) -> Any:
+    """The default of the ``NEWSBOT_*`` setting ``name``: its value in :mod:`newsbot.settings`.
+
+    >>> default("NEWSBOT_RENDER_TIMEOUT")
+    20
+
+    Raises AttributeError for a name that module does not declare.
+    """
+    return getattr(_defaults, name)
+
+
+def setting_or_default(settings: BaseSettings, name: str) -> Any:
+    """``settings[name]``, or its :func:`default` when missing, None or ``""`` (unchecked).
+
+    >>> from scrapy.settings import Settings
+    >>> setting_or_default(Settings(), "NEWSBOT_RENDER_WAIT"), setting_or_default(Settings({"NEWSBOT_RENDER_WAIT": "0"}), "NEWSBOT_RENDER_WAIT")
+    (5, '0')
+    """
+    raw = settings.get(name)
+    return default(name) if raw is None or raw == "" else raw
+
+
+BOOLEANS: frozenset[str] = frozenset({
+    "NEWSBOT_RENDER_ENABLED",
+    "NEWSBOT_BOILERPLATE_ENABLED",
+    "NEWSBOT_DEDUPE_ENABLED",
+    "NEWSBOT_INCREMENTAL_ENABLED",
+})
+"""Boolean settings (read with :func:`bool_setting`)."""
 
 
 @dataclass(frozen=True)
 class Number:
-    """A numeric setting: ``default``, whole or not, and its bounds (``minimum``/``maximum``
-    inclusive, ``above`` exclusive); ``unit`` is said in the error message."""
+    """The bounds of a numeric setting: whole or not, ``minimum``/``maximum`` inclusive,
+    ``above`` exclusive; ``unit`` is said in the error message."""
 
-    default: float
     integer: bool = False
     minimum: float | None = None
     above: float | None = None
@@ -51,25 +78,24 @@ class Number:
 
 
 NUMBERS: dict[str, Number] = {
-    "NEWSBOT_BOILERPLATE_MIN_REPEATS": Number(5, integer=True, minimum=2, unit="articles"),
-    "NEWSBOT_BOILERPLATE_WARMUP": Number(50, integer=True, minimum=0, unit="items"),
-    "NEWSBOT_BOILERPLATE_FORGET_DAYS": Number(30, above=0, unit="days"),
-    "NEWSBOT_NEAR_DUPLICATE_THRESHOLD": Number(0.8, above=0, maximum=1, unit="estimated Jaccard similarity"),
-    "NEWSBOT_RENDER_MAX_PAGES": Number(2, integer=True, above=0),
-    "NEWSBOT_RENDER_MAX_CONTEXTS": Number(1, integer=True, above=0),
-    "NEWSBOT_RENDER_TIMEOUT": Number(20, above=0),
-    "NEWSBOT_RENDER_WAIT": Number(5, minimum=0),
-    "NEWSBOT_CLUSTER_PREFETCH": Number(2, integer=True, minimum=1, unit="requests"),
-    "NEWSBOT_CLUSTER_WORKER_TIMEOUT": Number(20, minimum=6, unit="seconds, three heartbeats at least"),
+    "NEWSBOT_BOILERPLATE_MIN_REPEATS": Number(integer=True, minimum=2, unit="articles"),
+    "NEWSBOT_BOILERPLATE_WARMUP": Number(integer=True, minimum=0, unit="items"),
+    "NEWSBOT_BOILERPLATE_FORGET_DAYS": Number(above=0, unit="days"),
+    "NEWSBOT_NEAR_DUPLICATE_THRESHOLD": Number(above=0, maximum=1, unit="estimated Jaccard similarity"),
+    "NEWSBOT_RENDER_MAX_PAGES": Number(integer=True, above=0),
+    "NEWSBOT_RENDER_MAX_CONTEXTS": Number(integer=True, above=0),
+    "NEWSBOT_RENDER_TIMEOUT": Number(above=0),
+    "NEWSBOT_RENDER_WAIT": Number(minimum=0),
+    "NEWSBOT_CLUSTER_PREFETCH": Number(integer=True, minimum=1, unit="requests"),
+    "NEWSBOT_CLUSTER_WORKER_TIMEOUT": Number(minimum=6, unit="seconds, three heartbeats at least"),
 }
-"""Numeric settings, their defaults and bounds."""
+"""Numeric settings and their bounds (read with :func:`int_setting`/:func:`float_setting`)."""
 
 _TRUE, _FALSE = ("1", "true", "True"), ("0", "false", "False")
 
 
 def bool_setting(settings: BaseSettings, name: str) -> bool:
-    """A boolean setting (default from :data:`BOOLEANS`); the values Scrapy's
-    ``getbool`` accepts: True/False, 1/0, ``"true"``/``"false"``, ``"True"``/``"False"``.
+    """A boolean setting of :data:`BOOLEANS`; the values Scrapy's ``getbool`` accepts: True/False, 1/0, ``"true"``/``"false"``, ``"True"``/``"False"``.
 
     >>> from scrapy.settings import Settings
     >>> bool_setting(Settings({"NEWSBOT_DEDUPE_ENABLED": "false"}), "NEWSBOT_DEDUPE_ENABLED")
@@ -79,10 +105,8 @@ def bool_setting(settings: BaseSettings, name: str) -> bool:
     ...
     newsbot.config.SettingError: NEWSBOT_DEDUPE_ENABLED='maybe' must be True or False, e.g. -s NEWSBOT_DEDUPE_ENABLED=False
     """
-    default = BOOLEANS[name]
-    raw = settings.get(name)
-    if raw is None or raw == "":
-        return default
+    assert name in BOOLEANS, name
+    raw = setting_or_default(settings, name)
     if isinstance(raw, bool):
         return raw
     if isinstance(raw, int) and raw in (0, 1):
@@ -90,25 +114,23 @@ def bool_setting(settings: BaseSettings, name: str) -> bool:
     text = str(raw).strip()
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
-    raise SettingError(f"{name}={raw!r} must be True or False, e.g. -s {name}={not default}")
+    raise SettingError(f"{name}={raw!r} must be True or False, e.g. -s {name}={not default(name)}")
 
 
 def _number(settings: BaseSettings, name: str) -> float:
     spec = NUMBERS[name]
-    raw = settings.get(name)
-    if raw is None or raw == "":
-        return spec.default
+    raw = setting_or_default(settings, name)
     try:
-        value = float(raw) if not isinstance(raw, bool) else math.nan
+        number = float(raw) if not isinstance(raw, bool) else math.nan
     except (TypeError, ValueError):
-        value = math.nan
-    good = math.isfinite(value) and (not spec.integer or value == int(value))
-    good = good and (spec.minimum is None or value >= spec.minimum)
-    good = good and (spec.above is None or value > spec.above)
-    good = good and (spec.maximum is None or value <= spec.maximum)
+        number = math.nan
+    good = math.isfinite(number) and (not spec.integer or number == int(number))
+    good = good and (spec.minimum is None or number >= spec.minimum)
+    good = good and (spec.above is None or number > spec.above)
+    good = good and (spec.maximum is None or number <= spec.maximum)
     if not good:
-        raise SettingError(f"{name}={raw!r} must be {spec.describe()}, e.g. -s {name}={_plain(spec.default)}")
-    return value
+        raise SettingError(f"{name}={raw!r} must be {spec.describe()}, e.g. -s {name}={_plain(default(name))}")
+    return number
 
 
 def int_setting(settings: BaseSettings, name: str) -> int:
@@ -141,8 +163,8 @@ def float_setting(settings: BaseSettings, name: str) -> float:
     return float(_number(settings, name))
 
 
-def _plain(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+def _plain(number: float) -> str:
+    return str(int(number)) if number == int(number) else str(number)
 
 
 # --- text settings ----------------------------------------------------------------------------------
@@ -157,8 +179,8 @@ def encodings_setting(settings: BaseSettings, name: str = "NEWSBOT_FALLBACK_ENCO
     ...
     newsbot.config.SettingError: NEWSBOT_FALLBACK_ENCODINGS='nosuch-enc': 'nosuch-enc' is not an encoding Python knows; give codec names, e.g. -s NEWSBOT_FALLBACK_ENCODINGS=windows-1256,windows-1252
     """
-    raw = settings.get(name)
-    names = [str(n).strip() for n in settings.getlist(name)]
+    raw = setting_or_default(settings, name)
+    names = [str(n).strip() for n in (raw.split(",") if isinstance(raw, str) else raw)]
     for encoding in names:
         try:
             codecs.lookup(encoding)
@@ -166,7 +188,7 @@ def encodings_setting(settings: BaseSettings, name: str = "NEWSBOT_FALLBACK_ENCO
             shown = raw if isinstance(raw, str) else ",".join(names)
             raise SettingError(
                 f"{name}={shown!r}: {encoding!r} is not an encoding Python knows; give codec names,"
-                f" e.g. -s {name}=windows-1256,windows-1252"
+                f" e.g. -s {name}={','.join(default(name))}"
             ) from None
     return names
 
@@ -186,8 +208,8 @@ def name_setting(settings: BaseSettings, name: str) -> str | None:
     ...
     newsbot.config.SettingError: NEWSBOT_RUN_ID='run 1': use letters, digits, '.', ':', '+', '_' and '-' only, e.g. -s NEWSBOT_RUN_ID=daily-2026-11-29
     """
-    raw = settings.get(name)
-    if raw is None or raw == "":
+    raw = setting_or_default(settings, name)
+    if raw is None:
         return None
     pattern, allowed, example = NAMES[name]
     if not pattern.match(str(raw)):
@@ -196,14 +218,54 @@ def name_setting(settings: BaseSettings, name: str) -> str | None:
 
 
 def class_setting(settings: BaseSettings, name: str, example: str) -> str | None:
-    """An importable ``package.module.Class`` path (``NEWSBOT_DOWNLOAD_HANDLER``), or None when unset."""
+    """An importable ``package.module.Class`` path (``NEWSBOT_MIRROR_HTTPS_HANDLER``), or None when unset.
+
+    >>> from scrapy.settings import Settings
+    >>> class_setting(Settings({"NEWSBOT_MIRROR_HTTPS_HANDLER": "nosuch.Handler"}), "NEWSBOT_MIRROR_HTTPS_HANDLER", "a.B")
+    Traceback (most recent call last):
+    ...
+    newsbot.config.SettingError: NEWSBOT_MIRROR_HTTPS_HANDLER='nosuch.Handler' cannot be imported (No module named 'nosuch'); give a class path, e.g. -s NEWSBOT_MIRROR_HTTPS_HANDLER=a.B
+    """
+    raw = setting_or_default(settings, name)
+    if raw is None:
+        return None
+    problem = _import_problem(raw)
+    if problem:
+        raise SettingError(f"{name}={raw!r} cannot be imported ({problem}); give a class path, e.g. -s {name}={example}")
+    return raw
+
+
+def handler_setting(settings: BaseSettings, scheme: str) -> Any:
+    """The download handler of ``scheme`` (a class or its path; None: the scheme is off), as
+    Scrapy finds it: ``DOWNLOAD_HANDLERS`` over ``DOWNLOAD_HANDLERS_BASE``. A path that cannot
+    be imported raises :class:`SettingError` (Scrapy would log a traceback, then fail every
+    request of the scheme).
+
+    >>> from scrapy.settings import Settings
+    >>> handler_setting(Settings(), "https")
+    'scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler'
+    >>> handler_setting(Settings({"DOWNLOAD_HANDLERS": {"https": "nosuch.Handler"}}), "https")
+    Traceback (most recent call last):
+    ...
+    newsbot.config.SettingError: DOWNLOAD_HANDLERS: the https handler 'nosuch.Handler' cannot be imported (No module named 'nosuch'); give a class path, e.g. -s DOWNLOAD_HANDLERS='{"https": "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"}'
+    """
+    handler = settings.getwithbase("DOWNLOAD_HANDLERS").get(scheme)
+    problem = None if handler is None else _import_problem(handler)
+    if problem:
+        example = '{"%s": "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"}' % scheme
+        raise SettingError(
+            f"DOWNLOAD_HANDLERS: the {scheme} handler {handler!r} cannot be imported ({problem});"
+            f" give a class path, e.g. -s DOWNLOAD_HANDLERS='{example}'"
+        )
+    return handler
+
+
+def _import_problem(path: Any) -> str | None:
+    """Why ``path`` (an import path, or already an object) cannot be loaded; None when it can."""
     from scrapy.utils.misc import load_object
 
-    raw = settings.get(name)
-    if raw is None or raw == "":
-        return None
     try:
-        load_object(raw)
+        load_object(path)
     except (ImportError, NameError, AttributeError, ValueError, TypeError) as exc:
-        raise SettingError(f"{name}={raw!r} cannot be imported ({exc}); give a class path, e.g. -s {name}={example}") from None
-    return str(raw)
+        return str(exc)
+    return None

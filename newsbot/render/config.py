@@ -1,6 +1,6 @@
 """Rendering settings, read once: ``NEWSBOT_RENDER_*`` and ``NEWSBOT_CHROMIUM`` into
-:class:`RenderConfig`, and from it the scrapy-playwright settings (:func:`configure`,
-called by the newsbot add-on after ``-s`` options are applied).
+:class:`RenderConfig`, and from it the download handlers and scrapy-playwright settings
+(:func:`configure`, called by the newsbot add-on after ``-s`` options are applied).
 
 Chromium comes from the ``NEWSBOT_CHROMIUM`` setting, else the ``NEWSBOT_CHROMIUM``
 environment variable (e.g. ``/usr/bin/chromium`` from ``apt-get install chromium``);
@@ -16,15 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
-from newsbot.config import SettingError, bool_setting, float_setting
+from newsbot.config import SettingError, bool_setting, float_setting, int_setting
 
 logger = logging.getLogger(__name__)
 
-HTTP11_HANDLER = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
 PLAYWRIGHT_HANDLER = "newsbot.render.handler.LazyPlaywrightDownloadHandler"
-PLAYWRIGHT_HANDLERS = (PLAYWRIGHT_HANDLER, "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler")
+SCHEMES = ("http", "https")  # the schemes scrapy-playwright handles
 ABORT_REQUEST = "newsbot.render.abort.should_abort"
 
 # Debian's chromium (and any Chromium on a machine without internet): no first-run
@@ -44,9 +45,9 @@ class RenderSettingError(SettingError):
 
 @dataclass(frozen=True)
 class RenderConfig:
-    """The rendering settings of one crawl.
+    """The rendering settings of one crawl (defaults: :mod:`newsbot.settings`).
 
-    * ``enabled``: ``NEWSBOT_RENDER_ENABLED`` (bool, default True);
+    * ``enabled``: ``NEWSBOT_RENDER_ENABLED``;
     * ``chromium``: absolute path of the Chromium executable, or None for Playwright's own;
     * ``max_pages``: ``NEWSBOT_RENDER_MAX_PAGES``, open pages per browser context;
     * ``max_contexts``: ``NEWSBOT_RENDER_MAX_CONTEXTS``, browser contexts at once;
@@ -62,12 +63,12 @@ class RenderConfig:
     newsbot.render.config.RenderSettingError: NEWSBOT_RENDER_TIMEOUT='0' must be a number above 0, e.g. ...
     """
 
-    enabled: bool = True
-    chromium: str | None = None
-    max_pages: int = 2
-    max_contexts: int = 1
-    timeout: float = 20.0
-    wait: float = 5.0
+    enabled: bool
+    chromium: str | None
+    max_pages: int
+    max_contexts: int
+    timeout: float
+    wait: float
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, environ: Mapping[str, str] | None = None) -> RenderConfig:
@@ -75,22 +76,26 @@ class RenderConfig:
         environ = os.environ if environ is None else environ
         try:
             enabled = bool_setting(settings, "NEWSBOT_RENDER_ENABLED")
-        except SettingError as error:
+            chromium = settings.get("NEWSBOT_CHROMIUM") or environ.get("NEWSBOT_CHROMIUM") or None
+            return cls(
+                enabled=enabled,
+                chromium=find_chromium(chromium) if chromium and enabled else chromium,
+                max_pages=int_setting(settings, "NEWSBOT_RENDER_MAX_PAGES"),
+                max_contexts=int_setting(settings, "NEWSBOT_RENDER_MAX_CONTEXTS"),
+                timeout=float_setting(settings, "NEWSBOT_RENDER_TIMEOUT"),
+                wait=float_setting(settings, "NEWSBOT_RENDER_WAIT"),
+            )
+        except RenderSettingError:
+            raise
+        except SettingError as error:  # one kind of error for every rendering setting
             raise RenderSettingError(str(error)) from None
-        chromium = settings.get("NEWSBOT_CHROMIUM") or environ.get("NEWSBOT_CHROMIUM") or None
-        return cls(
-            enabled=enabled,
-            chromium=find_chromium(chromium) if chromium and enabled else chromium,
-            max_pages=int(_number(settings, "NEWSBOT_RENDER_MAX_PAGES")),
-            max_contexts=int(_number(settings, "NEWSBOT_RENDER_MAX_CONTEXTS")),
-            timeout=_number(settings, "NEWSBOT_RENDER_TIMEOUT"),
-            wait=_number(settings, "NEWSBOT_RENDER_WAIT"),
-        )
 
     def launch_options(self) -> dict[str, Any]:
         """``PLAYWRIGHT_LAUNCH_OPTIONS``: headless Chromium, ``executable_path`` when given.
 
-        >>> RenderConfig(chromium="/usr/bin/chromium").launch_options()["executable_path"]
+        >>> from dataclasses import replace
+        >>> config = replace(RenderConfig.from_settings(BaseSettings(), environ={}), chromium="/usr/bin/chromium")
+        >>> config.launch_options()["executable_path"]
         '/usr/bin/chromium'
         """
         args = list(CHROMIUM_ARGS)
@@ -133,24 +138,26 @@ def find_chromium(value: str) -> str:
 def configure(settings: BaseSettings) -> RenderConfig:
     """Switch the crawl to scrapy-playwright when rendering is enabled (add-on step).
 
-    Sets ``NEWSBOT_DOWNLOAD_HANDLER`` to scrapy-playwright's handler, started on the
-    first browser request (:mod:`newsbot.render.handler`; unless another handler was
-    chosen), the ``PLAYWRIGHT_*`` settings at add-on priority (a project or ``-s`` value
-    wins), and scrapy-playwright's memory-usage extension in place of Scrapy's, so
-    ``memusage/*`` stats count the browser too. Raises :class:`RenderSettingError`.
+    Sets ``DOWNLOAD_HANDLERS`` for http and https to scrapy-playwright's handler, started on
+    the first browser request (:mod:`newsbot.render.handler`), as scrapy-playwright's
+    documentation does, except for a scheme ``DOWNLOAD_HANDLERS`` already names a handler for
+    (the user's choice is kept, with a warning when it cannot render); the ``PLAYWRIGHT_*``
+    settings at add-on priority (a project or ``-s`` value wins); and scrapy-playwright's
+    memory-usage extension in place of Scrapy's, so ``memusage/*`` stats count the browser too.
+    Raises :class:`RenderSettingError`.
     """
     config = RenderConfig.from_settings(settings)
     if not config.enabled:
         return config
-    handler = settings.get("NEWSBOT_DOWNLOAD_HANDLER")
-    priority = settings.getpriority("NEWSBOT_DOWNLOAD_HANDLER") or 0
-    if handler in (None, HTTP11_HANDLER) and priority <= SETTINGS_PRIORITIES["project"]:
-        settings.set("NEWSBOT_DOWNLOAD_HANDLER", PLAYWRIGHT_HANDLER, priority=priority)
-    elif handler not in PLAYWRIGHT_HANDLERS:
-        logger.warning(
-            "NEWSBOT_DOWNLOAD_HANDLER=%s is not scrapy-playwright's handler: pages that need"
-            " JavaScript will not be rendered", handler,
-        )
+    chosen = settings.getdict("DOWNLOAD_HANDLERS")  # the project's and user's, not Scrapy's base
+    for scheme in SCHEMES:
+        if scheme not in chosen:
+            settings["DOWNLOAD_HANDLERS"].set(scheme, PLAYWRIGHT_HANDLER, priority="addon")
+        elif not _renders(chosen[scheme]):
+            logger.warning(
+                "DOWNLOAD_HANDLERS[%r]=%s is not scrapy-playwright's handler: %s pages that need"
+                " JavaScript will not be rendered", scheme, chosen[scheme], scheme,
+            )
     for name, value in config.playwright_settings().items():
         settings.set(name, value, priority="addon")
 
@@ -163,9 +170,13 @@ def configure(settings: BaseSettings) -> RenderConfig:
     return config
 
 
-def _number(settings: BaseSettings, name: str) -> float:
-    """A ``NEWSBOT_RENDER_*`` number, read and checked by :mod:`newsbot.config`."""
+def _renders(handler: Any) -> bool:
+    """Whether a ``DOWNLOAD_HANDLERS`` value (class or path; None disables the scheme) is
+    scrapy-playwright's handler or a subclass of it."""
+    if handler is None:
+        return True  # the scheme is off: nothing to render, nothing to say
     try:
-        return float_setting(settings, name)
-    except SettingError as error:
-        raise RenderSettingError(str(error)) from None
+        cls = load_object(handler)
+    except (ImportError, NameError, AttributeError, ValueError, TypeError):
+        return False  # newsbot.config refuses it before the crawl starts
+    return isinstance(cls, type) and issubclass(cls, ScrapyPlaywrightDownloadHandler)

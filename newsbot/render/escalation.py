@@ -44,10 +44,10 @@ CONTEXT = "newsbot"  # one named browser context for the whole crawl
 ENTRY_SELECTOR = TEASER  # the listing entries newsbot.pages.listing reads
 
 
-async def wait_for_entries(page: Page, selector: str = ENTRY_SELECTOR, timeout: float = 5000) -> bool:
-    """Page method: wait up to ``timeout`` ms for ``selector`` (entries added by scripts
-    after load). Returns whether it appeared; never raises on timeout, so a page that
-    stays empty is still read and reported empty."""
+async def wait_for_entries(page: Page, selector: str, timeout: float) -> bool:
+    """Page method: wait up to ``timeout`` ms (``NEWSBOT_RENDER_WAIT``) for ``selector``
+    (entries added by scripts after load). Returns whether it appeared; never raises on
+    timeout, so a page that stays empty is still read and reported empty."""
     # Most listings write their entries while the page loads: a plain check is much
     # cheaper than wait_for_selector, which first injects Playwright's selector engine.
     if await page.evaluate("s => document.querySelector(s) !== null", selector):

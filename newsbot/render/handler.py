@@ -6,11 +6,15 @@ two drivers), even in crawls that never render a page. newsbot renders only the
 pages that need it, so this subclass starts the driver on the first request with
 ``meta["playwright"]``: a crawl without JavaScript pages starts no driver and no
 browser, a crawl with some starts one (https pages only).
+
+:func:`browser_handlers` finds a crawl's handlers wherever they sit (another handler, such
+as the mirror of :mod:`newsbot.demo.mirror`, may wrap them), for the memory extension.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -22,8 +26,18 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 
+_HANDLERS: weakref.WeakKeyDictionary[Crawler, weakref.WeakSet[ScrapyPlaywrightDownloadHandler]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def browser_handlers(crawler: Crawler) -> list[ScrapyPlaywrightDownloadHandler]:
+    """The :class:`LazyPlaywrightDownloadHandler` instances of ``crawler`` (one per scheme)."""
+    return list(_HANDLERS.get(crawler, ()))
+
+
 class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
-    """``NEWSBOT_DOWNLOAD_HANDLER`` when rendering is on (set by the add-on).
+    """``DOWNLOAD_HANDLERS`` of http and https when rendering is on (set by the add-on).
 
     Same settings and behaviour as scrapy-playwright's handler (requests without
     ``meta["playwright"]`` go through Scrapy's HTTP/1.1 handler), except that the
@@ -32,6 +46,7 @@ class LazyPlaywrightDownloadHandler(ScrapyPlaywrightDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        _HANDLERS.setdefault(crawler, weakref.WeakSet()).add(self)
         # 0.0.48 connects one of these to engine_started (which one depends on the Scrapy version).
         for name in ("_maybe_launch_in_thread", "_engine_started"):
             receiver = getattr(self, name, None)

@@ -1,11 +1,11 @@
-"""scrapy-playwright's memory-usage extension, taught to find the browser behind
-newsbot's mirror handler.
+"""scrapy-playwright's memory-usage extension, taught to find the browser wherever its
+download handler sits.
 
 ``ScrapyPlaywrightMemoryUsageExtension`` adds the Playwright driver's and the browser's
 processes to ``memusage/*`` (so ``MEMUSAGE_LIMIT_MB`` covers the browser too), but in
-0.0.48 it only looks at download handlers that *are* scrapy-playwright's (newsbot's
-:class:`~newsbot.mirror.MirrorDownloadHandler` wraps it: ``.inner``), and it finds the
-driver process through an attribute Playwright 1.65 renamed. Needs psutil.
+0.0.48 it only looks at the download handlers Scrapy holds directly (a handler wrapped by
+another, as under ``NEWSBOT_MIRROR``, is missed), and it finds the driver process through an
+attribute Playwright 1.65 renamed. Needs psutil.
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scrapy import signals
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.memusage import ScrapyPlaywrightMemoryUsageExtension
+
+from newsbot.render.handler import browser_handlers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,9 +37,12 @@ class RenderMemoryUsage(ScrapyPlaywrightMemoryUsageExtension):
         crawler.signals.connect(self.update, signal=signals.spider_closed)
 
     def _get_main_process_ids(self) -> list[int]:
+        # newsbot's own handlers register themselves (wrapped or not); a scrapy-playwright
+        # handler chosen in DOWNLOAD_HANDLERS is among Scrapy's handlers.
+        direct = self.crawler.engine.downloader.handlers._handlers.values()
+        handlers = {*browser_handlers(self.crawler), *(h for h in direct if isinstance(h, ScrapyPlaywrightDownloadHandler))}
         process_ids = []
-        for handler in self.crawler.engine.downloader.handlers._handlers.values():
-            handler = getattr(handler, "inner", handler)
+        for handler in handlers:
             provider = getattr(handler, "browser_provider", None)
             manager = getattr(provider, "playwright_context_manager", None)
             # The parent class reads ``manager._connection``, which Playwright 1.65 no

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DROPPED", "ITEM", "CrawlState", "GuardedState", "StateError", "StateStore", "StoredDocument",
-    "crawl_state", "fresh_run", "is_final", "open_state", "state_uri", "text_key",
+    "crawl_state", "data_file_uri", "fresh_run", "is_final", "open_state", "state_uri", "text_key",
 ]
 
 logger = logging.getLogger(__name__)
@@ -49,17 +49,13 @@ def state_uri(settings: BaseSettings) -> str:
     An explicit ``NEWSBOT_STATE`` wins; else, when ``NEWSBOT_CLUSTER`` (a ``redis://`` URI)
     is set, the state lives in that Redis; else it is the SQLite file
     ``<NEWSBOT_DATA_DIR>/.newsbot/state.db`` (``NEWSBOT_DATA_DIR`` defaults to ``.``, the
-    current directory). Crawls of a copy of the sites (``NEWSBOT_MIRROR``) keep their own
-    file, ``demo-state.db`` or ``mirror-state.db``, so a replica never marks a live
-    article as done. A value that is no state URI raises ValueError with what to write.
+    current directory). A value that is no state URI raises ValueError with what to write.
 
     >>> from scrapy.settings import Settings
     >>> state_uri(Settings({}))
     'sqlite:///.newsbot/state.db'
     >>> state_uri(Settings({"NEWSBOT_DATA_DIR": "/srv/newsbot"}))
     'sqlite:////srv/newsbot/.newsbot/state.db'
-    >>> state_uri(Settings({"NEWSBOT_MIRROR": "demo"}))
-    'sqlite:///.newsbot/demo-state.db'
     >>> state_uri(Settings({"NEWSBOT_CLUSTER": "redis://127.0.0.1:6379/2"}))
     'redis://127.0.0.1:6379/2'
     >>> state_uri(Settings({"NEWSBOT_STATE": "sqlite:///:memory:", "NEWSBOT_CLUSTER": "redis://r:6379/0"}))
@@ -72,12 +68,18 @@ def state_uri(settings: BaseSettings) -> str:
     cluster = (settings.get("NEWSBOT_CLUSTER") or "").strip()
     if cluster.startswith(_REDIS_SCHEMES):
         return cluster
-    mirror = settings.get("NEWSBOT_MIRROR")
-    file = DEFAULT_FILE if not mirror else DEFAULT_FILE.replace("state.db", "demo-state.db" if mirror == "demo" else "mirror-state.db")
-    data_dir = str(settings.get("NEWSBOT_DATA_DIR") or ".")
-    if data_dir in (".", "./"):
-        return f"sqlite:///{file}"
-    return f"sqlite:///{PurePosixPath(data_dir) / file}"
+    return data_file_uri(settings, DEFAULT_FILE)
+
+
+def data_file_uri(settings: BaseSettings, file: str) -> str:
+    """The ``sqlite:///`` URI of ``file``, a path under ``NEWSBOT_DATA_DIR`` (kept relative
+    when that is).
+
+    >>> from scrapy.settings import Settings
+    >>> data_file_uri(Settings({"NEWSBOT_DATA_DIR": "jobs"}), ".newsbot/demo-state.db")
+    'sqlite:///jobs/.newsbot/demo-state.db'
+    """
+    return f"sqlite:///{PurePosixPath(settings.get('NEWSBOT_DATA_DIR') or '') / file}"  # "" and "." add nothing
 
 
 def _validate(uri: str, name: str) -> None:

@@ -92,7 +92,7 @@ AR = [
 SNAPSHOT = Snapshot(
     name="demo",
     intro="""The demo replica of newsbot: `scrapy crawl maghress -s NEWSBOT_MIRROR=demo -O demo.jsonl`
-serves it in-process on 127.0.0.1 (see `newsbot/mirror.py`). maghress.com with its Arabic
+serves it in-process on 127.0.0.1 (see `newsbot/demo/mirror.py`). maghress.com with its Arabic
 edition at `/` and its French edition under `/fr/`, three outlets each, a ticker banner on
 every page, "read also" lines in bodies and a second listing page.""",
     sites=[Site("maghress", "Maghress", "maghress.com", [

@@ -54,11 +54,12 @@ class MirrorRoute:
     """Serves a browser page's requests from ``mirror`` (``http://127.0.0.1:PORT``).
 
     ``abort``: the crawl's ``PLAYWRIGHT_ABORT_REQUEST`` predicate (requests it rejects
-    are left to scrapy-playwright, which aborts them); ``timeout``: seconds per fetch.
+    are left to scrapy-playwright, which aborts them), or None; ``timeout``: seconds per
+    fetch (``NEWSBOT_RENDER_TIMEOUT`` in a crawl: :meth:`from_settings`).
     Use :meth:`attach` on each browser request before it is downloaded.
     """
 
-    def __init__(self, mirror: str, abort: AbortPredicate | None = None, timeout: float = 20.0) -> None:
+    def __init__(self, mirror: str, abort: AbortPredicate | None, timeout: float) -> None:
         self.mirror = mirror.rstrip("/")
         self.abort = abort
         self.timeout_ms = timeout * 1000
