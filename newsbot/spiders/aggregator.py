@@ -9,6 +9,7 @@ listings they link and their next pages, the site and per-outlet RSS feeds, or, 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Iterator
 from functools import cached_property
 from typing import Any, ClassVar
@@ -30,6 +31,10 @@ from newsbot.signals import furniture_read, page_rejected
 from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
 from newsbot.text.dates import iso_utc, parse_date, utc_now
+
+
+DECIDED_LINKS = 10_000
+"""Links a spider remembers having decided on (:meth:`AggregatorSpider._follow`): bounded."""
 
 
 class AggregatorSpider(scrapy.Spider):
@@ -59,6 +64,7 @@ class AggregatorSpider(scrapy.Spider):
         self.arguments = CrawlArguments.parse(self.site, own)
         super().__init__(*args, **kwargs)
         self.allowed_domains = list(self.site.hosts)
+        self._decided: OrderedDict[str, None] = OrderedDict()
 
     @cached_property
     def renderer(self) -> Renderer:
@@ -139,6 +145,15 @@ class AggregatorSpider(scrapy.Spider):
 
     # --- helpers -------------------------------------------------------------------------
     def _follow(self, url: str) -> Iterable[scrapy.Request]:
+        # The ticker, menus and "most read" box link the same URLs from every page: a link
+        # decided on lately (followed or not) costs a look-up, not a request through the
+        # middlewares and the dupefilter, which stays the judge of what is fetched.
+        if url in self._decided:
+            self._decided.move_to_end(url)
+            return ()
+        self._decided[url] = None
+        if len(self._decided) > DECIDED_LINKS:
+            self._decided.popitem(last=False)
         where = self.site.classify(url)
         if where is None or where.kind == PageKind.HOME or where.edition not in self.arguments.editions:
             return ()
