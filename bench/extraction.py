@@ -15,6 +15,7 @@ import asyncio
 import inspect
 import re
 import statistics
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -65,10 +66,11 @@ def newsbot_extract(pages: list[Page], bodies: list[str | None] | None = None) -
     ``NEWSBOT_BOILERPLATE_WARMUP=0``. A fresh crawler per call. ``bodies`` (optional)
     receives each page's item body, None when no item came out.
     """
-    return asyncio.run(_newsbot_extract(pages, bodies))
+    with tempfile.TemporaryDirectory(prefix="newsbot-extract-") as data_dir:  # where the add-on puts the default feed
+        return asyncio.run(_newsbot_extract(pages, bodies, data_dir))
 
 
-async def _newsbot_extract(pages: list[Page], bodies: list[str | None] | None) -> list[float]:
+async def _newsbot_extract(pages: list[Page], bodies: list[str | None] | None, data_dir: str) -> list[float]:
     from itemadapter import ItemAdapter, is_item
     from scrapy import signals
     from scrapy.exceptions import DropItem
@@ -80,7 +82,7 @@ async def _newsbot_extract(pages: list[Page], bodies: list[str | None] | None) -
     import newsbot.settings
 
     settings = {name: getattr(newsbot.settings, name) for name in dir(newsbot.settings) if name.isupper()}
-    settings.update(NEWSBOT_OVERRIDES)
+    settings.update(NEWSBOT_OVERRIDES, NEWSBOT_DATA_DIR=data_dir)
     spidercls = get_spider_loader(_settings(settings)).load("maghress")
     crawler = get_crawler(spidercls, settings)
     ids = ",".join(f"{p.key.edition}/{p.key.slug}:{p.key.number}-{p.key.number}" for p in pages)

@@ -6,7 +6,10 @@ load it, so both are measured the same way. From ``engine_started`` to ``spider_
 * ``wall_s``: wall-clock seconds (``time.perf_counter``);
 * ``cpu_s``: user + system CPU seconds of the whole process, all threads
   (``resource.getrusage(RUSAGE_SELF)``), so interpreter start-up and imports are left out;
-* ``maxrss_mib``: the process's peak resident set size so far (``ru_maxrss``, KiB on Linux);
+* ``maxrss_mib``: the process's peak resident set size so far: ``VmHWM`` of
+  ``/proc/self/status`` on Linux (``ru_maxrss`` elsewhere). Not ``ru_maxrss`` on Linux: it
+  keeps the peak of the image before ``exec``, i.e. of the parent that spawned the crawl
+  (``vfork``), so a crawl started by a big bench process would report the bench's size;
 * ``responses`` / ``items``: ``downloader/response_count`` and ``item_scraped_count``.
 """
 
@@ -20,6 +23,16 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process image, MiB (see module docstring)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _cpu_s() -> float:
@@ -54,7 +67,7 @@ class CrawlProbe:
         self.path.write_text(json.dumps({
             "wall_s": time.perf_counter() - wall0,
             "cpu_s": _cpu_s() - cpu0,
-            "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "maxrss_mib": peak_rss_mib(),
             "responses": stats.get_value("downloader/response_count", 0),
             "items": stats.get_value("item_scraped_count", 0),
             "finish_reason": reason,

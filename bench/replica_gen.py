@@ -125,7 +125,7 @@ class ReplicaSite:
     ``k // len(outlets) + 1``; ids beyond the edition's count exist too (id-range crawls).
     """
 
-    def __init__(self, articles: int = 2400, seed: int = SEED) -> None:
+    def __init__(self, articles: int = 2000, seed: int = SEED) -> None:
         self.seed = seed
         self.counts = {"fr": articles, "ar": max(articles // 4, 1)}
         self.outlets = OUTLETS
@@ -207,11 +207,13 @@ class ReplicaSite:
         day = self.day(key)
         return GeneratedArticle(
             key=key, outlet=self.outlet_name(key.edition, key.slug), title=self.title(key), paragraphs=paragraphs,
-            day=day, date_text=self._date_text(key, day), near_duplicate_of=original,
+            day=day, date_text=self.date_text(key), near_duplicate_of=original,
             page_bytes=int(self._rng(key, "size").uniform(*PAGE_BYTES)),
         )
 
-    def _date_text(self, key: Key, day: dt.date) -> str:
+    def date_text(self, key: Key) -> str:
+        """The date as the article's dateline writes it."""
+        day = self.day(key)
         rng = self._rng(key, "date")
         written = rng.random() < 0.05
         indic = key.edition == "ar" and rng.random() < 0.5
@@ -395,5 +397,5 @@ def dateline_texts(site: ReplicaSite, per_edition: int | None = None) -> list[tu
     out = []
     for edition in ("fr", "ar"):
         for key in site.keys(edition)[:per_edition]:
-            out.append((site._date_text(key, site.day(key)), edition))
+            out.append((site.date_text(key), edition))
     return out

@@ -1,6 +1,6 @@
 """Serve a :class:`~bench.replica_gen.ReplicaSite` fast on 127.0.0.1, and load-test it.
 
-    python bench/replica_server.py serve [--articles 2400] [--port 0]   # prints "listening on http://127.0.0.1:PORT"
+    python bench/replica_server.py serve [--articles 2000] [--port 0]   # prints "listening on http://127.0.0.1:PORT"
     python bench/replica_server.py load http://127.0.0.1:PORT [--seconds 3] [--connections 8] [--ids]
 
 The server speaks the ``NEWSBOT_MIRROR`` protocol (``GET /path`` with the site's ``Host``
@@ -219,12 +219,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve")
-    s.add_argument("--articles", type=int, default=2400)
+    s.add_argument("--articles", type=int, default=2000)
     s.add_argument("--seed", type=int, default=None)
     s.add_argument("--port", type=int, default=0)
     lt = sub.add_parser("load")
     lt.add_argument("url")
-    lt.add_argument("--articles", type=int, default=2400)
+    lt.add_argument("--articles", type=int, default=2000)
     lt.add_argument("--seconds", type=float, default=3.0)
     lt.add_argument("--connections", type=int, default=8)
     lt.add_argument("--ids", action="store_true")

@@ -19,7 +19,9 @@ than the crawl, then measures, printing a table (and writing it between the
 * ``extract``: :func:`bench.extraction.newsbot_extract` against ``trafilatura.extract`` on
   generated article pages; ``extract_speedup`` = trafilatura ms / newsbot ms.
 * ``rss``: peak RSS of newsbot crawls of id ranges of two sizes; ``rss_growth`` = big/small - 1.
-  Sizes shrink (same 1:5 proportion) to fit ``--budget`` at the crawl speed measured earlier.
+  When both crawls cannot fit ``--budget`` at the speed the crawl step measured, the small one
+  shrinks (to 500 pages at least) and the big one gets the rest (4 times the small one at
+  least); the growth per 10,000 pages and its extrapolation to the asked sizes are noted.
 * ``dedupe``: ms per item of the dedupe pipeline on a store of ``--dedupe-size`` signatures
   (:mod:`bench.dedupe`, filled once and cached); ``dedupe_ms_at_1m``.
 * ``dates``: ``dateparser.parse`` against newsbot's ``parse_date`` on the datelines;
@@ -77,6 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of 1-2 minutes (never writes)")
     parser.add_argument("--full", action="store_true", help="RSS crawls of 10,000 and 100,000 pages, no time budget")
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    parser.add_argument("--load-seconds", type=float, help="seconds of each server load test (default 3; quick 1.5)")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     quick = args.quick
@@ -84,7 +87,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "articles": 300 if quick else 2000, "pairs": 1 if quick else 3, "extract_pages": 30 if quick else 200,
         "rounds": 2 if quick else 3, "rss_sizes": "300,1500" if quick else "10000,100000" if args.full else "10000,50000",
         "dedupe_size": 20_000 if quick else 1_000_000, "dedupe_batches": 2 if quick else 5,
-        "dedupe_items": 100 if quick else 300, "budget": 120 if quick else 0 if args.full else 900,
+        "dedupe_items": 100 if quick else 300, "load_seconds": 1.5 if quick else 3.0,
+        "budget": 120 if quick else 0 if args.full else 900,
     }
     for name, value in defaults.items():
         if getattr(args, name) is None:
@@ -137,7 +141,7 @@ class Bench:
         self.server = ServerProcess(self.args.articles)
         log(f"replica server {self.server.url} ({self.args.articles} French articles, ready in"
             f" {time.perf_counter() - started:.1f} s); load test ...")
-        seconds = 1.5 if self.args.quick else 3.0
+        seconds = self.args.load_seconds
         self.load = {
             "listed": load_test(self.server.url, self.args.articles, seconds=seconds),
             "ids": load_test(self.server.url, self.args.articles, seconds=seconds, ids=True),
@@ -271,10 +275,10 @@ class Bench:
             room = self.args.budget - self.elapsed() - 10
             affordable = int(max(room - 2 * OVERHEAD_S, 0) * self.newsbot_pages_per_s)
             if small + big > affordable:
-                # Growth shows in the pages between the two crawls: keep the small one short (past the
-                # start-up plateau) and give the big one the rest.
+                # Growth shows in the pages between the two crawls: the small one short (past the start-up
+                # plateau), the big one the rest, and never less than 4 times the small one.
                 small = min(small, max(500, affordable // 10 // 100 * 100))
-                big = max(small + 100, (affordable - small) // 100 * 100)
+                big = max(4 * small, (affordable - small) // 100 * 100)
                 self.note(f"rss: {requested[0]:,} and {requested[1]:,} pages need about"
                           f" {sum(requested) / self.newsbot_pages_per_s + 2 * OVERHEAD_S:.0f} s at the measured"
                           f" {self.newsbot_pages_per_s:.1f} pages/s, the budget leaves {max(room, 0):.0f} s:"
