@@ -96,10 +96,12 @@ def newsbot_crawl(mirror: str, workdir: Path, *, args: dict[str, str], settings:
         "NEWSBOT_MIRROR": mirror, "AUTOTHROTTLE_ENABLED": False, "NEWSBOT_RENDER_ENABLED": False,
         "NEWSBOT_DATA_DIR": str(workdir), "NEWSBOT_STATS_FILE": str(workdir / "stats.json"), "EXTENSIONS": extensions,
     }
-    return _run("newsbot", cmd, workdir, {**base, **(settings or {})}, {"SCRAPY_SETTINGS_MODULE": "newsbot.settings"}, timeout)
+    env = {"SCRAPY_SETTINGS_MODULE": "newsbot.settings"}
+    return _run("newsbot", cmd, workdir, {**base, **(settings or {})}, env, timeout)
 
 
-def bare_crawl(mirror: str, workdir: Path, *, settings: dict[str, Any] | None = None, timeout: float = 3600) -> CrawlRun:
+def bare_crawl(mirror: str, workdir: Path, *, settings: dict[str, Any] | None = None,
+               timeout: float = 3600) -> CrawlRun:
     """``scrapy runspider bench/bare_spider.py`` (Scrapy's defaults, no project) through the same mirror."""
     workdir.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),

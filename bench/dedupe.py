@@ -141,8 +141,8 @@ def fill_sqlite_fast(path: Path, signer: Signer, start: int, count: int, rng: np
         fps = rng.bytes(16 * len(part))
         db.executemany(
             "INSERT INTO docs (id, url, run, site, fp, sig, created) VALUES (?, ?, ?, 'maghress', ?, ?, 0)",
-            ((first_id + offset + i, f"https://www.maghress.com/fr/bench{n % 50}/{n}", FILL_RUN, fps[16 * i : 16 * i + 16],
-              sigs[i].tobytes()) for i, n in enumerate(part)),
+            ((first_id + offset + i, f"https://www.maghress.com/fr/bench{n % 50}/{n}", FILL_RUN,
+              fps[16 * i : 16 * i + 16], sigs[i].tobytes()) for i, n in enumerate(part)),
         )
     keys = rng.integers(-(2**63), 2**63 - 1, size=count * bands, dtype=np.int64)
     docs = np.repeat(np.arange(first_id, first_id + count, dtype=np.int64), bands)
@@ -150,7 +150,8 @@ def fill_sqlite_fast(path: Path, signer: Signer, start: int, count: int, rng: np
     keys, docs = keys[order], docs[order]
     for offset in range(0, len(keys), CHUNK * 4):
         db.executemany("INSERT INTO bands (key, doc) VALUES (?, ?)",
-                       zip(keys[offset : offset + CHUNK * 4].tolist(), docs[offset : offset + CHUNK * 4].tolist()))
+                       zip(keys[offset : offset + CHUNK * 4].tolist(), docs[offset : offset + CHUNK * 4].tolist(),
+                           strict=True))
     db.executemany("INSERT INTO articles (article_id, status, updated) VALUES (?, 'item', 0)",
                    ((a,) for a in sorted(f"maghress:fr:bench{n % 50}:{n}" for n in range(start, start + count))))
     db.execute("COMMIT")

@@ -57,14 +57,16 @@ PAGE_BYTES = (30_000, 73_000)
 HTML = "text/html; charset=utf-8"
 
 FR_OUTLETS = (
-    ("adnmed", "ADN Med"), ("albayane", "Al Bayane"), ("atlasinfo", "Atlasinfo"), ("aujourdhui", "Aujourd'hui le Maroc"),
-    ("barlamanefr", "Barlamane"), ("fnh", "FNH"), ("h24info", "H24 Info"), ("infomediaire", "Infomédiaire"),
-    ("lagazette", "La Gazette"), ("le360", "Le360"), ("lebrief", "LeBrief"), ("lematin", "Le Matin"),
-    ("lesechos", "Les Echos"), ("lesiteinfo", "Le Site Info"), ("lobservateur", "L'Observateur"), ("lopinion", "L'Opinion"),
+    ("adnmed", "ADN Med"), ("albayane", "Al Bayane"), ("atlasinfo", "Atlasinfo"),
+    ("aujourdhui", "Aujourd'hui le Maroc"), ("barlamanefr", "Barlamane"), ("fnh", "FNH"), ("h24info", "H24 Info"),
+    ("infomediaire", "Infomédiaire"), ("lagazette", "La Gazette"), ("le360", "Le360"), ("lebrief", "LeBrief"),
+    ("lematin", "Le Matin"), ("lesechos", "Les Echos"), ("lesiteinfo", "Le Site Info"),
+    ("lobservateur", "L'Observateur"), ("lopinion", "L'Opinion"),
 )
 AR_OUTLETS = (
     ("hespress", "هسبريس"), ("alalam", "العلم"), ("almassae", "المساء"), ("kech24", "كش 24"),
-    ("assahifa", "الصحيفة"), ("anfaspress", "أنفاس بريس"), ("alittihad", "الاتحاد الاشتراكي"), ("rifpresse", "ريف بريس"),
+    ("assahifa", "الصحيفة"), ("anfaspress", "أنفاس بريس"), ("alittihad", "الاتحاد الاشتراكي"),
+    ("rifpresse", "ريف بريس"),
 )
 OUTLETS = {"fr": FR_OUTLETS, "ar": AR_OUTLETS}
 MONTHS = {
@@ -306,7 +308,8 @@ class ReplicaSite:
             item = pool[rng.randrange(len(pool))]
             items.append(item)
             size += len(item)
-        box = f'<div class="box related"><h3>{heading}</h3>\n<ul class="related">\n'.encode() + b"".join(items) + b"</ul>\n</div>\n"
+        box = (f'<div class="box related"><h3>{heading}</h3>\n<ul class="related">\n'.encode()
+               + b"".join(items) + b"</ul>\n</div>\n")
         return page.replace(b'<div id="sidebar">', box + b'<div id="sidebar">', 1)
 
     def listed(self, edition: str, slug: str) -> list[Key]:
@@ -334,12 +337,14 @@ class ReplicaSite:
             return None
         teasers = [self._teaser(k) for k in listed[(page - 1) * PER_PAGE : page * PER_PAGE]]
         outlet = self.editions[edition].outlet(slug)
-        return self._frame(edition, outlet.name, pages.listing_main(self.editions[edition], outlet, teasers, page, count))
+        main = pages.listing_main(self.editions[edition], outlet, teasers, page, count)
+        return self._frame(edition, outlet.name, main)
 
     def home_html(self, edition: str) -> bytes:
         count = self.counts[edition]
         newest = [self.key(edition, k) for k in range(count - 1, max(count - 31, -1), -1)]
-        return self._frame(edition, self.site.title, pages.home_main(self.editions[edition], [self._teaser(k) for k in newest], []))
+        main = pages.home_main(self.editions[edition], [self._teaser(k) for k in newest], [])
+        return self._frame(edition, self.site.title, main)
 
     def rss(self, edition: str, slug: str | None = None) -> bytes:
         ed = self.editions[edition]
@@ -387,7 +392,8 @@ class ReplicaSite:
         paths = ["/robots.txt", prefix, f"{prefix}rss"]
         for slug, _ in self.outlets[edition]:
             count = max(1, math.ceil(len(self.listed(edition, slug)) / PER_PAGE))
-            paths += [f"{prefix}{slug}", f"{prefix}{slug}/rss"] + [f"{prefix}{slug}?page={p}" for p in range(2, count + 1)]
+            paths += [f"{prefix}{slug}", f"{prefix}{slug}/rss"]
+            paths += [f"{prefix}{slug}?page={p}" for p in range(2, count + 1)]
         return paths + [k.path for k in self.keys(edition)]
 
 

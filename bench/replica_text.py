@@ -33,7 +33,8 @@ FR = {
         "étudie", "a salué", "critique", "finance", "soutient",
     ],
     "object": [
-        "un nouveau programme de {domain}", "le budget de l'année prochaine", "un plan de réhabilitation des routes rurales",
+        "un nouveau programme de {domain}", "le budget de l'année prochaine",
+        "un plan de réhabilitation des routes rurales",
         "la construction d'une station de dessalement", "une convention de partenariat avec {city}",
         "l'extension du réseau de tramway", "un projet de {n} millions de dirhams", "la rénovation de {n} écoles",
         "un calendrier de travaux pour {city}", "la création de {n} emplois", "un rapport sur {domain}",
@@ -43,7 +44,8 @@ FR = {
         "le dispositif de soutien aux petites entreprises",
     ],
     "complement": [
-        "lors d'une réunion tenue {day}", "selon un communiqué publié {day}", "afin de répondre à la demande croissante",
+        "lors d'une réunion tenue {day}", "selon un communiqué publié {day}",
+        "afin de répondre à la demande croissante",
         "dans le cadre de la stratégie nationale", "au profit de {n} familles", "d'ici la fin de l'année {year}",
         "malgré les retards enregistrés", "en présence du gouverneur", "après plusieurs mois de concertation",
         "pour un montant global de {n} millions de dirhams", "à partir de {day} prochain", "sans donner de calendrier",
@@ -145,7 +147,8 @@ class TextGen:
     def _values(self, rng: random.Random) -> dict[str, object]:
         g = self.grammar
         return {
-            "city": rng.choice(g["city"]), "domain": rng.choice(g["domain"]), "Domain": _first_upper(rng.choice(g["domain"])),
+            "city": rng.choice(g["city"]), "domain": rng.choice(g["domain"]),
+            "Domain": _first_upper(rng.choice(g["domain"])),
             "day": rng.choice(g["day"]), "n": rng.choice((2, 3, 5, 8, 12, 15, 20, 24, 30, 45, 60, 120, 250, 400, 1200)),
             "year": rng.choice((2021, 2022, 2023, 2025)),
         }
@@ -158,7 +161,8 @@ class TextGen:
         g = self.grammar
         if rng.random() < 0.08:
             return self._fill(rng.choice(g["quote"]), rng)
-        parts = [self._fill(rng.choice(g["subject"]), rng), rng.choice(g["verb"]), self._fill(rng.choice(g["object"]), rng)]
+        parts = [self._fill(rng.choice(g["subject"]), rng), rng.choice(g["verb"]),
+                 self._fill(rng.choice(g["object"]), rng)]
         complement = self._fill(rng.choice(g["complement"]), rng)
         if complement:
             parts.append(complement)
@@ -174,8 +178,9 @@ class TextGen:
         subject = self._fill(rng.choice(g["subject"]), rng)
         obj = self._fill(rng.choice(g["object"]), rng)
         return rng.choice(g["title"]).format(
-            **self._values(rng), subject=subject, subject_l=_first_lower(subject, self.lang), verb=rng.choice(g["verb"]),
-            object=obj, object_c=_first_upper(obj), complement=self._fill(rng.choice(g["complement"]), rng),
+            **self._values(rng), subject=subject, subject_l=_first_lower(subject, self.lang),
+            verb=rng.choice(g["verb"]), object=obj, object_c=_first_upper(obj),
+            complement=self._fill(rng.choice(g["complement"]), rng),
         ).strip()
 
     def paragraphs(self, rng: random.Random, words: int) -> list[str]:

@@ -44,7 +44,8 @@ def table(rows: list[Row]) -> str:
 
 
 def last_line(values: dict[str, float]) -> str:
-    """``crawl_ratio=... extract_speedup=... rss_growth=... dedupe_ms_at_1m=... date_speedup=...`` (nan: not measured)."""
+    """``crawl_ratio=... extract_speedup=... rss_growth=... dedupe_ms_at_1m=... date_speedup=...``
+    (``nan`` for what was not measured)."""
     return " ".join(f"{key}={values.get(key, float('nan')):.3f}" for key in KEYS)
 
 
@@ -57,7 +58,8 @@ def environment() -> list[str]:
             return "absent"
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
                                capture_output=True, text=True).stdout.strip()
         commit = f"{commit}{' + uncommitted changes' if dirty else ''}" if commit else "unknown"

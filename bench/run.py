@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
@@ -51,7 +52,12 @@ elif str(ROOT) not in sys.path:
 
 import psutil  # noqa: E402
 
-from bench.report import Row, environment, last_line, section, write_section  # noqa: E402
+from bench.report import KEYS, Row, environment, last_line, section, table, write_section  # noqa: E402
+
+if TYPE_CHECKING:
+    from bench.crawls import CrawlRun
+    from bench.replica_gen import ReplicaSite
+    from bench.replica_server import ServerProcess
 
 STEPS = ("crawl", "extract", "rss", "dedupe", "dates")
 OVERHEAD_S = 6.0  # start-up and shut-down of one crawl process, for the RSS budget
@@ -85,7 +91,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     quick = args.quick
     defaults = {
         "articles": 300 if quick else 2000, "pairs": 1 if quick else 3, "extract_pages": 30 if quick else 200,
-        "rounds": 2 if quick else 3, "rss_sizes": "300,1500" if quick else "10000,100000" if args.full else "10000,50000",
+        "rounds": 2 if quick else 3,
+        "rss_sizes": "300,1500" if quick else "10000,100000" if args.full else "10000,50000",
         "dedupe_size": 20_000 if quick else 1_000_000, "dedupe_batches": 2 if quick else 5,
         "dedupe_items": 100 if quick else 300, "load_seconds": 1.5 if quick else 3.0,
         "budget": 120 if quick else 0 if args.full else 900,
@@ -116,8 +123,9 @@ class Bench:
         self.values: dict[str, float] = {}
         self.newsbot_pages_per_s: float | None = None
         self.tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
-        self.site = None
-        self.server = None
+        self.site: ReplicaSite | None = None
+        self.server: ServerProcess | None = None
+        self.load: dict[str, dict[str, float]] = {}
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -127,7 +135,7 @@ class Bench:
         self.details.append(f"- {text}")
 
     # --- replica -------------------------------------------------------------------------------------
-    def replica(self):
+    def replica(self) -> ReplicaSite:
         from bench.replica_gen import ReplicaSite
 
         if self.site is None:
@@ -147,9 +155,11 @@ class Bench:
             "ids": load_test(self.server.url, self.args.articles, seconds=seconds, ids=True),
         }
         for name, result in self.load.items():
-            log(f"  server, {name} article pages: {result['requests_per_s']:,.0f} requests/s ({result['mb_per_s']:.0f} MB/s)")
+            log(f"  server, {name} article pages: {result['requests_per_s']:,.0f} requests/s"
+                f" ({result['mb_per_s']:.0f} MB/s)")
 
     def server_cpu_s(self) -> float:
+        assert self.server is not None
         times = psutil.Process(self.server.pid).cpu_times()
         return times.user + times.system
 
@@ -159,7 +169,8 @@ class Bench:
 
         same = {**concurrency(), "ROBOTSTXT_OBEY": True}
         log(f"crawl: {self.args.pairs} alternating pairs, newsbot (A) and bare (B), {same} ...")
-        runs: dict[str, list] = {"newsbot": [], "bare": []}
+        assert self.server is not None
+        runs: dict[str, list[CrawlRun]] = {"newsbot": [], "bare": []}
         server_share: dict[str, list[float]] = {"newsbot": [], "bare": []}
         for pair in range(self.args.pairs):
             order = ("newsbot", "bare") if pair % 2 == 0 else ("bare", "newsbot")
@@ -192,12 +203,16 @@ class Bench:
                   f" (engine start to spider close; start-up excluded)")
         self.note("crawl, per run (pages/s): newsbot " + ", ".join(f"{r.pages_per_s:.1f}" for r in runs["newsbot"])
                   + "; bare " + ", ".join(f"{r.pages_per_s:.1f}" for r in runs["bare"]))
-        self.note(f"server check: {min(r['requests_per_s'] for r in self.load.values()):,.0f} requests/s at least"
-                  f" (load test, article pages listed and rendered on request) = "
-                  f"{min(r['requests_per_s'] for r in self.load.values()) / med['bare'][0]:.0f}x the bare crawl and"
-                  f" {min(r['requests_per_s'] for r in self.load.values()) / med['newsbot'][0]:.0f}x newsbot's"
-                  f" (needed: 5x); server CPU during the crawls: {statistics.median(server_share['bare']):.0%} of a core"
-                  f" (bare), {statistics.median(server_share['newsbot']):.0%} (newsbot)")
+        server = min(r["requests_per_s"] for r in self.load.values())
+        self.note(f"server check: {server:,.0f} requests/s at least (load test of article pages, listed and"
+                  f" rendered on request) = {server / med['bare'][0]:.0f}x the bare crawl and"
+                  f" {server / med['newsbot'][0]:.0f}x newsbot's (needed: 5x); server CPU during the crawls:"
+                  f" {statistics.median(server_share['bare']):.0%} of a core (bare),"
+                  f" {statistics.median(server_share['newsbot']):.0%} (newsbot)")
+        if server < 5 * med["bare"][0]:
+            self.note("WARNING: the server is less than 5x faster than the bare crawl: crawl_ratio is not trustworthy")
+        if pages["newsbot"] != pages["bare"]:
+            self.note("WARNING: newsbot and the bare spider did not download the same number of pages")
 
     def extract(self) -> None:
         from bench.extraction import compare, sample_pages
@@ -209,7 +224,8 @@ class Bench:
         self.rows.append(Row("extract ms per page: newsbot (A) / trafilatura.extract (B)", f"{result.newsbot_ms:.2f}",
                              f"{result.trafilatura_ms:.2f}", result.speedup, "≥ 10"))
         self.rows.append(Row("extract body F1 against the generated text: newsbot (A) / trafilatura (B)",
-                             f"{result.newsbot_f1:.3f}", f"{result.trafilatura_f1:.3f}", result.newsbot_f1 / result.trafilatura_f1))
+                             f"{result.newsbot_f1:.3f}", f"{result.trafilatura_f1:.3f}",
+                             result.newsbot_f1 / result.trafilatura_f1))
         self.note(f"extract: {result.pages} pages ({sum(p.key.edition == 'fr' for p in pages)} French,"
                   f" {sum(p.key.edition == 'ar' for p in pages)} Arabic, {min(len(p.body) for p in pages) // 1000}-"
                   f"{max(len(p.body) for p in pages) // 1000} KB); newsbot: response, response_received, spider"
@@ -245,7 +261,8 @@ class Bench:
         fill_s = time.perf_counter() - started
         site = self.replica()
         count = site.counts["fr"]
-        items = [replica_batch(site, (b * per_batch) % max(count - per_batch, 1), min(per_batch, count)) for b in range(batches)]
+        items = [replica_batch(site, (b * per_batch) % max(count - per_batch, 1), min(per_batch, count))
+                 for b in range(batches)]
         try:
             per_item_ms(f"sqlite:///{path}", NAMESPACE, replica_batch(site, 0, 20))  # warm-up: page cache
             forget_measured(path)
@@ -270,6 +287,7 @@ class Bench:
     def rss(self) -> None:
         from bench.crawls import concurrency, newsbot_crawl
 
+        assert self.server is not None
         requested = small, big = self.args.rss_sizes
         if self.args.budget and self.newsbot_pages_per_s:
             room = self.args.budget - self.elapsed() - 10
@@ -301,7 +319,8 @@ class Bench:
             at_requested = per_10k * (requested[1] - requested[0]) / 10_000 / (
                 peaks[small].maxrss_mib + per_10k * (requested[0] - small) / 10_000)
             self.note(f"rss: growth {per_10k:.1f} MiB per 10,000 pages; if linear, {requested[0]:,} to"
-                      f" {requested[1]:,} pages would give rss_growth {at_requested:.3f} (an extrapolation, not measured)")
+                      f" {requested[1]:,} pages would give rss_growth {at_requested:.3f}"
+                      " (an extrapolation, not measured)")
         self.rows.append(Row(f"newsbot peak RSS MiB: {small:,} pages (A) / {big:,} pages (B)",
                              f"{peaks[small].maxrss_mib:.0f}", f"{peaks[big].maxrss_mib:.0f}", growth, "≤ 0.10"))
         self.note(f"rss: -a ids=fr/h24info:1-N (pages rendered on request), peak RSS = ru_maxrss of the crawl process"
@@ -327,14 +346,11 @@ class Bench:
         self.finish(loads)
 
     def finish(self, loads: list[float]) -> None:
-        from bench.report import table
-
         command = "python bench/run.py" + "".join(f" {shlex.quote(a)}" for a in sys.argv[1:])
         log("")
         log(table(self.rows))
         log("")
-        complete = all(not math.isnan(self.values.get(k, float("nan"))) for k in
-                       ("crawl_ratio", "extract_speedup", "rss_growth", "dedupe_ms_at_1m", "date_speedup"))
+        complete = all(not math.isnan(self.values.get(k, float("nan"))) for k in KEYS)
         if self.args.no_write or self.args.quick or not complete:
             why = "--no-write" if self.args.no_write else "--quick" if self.args.quick else "not every step ran"
             log(f"BENCHMARKS.md not written ({why}); {self.elapsed() / 60:.1f} min end to end")
