@@ -73,7 +73,7 @@ def environment() -> list[str]:
     import psutil
 
     return [
-        f"- newsbot commit: {commit}",
+        f"- commit of the checkout: {commit}",
         f"- Python {platform.python_version()}, Scrapy {version('scrapy')}, trafilatura {version('trafilatura')},"
         f" datasketch {version('datasketch')}, dateparser {version('dateparser')}, lxml {version('lxml')}",
         f"- machine: {os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GiB RAM,"

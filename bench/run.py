@@ -323,7 +323,7 @@ class Bench:
                       " (an extrapolation, not measured)")
         self.rows.append(Row(f"newsbot peak RSS MiB: {small:,} pages (A) / {big:,} pages (B)",
                              f"{peaks[small].maxrss_mib:.0f}", f"{peaks[big].maxrss_mib:.0f}", growth, "≤ 0.10"))
-        self.note(f"rss: -a ids=fr/h24info:1-N (pages rendered on request), peak RSS = ru_maxrss of the crawl process"
+        self.note(f"rss: -a ids=fr/h24info:1-N (pages rendered on request), peak RSS = VmHWM (peak resident set) of the crawl process"
                   f" at spider close; rss_growth = B/A - 1; crawl speed {peaks[small].pages_per_s:.1f} and"
                   f" {peaks[big].pages_per_s:.1f} pages/s")
 
