@@ -15,12 +15,16 @@ store's size on disk (SQLite file after a WAL checkpoint; Redis ``MEMORY USAGE``
 
 How the store is filled: synthetic documents, not crawled ones. A MinHash signature of an
 unrelated text is 128 independent uniform minima, so each synthetic signature is 128 random
-uint32 values (numpy, seeded); its band keys are computed with the pipeline's own
-``Signer.band_keys``, its fingerprint is 16 random bytes, its URL
+uint32 values (numpy, seeded); its fingerprint is 16 random bytes, its URL
 ``https://www.maghress.com/fr/bench<k>/<n>``, and each also gets a seen-article record, as a
-crawled article would. SQLite is filled in large transactions with the schema's own tables
-(the pipeline writes one document per transaction; filling 1M that way takes much longer and
-gives the same file); Redis through ``RedisState.add_document``.
+crawled article would. Redis is filled through ``RedisState.add_document``, with band keys
+from the pipeline's own ``Signer.band_keys``. SQLite is filled by :func:`fill_sqlite_fast`
+straight into the schema's own tables: a band key is a 64-bit hash of random values, i.e. a
+uniform random 64-bit number, so as many are drawn per document as the signer has bands
+(numpy); rows go in key order in one transaction, with the journal and syncs off and the
+secondary indexes built at the end (the pipeline writes one document per transaction;
+filling 1M that way takes much longer and gives an equivalent file). ``--cache DIR`` keeps
+filled files (by signer layout and size) for the next run: see :func:`cached_store`.
 """
 
 from __future__ import annotations
@@ -87,6 +91,19 @@ def batch(seed: int, count: int) -> list[ArticleItem]:
     return items
 
 
+def replica_batch(site, first: int, count: int) -> list[ArticleItem]:
+    """Items of French articles ``first`` .. ``first + count - 1`` of a :class:`bench.replica_gen.ReplicaSite`,
+    with the clean body the boilerplate pipeline hands on (its 1.5 % near-duplicates included)."""
+    items = []
+    for k in range(first, first + count):
+        art = site.article(site.key("fr", k))
+        items.append(ArticleItem(
+            article_id=f"maghress:fr:{art.key.slug}:{art.key.number}", url=art.key.url, site="maghress",
+            title=art.title, body="\n\n".join(art.paragraphs),
+        ))
+    return items
+
+
 # --- filling the store --------------------------------------------------------------------------------
 def synthetic(signer: Signer, start: int, count: int, rng: np.random.Generator):
     sigs = rng.integers(0, 2**32, size=(count, signer.num_perm), dtype=np.uint64).astype(np.uint32)
@@ -99,23 +116,81 @@ def synthetic(signer: Signer, start: int, count: int, rng: np.random.Generator):
         )
 
 
-def fill_sqlite(path: Path, signer: Signer, start: int, count: int, rng: np.random.Generator) -> None:
+NAMESPACE = "newsbot-bench"  # state namespace of cached stores
+FILL_RUN = "bench"  # the ``run`` of every synthetic document
+CHUNK = 250_000
+
+
+def fill_sqlite_fast(path: Path, signer: Signer, start: int, count: int, rng: np.random.Generator) -> None:
+    """Add documents ``start`` .. ``start + count - 1`` to the SQLite store at ``path`` (schema
+    made by ``open_state``). See the module docstring; ids are given in URL order so every
+    B-tree is appended to, and the secondary indexes are dropped and rebuilt (sorted) around it."""
     db = sqlite3.connect(path, isolation_level=None)
-    chunk = 50_000
-    for first in range(start, start + count, chunk):
-        rows = list(synthetic(signer, first, min(chunk, start + count - first), rng))
-        db.execute("BEGIN")
-        base = db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -1000000", "temp_store = MEMORY"):
+        db.execute(f"PRAGMA {pragma}")
+    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        db.execute(f"DROP INDEX {name}")
+    numbers = sorted(range(start, start + count), key=lambda n: f"{n % 50}/{n}")  # URL order
+    first_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
+    bands = len(signer.hashranges)
+    db.execute("BEGIN")
+    for offset in range(0, count, CHUNK):
+        part = numbers[offset : offset + CHUNK]
+        sigs = rng.integers(0, 2**32, size=(len(part), signer.num_perm), dtype=np.uint64).astype(np.uint32)
+        fps = rng.bytes(16 * len(part))
         db.executemany(
-            "INSERT INTO docs (id, url, run, site, fp, sig, created) VALUES (?, ?, 'bench', 'maghress', ?, ?, 0)",
-            [(base + i, url, fp, sig) for i, (url, fp, sig, _, _) in enumerate(rows)],
+            "INSERT INTO docs (id, url, run, site, fp, sig, created) VALUES (?, ?, ?, 'maghress', ?, ?, 0)",
+            ((first_id + offset + i, f"https://www.maghress.com/fr/bench{n % 50}/{n}", FILL_RUN,
+              fps[16 * i : 16 * i + 16], sigs[i].tobytes()) for i, n in enumerate(part)),
         )
-        db.executemany(
-            "INSERT INTO bands (key, doc) VALUES (?, ?)",
-            sorted((key, base + i) for i, row in enumerate(rows) for key in row[3]),
-        )
-        db.executemany("INSERT INTO articles (article_id, status, updated) VALUES (?, 'item', 0)", [(r[4],) for r in rows])
-        db.execute("COMMIT")
+    keys = rng.integers(-(2**63), 2**63 - 1, size=count * bands, dtype=np.int64)
+    docs = np.repeat(np.arange(first_id, first_id + count, dtype=np.int64), bands)
+    order = np.argsort(keys)
+    keys, docs = keys[order], docs[order]
+    for offset in range(0, len(keys), CHUNK * 4):
+        db.executemany("INSERT INTO bands (key, doc) VALUES (?, ?)",
+                       zip(keys[offset : offset + CHUNK * 4].tolist(), docs[offset : offset + CHUNK * 4].tolist(),
+                           strict=True))
+    db.executemany("INSERT INTO articles (article_id, status, updated) VALUES (?, 'item', 0)",
+                   ((a,) for a in sorted(f"maghress:fr:bench{n % 50}:{n}" for n in range(start, start + count))))
+    db.execute("COMMIT")
+    for _, sql in indexes:
+        db.execute(sql)
+    db.close()
+
+
+def cached_store(cache_dir: Path, signer: Signer, size: int, namespace: str, seed: int = 20261129) -> Path:
+    """An SQLite store holding ``size`` synthetic documents, filled once and kept in
+    ``cache_dir`` under a name with the signer's layout, the schema version and ``size``.
+    A file is only kept once complete (filled under a temporary name, then renamed)."""
+    from newsbot.state.base import SCHEMA_VERSION
+
+    name = f"dedupe-{namespace}-{signer.scheme.replace('/', '_')}-{signer.layout}-schema{SCHEMA_VERSION}-{size}.db"
+    path = cache_dir / name
+    if path.exists():
+        return path
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in cache_dir.glob(partial.name + "*"):
+        leftover.unlink()
+    open_state(f"sqlite:///{partial}", namespace).close()  # the schema, as newsbot creates it
+    fill_sqlite_fast(partial, signer, 0, size, np.random.default_rng(seed))
+    db = sqlite3.connect(partial)
+    db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    db.close()
+    partial.rename(path)
+    return path
+
+
+def forget_measured(path: Path) -> None:
+    """Remove what measurements added to a cached store (documents of runs other than the fill)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    db.execute("DELETE FROM bands WHERE doc IN (SELECT id FROM docs WHERE run != ?)", (FILL_RUN,))
+    db.execute("DELETE FROM docs WHERE run != ?", (FILL_RUN,))
+    db.execute("COMMIT")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
 
 
@@ -198,7 +273,7 @@ def main() -> None:
             started = time.perf_counter()
             if size > stored:
                 if args.backend == "sqlite":
-                    fill_sqlite(path, signer, stored, size - stored, rng)
+                    fill_sqlite_fast(path, signer, stored, size - stored, rng)
                 else:
                     fill_redis(uri, namespace, signer, stored, size - stored, rng)
                 stored = size
