@@ -20,7 +20,9 @@ BODY_CLASS = "articlecontent"
 ARTICLE_CLASSES = (TITLE_CLASS, DATELINE_CLASS, BODY_CLASS)
 DATELINE_OUTLET = "a ::text"
 """Inside the dateline: the outlet's name, when linked."""
-SOURCE_LINK = "div.articlesource a::attr(href), a.sourcelink::attr(href)"
+SOURCE_BOX_CLASS = "articlesource"
+SOURCE_LINK_CLASS = "sourcelink"
+SOURCE_LINK = f"div.{SOURCE_BOX_CLASS} a::attr(href), a.{SOURCE_LINK_CLASS}::attr(href)"
 """The "read it at its source" link; without it, the link whose text is the closing sentence."""
 
 # --- listing pages (home and outlet listings) ---------------------------------------------------

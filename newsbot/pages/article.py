@@ -19,21 +19,16 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
-from parsel import Selector
 from scrapy.http import TextResponse
 
 from newsbot.family import selectors
 from newsbot.family.wording import LANGUAGES, TEMPLATE_LINES, Language
-from newsbot.pages.markup import element_lines, text_of
+from newsbot.pages.markup import PageTree, element_lines, outermost, page_tree, text_of
 from newsbot.text import fold_for_match, normalize_text
 
 TEASER_MARK = re.compile(r"[(\[]\s*(?:\.\.\.|…)\s*[)\]]\s*$")
-
-# One scan of the page for the three article classes; the exact class test and the
-# "outermost" rule run in Python on the few elements found.
-_ARTICLE_CANDIDATES = etree.XPath(
-    "//*[" + " or ".join(f"contains(@class, '{name}')" for name in selectors.ARTICLE_CLASSES) + "]"
-)
+# The union of XPath node-sets is in page order: the first link of either kind.
+_FIRST_SOURCE_HREF = etree.XPath("($boxes//a | $links)[@href][1]/@href")
 
 
 @dataclass
@@ -62,15 +57,18 @@ class ArticleFields:
         return False
 
 
-def parse_article(response: TextResponse, language: str) -> ArticleFields:
-    """Read the article spans of an aggregator article page.
+def parse_article(page: TextResponse | PageTree, language: str) -> ArticleFields:
+    """Read the article spans of an aggregator article page (a response, or the
+    :class:`~newsbot.pages.markup.PageTree` of one).
 
     ``language`` (``fr``, ``ar``, ``en``) picks the dateline words tried first; the
     others are tried after it, since sites mix them. Missing spans give None fields
     and an empty body; the caller decides what a page without title means.
     """
-    sel = response.selector
-    found = article_elements(sel.root)
+    tree = page_tree(page)
+    response = tree.response
+    assert response is not None, "an article is read from a response"
+    found = {name: outermost(tree.by_class(name)) for name in selectors.ARTICLE_CLASSES}
     fields = ArticleFields(url=response.url)
     titles = found[selectors.TITLE_CLASS]
     fields.title = normalize_text(text_of(titles)) if titles else None
@@ -85,26 +83,8 @@ def parse_article(response: TextResponse, language: str) -> ArticleFields:
     for part in found[selectors.BODY_CLASS]:
         fields.body_lines.extend(element_lines(part))
         fields.body_lines.append("")  # parts are separate paragraphs
-    fields.source_url = _source_url(response, sel)
+    fields.source_url = _source_url(response, tree)
     return fields
-
-
-def article_elements(root: etree._Element) -> dict[str, list[etree._Element]]:
-    """The elements of each article class (:data:`newsbot.family.selectors.ARTICLE_CLASSES`),
-    in page order, minus those inside another element of the same class."""
-    found: dict[str, list[etree._Element]] = {name: [] for name in selectors.ARTICLE_CLASSES}
-    if not isinstance(root, etree._Element):
-        return found
-    for element in _ARTICLE_CANDIDATES(root):
-        classes = set((element.get("class") or "").split())
-        for name in selectors.ARTICLE_CLASSES:
-            if name in classes:
-                found[name].append(element)
-    for name, elements in found.items():
-        if len(elements) > 1:
-            inside = set(elements)
-            found[name] = [el for el in elements if not any(a in inside for a in el.iterancestors())]
-    return found
 
 
 def split_dateline(dateline: str | None, language: str) -> tuple[str | None, str | None]:
@@ -142,8 +122,9 @@ _DATELINE_PATTERNS = {code: _dateline_pattern(lang) for code, lang in LANGUAGES.
 _SOURCE_SENTENCES = frozenset(fold_for_match(line) for line in TEMPLATE_LINES)
 
 
-def _source_url(response: TextResponse, sel: Selector) -> str | None:
-    href = sel.css(selectors.SOURCE_LINK).get()
+def _source_url(response: TextResponse, tree: PageTree) -> str | None:
+    href = _source_link(tree)
+    sel = tree.selector
     if href is None:
         # Template changed: fall back to the link whose text is the closing sentence.
         for link in sel.css("a[href]"):
@@ -153,3 +134,16 @@ def _source_url(response: TextResponse, sel: Selector) -> str | None:
     if href is None or not href.strip():
         return None
     return response.urljoin(href.strip())
+
+
+
+def _source_link(tree: PageTree) -> str | None:
+    """The ``href`` of the first source link in page order: an ``a`` inside a
+    ``div.articlesource`` or an ``a.sourcelink`` (:data:`newsbot.family.selectors.SOURCE_LINK`),
+    found through the page's class index, not a scan."""
+    boxes = [el for el in tree.by_class(selectors.SOURCE_BOX_CLASS) if el.tag == "div"]
+    links = [el for el in tree.by_class(selectors.SOURCE_LINK_CLASS) if el.tag == "a"]
+    if not boxes and not links:
+        return None
+    found = _FIRST_SOURCE_HREF(tree.root, boxes=boxes, links=links)
+    return str(found[0]) if found else None

@@ -22,14 +22,10 @@ from parsel import Selector
 from scrapy.http import TextResponse
 
 from newsbot.family import selectors
+from newsbot.pages.markup import PageTree, outermost, page_tree
 from newsbot.text import normalize_text
 
-# One cheap scan (substring tests in C); the exact class test and the "outermost" rule run in
-# Python on the few elements found.
-_CANDIDATES = etree.XPath(
-    f"//*[@id='{selectors.FURNITURE_ID}' or "
-    + " or ".join(f"contains(@class, '{name}')" for name in selectors.FURNITURE_CLASSES) + "]"
-)
+_IN_PAGE_ORDER = etree.XPath("$boxes")  # a node-set comes back in page order
 _LINKS = etree.XPath(".//a")
 _TEXTS = etree.XPath(".//text()")
 
@@ -48,29 +44,22 @@ class FurnitureBox:
         return [t for t in texts if t]
 
 
-def furniture_boxes(page: TextResponse | Selector) -> list[FurnitureBox]:
+def furniture_boxes(page: TextResponse | Selector | PageTree) -> list[FurnitureBox]:
     """The furniture boxes of a page (outermost, in page order); ``[]`` for a page without.
 
-    Takes the response (its cached selector is reused, so the page is parsed once) or a
-    selector.
+    Takes the response, a selector, or the page's :class:`~newsbot.pages.markup.PageTree`
+    (the page is parsed once and its class index shared with the other extractors).
     """
-    sel = page.selector if isinstance(page, TextResponse) else page
-    root = sel.root
-    if not isinstance(root, etree._Element):
+    tree = page_tree(page)
+    ticker = tree.by_id(selectors.FURNITURE_ID)
+    found = [ticker] if ticker is not None else []
+    for name in selectors.FURNITURE_CLASSES:
+        found += tree.by_class(name)
+    if not found:
         return []
-    boxes = [el for el in _CANDIDATES(root) if _is_box(el)]
-    if len(boxes) > 1:
-        inside = set(boxes)
-        boxes = [el for el in boxes if not any(a in inside for a in el.iterancestors())]
+    boxes = outermost(_IN_PAGE_ORDER(tree.root, boxes=found))
     return [FurnitureBox(hashlib.blake2b(etree.tostring(box, with_tail=False), digest_size=16).digest(), box)
             for box in boxes]
-
-
-def _is_box(element: etree._Element) -> bool:
-    if element.get("id") == selectors.FURNITURE_ID:
-        return True
-    classes = (element.get("class") or "").split()
-    return any(name in classes for name in selectors.FURNITURE_CLASSES)
 
 
 def furniture_headlines(page: TextResponse | Selector) -> list[str]:

@@ -1,11 +1,67 @@
-"""Helpers to read text out of lxml elements the way a reader sees lines."""
+"""Reading a page: the parsed document shared by every extractor (:class:`PageTree`), and
+text out of lxml elements the way a reader sees lines (:func:`element_lines`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from lxml import etree
+from parsel import Selector
+from scrapy.http import TextResponse
+
+# Every element with a class, in one scan: the family's extractors look elements up by class
+# (any tag), and one pass for all classes costs less than one XPath per class.
+_CLASSED = etree.XPath("//*[@class]")
+_BY_ID = etree.XPath("id($value)")  # libxml2's id table: no scan
+
+
+class PageTree:
+    """A page parsed once and shared by every extractor of it: ``response`` (None when built
+    from a bare selector), ``selector`` (the response's cached one), ``root`` (lxml), and the
+    look-ups :meth:`by_class` (a scan of the page for every class at once, on first use) and
+    :meth:`by_id`.
+
+    >>> tree = PageTree(Selector(text='<div id="t" class="a b"><p class="b">x</p></div>'))
+    >>> [e.tag for e in tree.by_class("b")], tree.by_id("t").tag, tree.by_class("c")
+    (['div', 'p'], 'div', [])
+    """
+
+    def __init__(self, page: TextResponse | Selector) -> None:
+        self.response = page if isinstance(page, TextResponse) else None
+        self.selector: Selector = page.selector if isinstance(page, TextResponse) else page
+        self.root = self.selector.root
+        self._classes: dict[str, list[etree._Element]] | None = None
+
+    def by_class(self, name: str) -> list[etree._Element]:
+        """Elements whose ``class`` has the token ``name``, in page order."""
+        if self._classes is None:
+            self._classes = {}
+            if isinstance(self.root, etree._Element):
+                for element in _CLASSED(self.root):
+                    for token in element.get("class", "").split():
+                        self._classes.setdefault(token, []).append(element)
+        return self._classes.get(name, [])
+
+    def by_id(self, value: str) -> etree._Element | None:
+        """The element with ``id`` ``value`` (the first one), or None."""
+        if not isinstance(self.root, etree._Element):
+            return None
+        found = _BY_ID(self.root, value=value)
+        return found[0] if found else None
+
+
+def page_tree(page: TextResponse | Selector | PageTree) -> PageTree:
+    """``page`` as a :class:`PageTree` (built when a response or selector is given)."""
+    return page if isinstance(page, PageTree) else PageTree(page)
+
+
+def outermost(elements: Sequence[etree._Element]) -> list[etree._Element]:
+    """``elements`` minus those inside another one of them, order kept."""
+    if len(elements) < 2:
+        return list(elements)
+    inside = set(elements)
+    return [el for el in elements if not any(a in inside for a in el.iterancestors())]
 
 # Elements that start and end a block of text: each is its own line (paragraph).
 BLOCK_TAGS = frozenset(

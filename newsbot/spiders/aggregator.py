@@ -26,6 +26,7 @@ from newsbot.pages.article import parse_article
 from newsbot.pages.feed import parse_feed
 from newsbot.pages.furniture import furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
+from newsbot.pages.markup import PageTree
 from newsbot.render import Renderer
 from newsbot.signals import furniture_read, page_rejected
 from newsbot.sites.base import SiteProfile
@@ -95,12 +96,13 @@ class AggregatorSpider(scrapy.Spider):
         "most read" boxes of every HTML page are handed to the boilerplate pipeline first
         (signal :data:`newsbot.signals.furniture_read`)."""
         kind = response.meta.get(META_KIND)
-        if isinstance(response, HtmlResponse):
-            boxes = furniture_boxes(response)
+        tree = PageTree(response) if isinstance(response, HtmlResponse) else None
+        if tree is not None:
+            boxes = furniture_boxes(tree)
             if boxes:
                 self.crawler.signals.send_catch_log(furniture_read, site=self.site.name, boxes=boxes, spider=self)
         if kind == PageKind.ARTICLE:
-            yield from self.parse_article(response)
+            yield from self.parse_article(response, tree)
         elif kind == PageKind.FEED:
             yield from self.parse_feed(response)
         else:
@@ -126,14 +128,15 @@ class AggregatorSpider(scrapy.Spider):
         for entry in parse_feed(response):
             yield from self._follow(entry.url)
 
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
-        """Article page: one item, or a logged and counted reason why not."""
+    def parse_article(self, response: Response, tree: PageTree | None = None) -> Iterator[ArticleItem]:
+        """Article page: one item, or a logged and counted reason why not. ``tree``: the page
+        as already parsed by :meth:`parse`, if it was."""
         where = self.site.classify(response.url)
         if where is None or where.kind != PageKind.ARTICLE:
             self._reject(response, "not_article", "the page is not an article URL of the site")
             return
         language = self.site.edition(where.edition).language.code
-        fields = parse_article(response, language)
+        fields = parse_article(tree or response, language)
         if not fields.title:
             self._reject(response, "missing_title", "no text in span.articletitle")
             return

@@ -103,7 +103,10 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
 
 
-_NON_WORD = re.compile(r"[^\w]+")
+_WORDS = re.compile(r"\w+")
+# Below U+0370 the only combining marks are U+0300-U+036F (Latin diacritics): removing them with
+# this narrow pattern is cheaper than the whole table when a text has no other script.
+_LATIN_MARKS = re.compile("[\u0300-\u036f]+")
 _ARABIC_FOLD = {
     ord("أ"): "ا",
     ord("إ"): "ا",
@@ -120,7 +123,11 @@ def _fold(text: str) -> str:
     if not _fold_table:  # built on first use: scanning Unicode for combining marks takes ~70 ms
         _fold_table.update({c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))})
         _fold_table.update(_ARABIC_FOLD)
-    # One translate removes the combining marks NFKD split off and unifies the Arabic letters
-    # (the letters are not combining marks, so the order of the two does not matter).
-    text = unicodedata.normalize("NFKD", text).translate(_fold_table).casefold()
-    return _NON_WORD.sub(" ", text).strip()
+    text = unicodedata.normalize("NFKD", text)
+    if max(text, default="") < "\u0370":
+        text = _LATIN_MARKS.sub("", text)
+    else:
+        # One translate removes the combining marks NFKD split off and unifies the Arabic
+        # letters (the letters are not combining marks, so the order does not matter).
+        text = text.translate(_fold_table)
+    return " ".join(_WORDS.findall(text.casefold()))
