@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from newsbot.text.body import CleanBody
 
@@ -50,8 +50,9 @@ class ArticleItem:
     body_source: str | None = None
     source_url: str | None = None
     crawled_at: str | None = None
-    body_parts: CleanBody | None = None
-    body_folded: str | None = None
+    # Left out of the repr: Scrapy logs an item's repr (dropped items at WARNING).
+    body_parts: CleanBody | None = field(default=None, repr=False)
+    body_folded: str | None = field(default=None, repr=False)
 
 
 INTERNAL_FIELDS = ("body_parts", "body_folded")

@@ -27,6 +27,9 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
+# A page yields at most one item: Scrapy starts this many workers per response to process its
+# output (100 by default), so a small number saves a hundred tasks a page and changes nothing.
+CONCURRENT_ITEMS = 8
 # An aggregator page is well under 1 MiB: a bigger one is a broken page or a decompression
 # bomb (shared case NB-20); Scrapy drops it with a warning instead of parsing it for minutes.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024

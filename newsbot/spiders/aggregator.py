@@ -66,6 +66,10 @@ class AggregatorSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.allowed_domains = list(self.site.hosts)
         self._decided: OrderedDict[str, None] = OrderedDict()
+        # One bound method for every request: Scrapy remembers its check of a callback's source
+        # per callback object, weakly, so a new bound method per request meant reading and
+        # parsing this module's source again for most responses.
+        self._callback = self.parse
 
     @cached_property
     def renderer(self) -> Renderer:
@@ -180,7 +184,7 @@ class AggregatorSpider(scrapy.Spider):
 
     def _request(self, where: SiteUrl | None, **kwargs: Any) -> scrapy.Request:
         assert where is not None, "start URLs are built from the site profile"
-        request = scrapy.Request(where.url, callback=self.parse, meta=where.meta(), **kwargs)
+        request = scrapy.Request(where.url, callback=self._callback, meta=where.meta(), **kwargs)
         return self.renderer.for_kind(request, where.kind, errback=self._render_failed)
 
     def _published(self, response: Response, date_text: str | None, language: str) -> dt.date | None:

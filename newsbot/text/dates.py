@@ -78,9 +78,12 @@ def parse_date(text: str | None, language: str | None = None) -> dt.date | None:
             return None
     if not _YEAR.search(text):
         return None  # dateparser would fill a missing year with the current one
-    parts = [text] + [m.group(0) for pattern in _WRITTEN_DATES for m in pattern.finditer(text)]
-    for part in parts:
-        for kwargs in _attempts(language):
+    # The written date alone first, the whole text after; every part in the edition's language
+    # before any language is guessed: guessing loads every locale dateparser has (seconds, once
+    # per process), which a dateline in its own language never needs.
+    parts = list(dict.fromkeys([*(m.group(0) for pattern in _WRITTEN_DATES for m in pattern.finditer(text)), text]))
+    for kwargs in _attempts(language):
+        for part in parts:
             parsed = dateparser.parse(part, settings=_SETTINGS, **kwargs)
             if parsed is not None:
                 return parsed.date()
