@@ -8,12 +8,15 @@ errors, timeouts) or that the spider rejected are never recorded, so they are tr
 ``-a fresh=1`` turns skipping off for one run; the state is still updated.
 
 Settings: ``NEWSBOT_INCREMENTAL_ENABLED`` (default True). Stats:
-``newsbot/incremental/skipped`` (distinct article pages not fetched).
+``newsbot/incremental/skipped`` (article pages not fetched; an article linked again later is
+counted once as long as it is among the last :data:`RECENT_SKIPS` skipped, which keeps the
+memory bounded on backfills of millions of articles).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -31,6 +34,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+RECENT_SKIPS = 10_000
+"""Skipped article ids remembered, so that one linked again is not counted twice."""
+
 
 
 class IncrementalMiddleware(BaseSpiderMiddleware):
@@ -42,7 +48,8 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         super().__init__(crawler)
         self.state = crawl_state(crawler)
         self.fresh = False
-        self.skipped: set[str] = set()
+        self.skipped: OrderedDict[str, None] = OrderedDict()
+        self.skipped_count = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
@@ -57,10 +64,10 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             logger.info("fresh=1: article pages done in earlier runs are fetched again (the state is still updated)")
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.skipped:
+        if self.skipped_count:
             logger.info(
                 "Incremental run: %d article pages not fetched, done in an earlier run (-a fresh=1 fetches them)",
-                len(self.skipped),
+                self.skipped_count,
             )
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
@@ -70,8 +77,13 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         status = self.state.store.article_statuses([article_id]).get(article_id)
         if not is_final(status):
             return request
-        if article_id not in self.skipped:  # listings link an article many times: count it once
-            self.skipped.add(article_id)
+        if article_id in self.skipped:  # listings link an article many times: count it once
+            self.skipped.move_to_end(article_id)
+        else:
+            self.skipped[article_id] = None
+            if len(self.skipped) > RECENT_SKIPS:
+                self.skipped.popitem(last=False)
+            self.skipped_count += 1
             self.crawler.stats.inc_value("newsbot/incremental/skipped")
             logger.debug("Not fetching %s: %s in an earlier run", request.url, status)
         return None
