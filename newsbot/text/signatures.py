@@ -1,20 +1,31 @@
 """Content fingerprints and MinHash signatures of cleaned items (datasketch does the hashing).
 
-* :func:`content_fingerprint`: 16 bytes of BLAKE2b over the title and body folded for
-  matching (case, punctuation, spacing, Arabic letter variants ignored): equal for exact
-  copies under another URL;
+Everything here works on text folded for matching (:func:`newsbot.text.fold_for_match`:
+case, punctuation, spacing, Arabic letter variants ignored); the ``*_folded`` functions take
+it already folded, so a caller folds a body once and derives all three keys from it:
+
+* :func:`content_fingerprint`: 16 bytes of BLAKE2b over the folded title and body, over the
+  whole text (hashing is linear and cheap): equal for exact copies under another URL;
+* :func:`folded_shingles`: the 3-word shingles of a folded body, at most :data:`SHINGLE_CAP`;
 * :func:`shingle_set` and :func:`jaccard`: exact similarity of two bodies at hand;
 * :class:`Signer`: MinHash (datasketch, 128 permutations, the ``affine32`` scheme, seed 1)
-  over 3-word shingles of the folded body, and its LSH band keys. The band layout comes
-  from datasketch's ``MinHashLSH`` parameter search for the threshold, weighted for recall
-  (false negatives 0.9, false positives 0.1: candidates are confirmed by the MinHash
-  estimate, so a false positive costs one comparison): 14 bands of 9 rows at 0.8.
+  over those shingles, and its LSH band keys. The band layout comes from datasketch's
+  ``MinHashLSH`` parameter search for the threshold, weighted for recall (false negatives
+  0.9, false positives 0.1: candidates are confirmed by the MinHash estimate, so a false
+  positive costs one comparison): 14 bands of 9 rows at 0.8.
+
+:data:`SHINGLE_CAP` bounds the cost of a huge page (a 5.8 MB dump of 70,000 lines is about a
+million shingles: hashing them all took 26 s and 1 GB): the MinHash and the exact shingle set
+cover the first 10,000 shingles of a body, about 30 times a long article, so every normal
+body is signed whole, exactly as before the cap. Two huge pages that share their first 10,000
+words are then near-duplicates whatever follows; the fingerprint still tells exact copies.
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -26,6 +37,8 @@ SHINGLE_WORDS = 3
 SEED = 1
 SCHEME = "affine32"
 LSH_WEIGHTS = (0.1, 0.9)  # (false positive, false negative) weights of datasketch's search
+SHINGLE_CAP = 10_000
+"""Shingles of a body signed at most (its first ones; a body of 10,002 words has 10,000)."""
 
 
 def content_fingerprint(title: str | None, body: str | None) -> bytes:
@@ -37,29 +50,53 @@ def content_fingerprint(title: str | None, body: str | None) -> bytes:
     >>> len(a)
     16
     """
-    text = fold_for_match(title or "") + "\x1f" + fold_for_match(body or "")
+    return content_fingerprint_folded(fold_for_match(title or ""), fold_for_match(body or ""))
+
+
+def content_fingerprint_folded(folded_title: str, folded_body: str) -> bytes:
+    """:func:`content_fingerprint` of a title and body already folded for matching.
+
+    >>> content_fingerprint_folded("pluie sur fes", "il a plu") == content_fingerprint("Pluie sur Fès", "Il a plu.")
+    True
+    """
+    text = folded_title + "\x1f" + folded_body
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def shingles(body: str | None, size: int = SHINGLE_WORDS) -> list[bytes]:
-    """The ``size``-word shingles of a body folded for matching; a body shorter than
-    ``size`` words is one shingle, an empty one has none.
+    """The ``size``-word shingles of a body folded for matching (at most :data:`SHINGLE_CAP`);
+    a body shorter than ``size`` words is one shingle, an empty one has none.
 
     >>> shingles("Il a plu sur Fès.")
     [b'il a plu', b'a plu sur', b'plu sur fes']
     """
-    words = fold_for_match(body or "").split()
-    if not words:
-        return []
+    return folded_shingles(fold_for_match(body or ""), size)
+
+
+def folded_shingles(folded: str, size: int = SHINGLE_WORDS, cap: int = SHINGLE_CAP) -> list[bytes]:
+    """:func:`shingles` of a body already folded for matching: its first ``cap`` shingles
+    (UTF-8 bytes), without splitting the words beyond them.
+
+    >>> folded_shingles("a b c d e", cap=2)
+    [b'a b c', b'b c d']
+    >>> folded_shingles("deux mots"), folded_shingles("")
+    ([b'deux mots'], [])
+    """
+    words = folded.split(None, cap + size - 1)[: cap + size - 1]  # the rest of a huge body is never split
     if len(words) <= size:
-        return [" ".join(words).encode()]
-    return [" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)]
+        return [" ".join(words).encode()] if words else []
+    return [" ".join(group).encode() for group in zip(*(words[i:] for i in range(size)))]
 
 
 def shingle_set(body: str | None) -> np.ndarray:
     """A body's shingles as a sorted array of distinct 64-bit hashes, for exact Jaccard
     similarities within one process (Python's string hash is salted per process)."""
-    return np.unique(np.fromiter((hash(s) for s in shingles(body)), dtype=np.int64))
+    return shingle_set_of(shingles(body))
+
+
+def shingle_set_of(items: list[bytes]) -> np.ndarray:
+    """:func:`shingle_set` of shingles already made (:func:`folded_shingles`)."""
+    return np.unique(np.fromiter(map(hash, items), dtype=np.int64, count=len(items)))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -78,6 +115,8 @@ class Signer:
     """MinHash signatures and LSH band keys for a near-duplicate ``threshold``.
 
     ``layout`` (``"14x9"``) names the band layout: band keys of another layout never match.
+    A signature is the MinHash's hash values, a uint32 array of ``num_perm`` values;
+    :meth:`signature` computes it with one reused datasketch ``MinHash`` (no object per item).
 
     >>> signer = Signer(0.8)
     >>> signer.layout, len(signer.band_keys(signer.minhash("Il a plu sur Fès toute la nuit.")))
@@ -96,37 +135,52 @@ class Signer:
         self.hashranges = list(lsh.hashranges)
         self.layout = f"{lsh.b}x{lsh.r}"
         self.scheme = f"minhash/{SCHEME}/{num_perm}/seed{SEED}/shingles{SHINGLE_WORDS}"
-        self._permutations = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+        self._work = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)
+        self._permutations = self._work.permutations
+        self._empty = self._work.hashvalues  # never changed in place: update_batch makes a new array
+        self._person = self.layout.encode()
+        self._band_heads = [struct.pack(">H", band) for band in range(len(self.hashranges))]
+
+    def signature(self, items: list[bytes]) -> np.ndarray | None:
+        """The MinHash hash values of shingles (:func:`folded_shingles`), or None for none."""
+        if not items:
+            return None
+        work = self._work
+        work.hashvalues = self._empty
+        work.update_batch(items)
+        return work.hashvalues
 
     def minhash(self, body: str | None) -> MinHash | None:
         """The MinHash of a body's shingles, or None for a body without words."""
-        items = shingles(body)
-        if not items:
+        values = self.signature(shingles(body))
+        if values is None:
             return None
-        mh = MinHash(num_perm=self.num_perm, seed=SEED, permutations=self._permutations, scheme=SCHEME)
-        mh.update_batch(items)
-        return mh
+        return MinHash(num_perm=self.num_perm, seed=SEED, hashvalues=values, permutations=self._permutations, scheme=SCHEME)
 
-    def band_keys(self, mh: MinHash) -> list[int]:
-        """One signed 64-bit key per LSH band (the layout is part of the key)."""
-        values = mh.hashvalues
-        keys = []
-        for band, (start, end) in enumerate(self.hashranges):
-            digest = hashlib.blake2b(
-                struct.pack(">H", band) + values[start:end].tobytes(), digest_size=8, person=self.layout.encode()
-            ).digest()
-            keys.append(int.from_bytes(digest, "big", signed=True))
-        return keys
+    def band_keys(self, signature: np.ndarray | Any) -> list[int]:
+        """One signed 64-bit key per LSH band (the layout is part of the key), of a
+        :meth:`signature` or of a ``MinHash``."""
+        values = signature if isinstance(signature, np.ndarray) else signature.hashvalues
+        return [
+            int.from_bytes(
+                hashlib.blake2b(head + values[start:end].tobytes(), digest_size=8, person=self._person).digest(),
+                "big",
+                signed=True,
+            )
+            for head, (start, end) in zip(self._band_heads, self.hashranges, strict=True)
+        ]
 
-    def similarity(self, mh: MinHash, signature: bytes) -> float:
-        """Estimated Jaccard similarity of ``mh`` and a stored signature (0 if unusable)."""
-        values = np.frombuffer(signature, dtype=mh.hashvalues.dtype)
-        if len(values) != self.num_perm:
+    def similarity(self, signature: np.ndarray | MinHash, stored: bytes) -> float:
+        """Estimated Jaccard similarity of a signature (or ``MinHash``) and a stored
+        signature (0 if unusable): the share of equal hash values, as ``MinHash.jaccard``."""
+        values = signature if isinstance(signature, np.ndarray) else signature.hashvalues
+        other = np.frombuffer(stored, dtype=values.dtype)
+        if len(other) != self.num_perm:
             return 0.0
-        other = MinHash(num_perm=self.num_perm, seed=SEED, hashvalues=values, scheme=SCHEME)
-        return mh.jaccard(other)
+        return float(np.count_nonzero(values == other)) / float(self.num_perm)
 
     @staticmethod
-    def to_bytes(mh: MinHash) -> bytes:
+    def to_bytes(signature: np.ndarray | MinHash) -> bytes:
         """A signature as stored: the raw uint32 hash values (512 bytes for 128 permutations)."""
-        return mh.hashvalues.tobytes()
+        values = signature if isinstance(signature, np.ndarray) else signature.hashvalues
+        return values.tobytes()
