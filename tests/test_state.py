@@ -15,6 +15,7 @@ from scrapy.utils.test import get_crawler
 
 from newsbot.spiders.sites import MaghressSpider
 from newsbot.state import StateError, crawl_state, open_state, state_uri
+from newsbot.state.base import PENDING_TTL
 from newsbot.state.guard import GuardedState
 from newsbot.state.sqlite import SqliteState
 
@@ -94,6 +95,65 @@ def test_documents_fingerprints_and_bands(store):
     assert store.find_bands([11, -12]) == []
     assert [(d.url, d.run) for d in store.find_bands([15])] == [("https://a/1", "run2")]
     assert store.document_count() == 2
+
+
+def test_document_run_tells_which_run_kept_a_url(store):
+    assert store.document_run("https://a/1") is None
+    store.add_document("https://a/1", "run1", "maghress", b"F" * 16, b"\x01" * 512, [11])
+    assert store.document_run("https://a/1") == "run1"
+    store.add_document("https://a/1", "run2", "maghress", b"F" * 16, b"\x01" * 512, [11])
+    assert store.document_run("https://a/1") == "run2"
+    assert store.document_run("https://a/2") is None
+
+
+def test_pending_records_are_seen_only_once_committed(store):
+    store.add_pending("run1/a", [("a:1", "item"), ("a:2", "dropped:near_duplicate"), ("a:3", "dropped:empty_body")])
+    store.add_pending("run1/a", [("a:1", "dropped:duplicate_url"), ("a:2", "item"), ("a:3", "dropped:duplicate_of")])
+    store.add_pending("run1/b", [("b:1", "item")])  # another process of the same run id
+    assert store.article_statuses(["a:1", "a:2", "a:3", "b:1"]) == {}
+    assert store.commit_pending("run1/a") == (2, 1)
+    # item never downgraded; a later drop reason replaces an earlier one, as in one dict
+    assert store.article_statuses(["a:1", "a:2", "a:3", "b:1"]) == {"a:1": "item", "a:2": "item", "a:3": "dropped:duplicate_of"}
+    assert store.commit_pending("run1/a") == (0, 0)  # forgotten once committed
+    assert store.discard_pending("run1/b") == 1
+    assert store.commit_pending("run1/b") == (0, 0)
+    assert store.article_statuses(["b:1"]) == {}
+
+
+def test_pending_records_never_downgrade_a_recorded_item(store):
+    store.record_articles([("a:1", "item")])
+    store.add_pending("run2/a", [("a:1", "dropped:duplicate_url"), ("a:2", "dropped:duplicate_url")])
+    assert store.commit_pending("run2/a") == (0, 2)
+    assert store.article_statuses(["a:1", "a:2"]) == {"a:1": "item", "a:2": "dropped:duplicate_url"}
+
+
+def test_pending_records_of_a_silent_process_are_forgotten(tmp_path):
+    store = open_state(f"sqlite:///{tmp_path}/state.db", "test")
+    store.add_pending("killed/a", [("a:1", "item")])
+    store.add_pending("alive/b", [("b:1", "item")])
+    store._db.execute("UPDATE pending SET updated = updated - ? WHERE key = 'killed/a'", (PENDING_TTL + 60,))
+    assert store.commit_pending("alive/b") == (1, 0)
+    assert store._db.execute("SELECT COUNT(*) FROM pending").fetchone() == (0,)
+    assert store.article_statuses(["a:1", "b:1"]) == {"b:1": "item"}
+    store.close()
+
+
+@pytest.mark.redis
+def test_redis_pending_records_expire():
+    import redis
+
+    url = redis_or_skip()
+    store = open_state(url, f"newsbot-test-{secrets.token_hex(4)}")
+    try:
+        store.add_pending("run1/a", [("a:1", "item")])
+        ttl = redis.Redis.from_url(url).ttl(f"{store.namespace}:pending:run1/a")
+        assert PENDING_TTL - 60 < ttl <= PENDING_TTL
+    finally:
+        client = redis.Redis.from_url(url)
+        keys = list(client.scan_iter(f"{store.namespace}:*"))
+        if keys:
+            client.delete(*keys)
+        store.close()
 
 
 def test_boilerplate_counts_distinct_titles_per_site(store):

@@ -5,6 +5,9 @@ default, and :mod:`newsbot.state.redisdb` for a shared Redis). A store holds:
 
 * seen articles: ``article_id`` -> ``"item"`` (yielded) or ``"dropped:<reason>"``, read by
   the incremental middleware; an ``item`` status is never downgraded to ``dropped``;
+* pending records: the same pairs noted by a crawl process while it runs, under a key of
+  its own, promoted into the seen articles in one step once its feeds are stored (or
+  discarded); those of a killed process are never promoted and go after :data:`PENDING_TTL`;
 * the dedupe index: one document per kept item (canonical URL, the run that kept it, the
   16-byte content fingerprint, the MinHash signature and its LSH band keys);
 * learned boilerplate per site: candidate paragraphs with the distinct titles they were
@@ -31,6 +34,9 @@ ITEM = "item"
 DROPPED = "dropped"
 """Status prefix of an article whose item a pipeline dropped: ``dropped:<reason>``."""
 SCHEMA_VERSION = "1"
+PENDING_TTL = 7 * 86400
+"""Seconds after its last write that the pending records of a crawl process are dropped
+unpromoted (a killed process never promotes them)."""
 
 
 class StateError(RuntimeError):
@@ -80,6 +86,20 @@ class StateStore(Protocol):
         """Store ``(article_id, status)`` pairs; ``item`` is never replaced by ``dropped:*``."""
         ...
 
+    def add_pending(self, key: str, records: Sequence[tuple[str, str]]) -> None:
+        """Note ``(article_id, status)`` pairs under ``key`` (one per crawl process), with the
+        rule of :meth:`record_articles`; not yet seen articles (see :meth:`commit_pending`)."""
+        ...
+
+    def commit_pending(self, key: str) -> tuple[int, int]:
+        """Record the pairs pending under ``key`` as seen articles (in one transaction in
+        SQLite) and forget them; ``(items, dropped)``: how many of each were recorded."""
+        ...
+
+    def discard_pending(self, key: str) -> int:
+        """Forget the pairs pending under ``key`` unrecorded; how many there were."""
+        ...
+
     # --- dedupe index ------------------------------------------------------------------
     def find_fingerprint(self, fingerprint: bytes) -> list[StoredDocument]:
         """Documents kept with this content fingerprint (signatures not loaded)."""
@@ -93,6 +113,10 @@ class StateStore(Protocol):
         self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int]
     ) -> None:
         """Index a kept item; a document of the same URL is replaced (re-kept by a later run)."""
+        ...
+
+    def document_run(self, url: str) -> str | None:
+        """The run that kept the document of this canonical URL, or None (none kept)."""
         ...
 
     def document_count(self) -> int: ...

@@ -3,7 +3,9 @@
 Every key starts with the namespace (``NEWSBOT_STATE_NAMESPACE``, default the project's
 ``BOT_NAME``), so one Redis holds several projects; site-specific keys also carry the site:
 
-* ``<ns>:meta`` hash; ``<ns>:articles`` hash ``article_id -> status``;
+* ``<ns>:meta`` hash; ``<ns>:articles`` hash ``article_id -> status``; ``<ns>:pending:<key>``
+  hash ``article_id -> status`` per running crawl process, expiring :data:`PENDING_TTL` seconds
+  after its last write (a killed process never promotes it);
 * ``<ns>:docid`` counter, ``<ns>:docurl`` hash ``url -> id``, ``<ns>:docs`` hash
   ``id -> packed document``, ``<ns>:fp`` hash ``fingerprint -> id``, and one set of ids per
   LSH bucket ``<ns>:lsh:<band key>`` (small integer sets: Redis stores them compactly);
@@ -12,7 +14,8 @@ Every key starts with the namespace (``NEWSBOT_STATE_NAMESPACE``, default the pr
   hash ``paragraph key -> text``, ``<ns>:bp:items`` hash ``site -> items seen``.
 
 Writes of one call go in one pipeline (one round trip); ``item`` statuses use HSET and
-``dropped:*`` ones HSETNX, so an ``item`` is never downgraded.
+``dropped:*`` ones HSETNX, so an ``item`` is never downgraded (pending records: one Lua script
+that sets a ``dropped:*`` status unless the article is pending as ``item``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,24 @@ from collections.abc import Sequence
 
 import redis
 
-from newsbot.state.base import ITEM, SCHEMA_VERSION, StateError, StoredDocument
+from newsbot.state.base import ITEM, PENDING_TTL, SCHEMA_VERSION, StateError, StoredDocument
+
+# KEYS[1]: a pending hash; ARGV: its TTL, then article_id, status pairs.
+_ADD_PENDING = """
+for i = 2, #ARGV, 2 do
+    if ARGV[i + 1] == 'item' or redis.call('HGET', KEYS[1], ARGV[i]) ~= 'item' then
+        redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+"""
+# KEYS: the docurl and docs hashes; ARGV[1]: a URL. Its packed document, in one round trip.
+_DOCUMENT_OF_URL = """
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then return false end
+return redis.call('HGET', KEYS[2], id)
+"""
+_COMMIT_CHUNK = 1000  # pending records promoted per round trip
 
 
 class RedisState:
@@ -42,6 +62,8 @@ class RedisState:
             self._r.ping()
             if self._r.hsetnx(self._key("meta"), "schema", SCHEMA_VERSION):
                 self._r.hset(self._key("meta"), "namespace", namespace)
+            self._add_pending = self._r.register_script(_ADD_PENDING)
+            self._document_of_url = self._r.register_script(_DOCUMENT_OF_URL)
         except (redis.RedisError, ValueError) as exc:
             raise StateError(f"state store {uri} is unreadable: {exc}") from exc
 
@@ -65,6 +87,8 @@ class RedisState:
         return {i: v.decode() for i, v in zip(ids, values, strict=True) if v is not None}
 
     def record_articles(self, records: Sequence[tuple[str, str]]) -> None:
+        if not records:
+            return
         pipe = self._r.pipeline(transaction=False)
         for article_id, status in records:
             if status == ITEM:
@@ -72,6 +96,36 @@ class RedisState:
             else:
                 pipe.hsetnx(self._key("articles"), article_id, status)
         pipe.execute()
+
+    def add_pending(self, key: str, records: Sequence[tuple[str, str]]) -> None:
+        if records:
+            args = [item for record in records for item in record]
+            self._add_pending(keys=[self._key("pending", key)], args=[PENDING_TTL, *args])
+
+    def commit_pending(self, key: str) -> tuple[int, int]:
+        """Promotes ``key``'s records :data:`_COMMIT_CHUNK` at a time, then deletes them: a
+        process killed in between has recorded part of them and promotes nothing more (they
+        expire), which only makes the next run skip fewer pages."""
+        name = self._key("pending", key)
+        items = dropped = 0
+        chunk: list[tuple[str, str]] = []
+        for article_id, status in self._r.hscan_iter(name, count=_COMMIT_CHUNK):
+            chunk.append((article_id.decode(), status.decode()))
+            if len(chunk) >= _COMMIT_CHUNK:
+                self.record_articles(chunk)
+                chunk = []
+            items += status == ITEM.encode()
+            dropped += status != ITEM.encode()
+        self.record_articles(chunk)
+        self._r.delete(name)
+        return items, dropped
+
+    def discard_pending(self, key: str) -> int:
+        name = self._key("pending", key)
+        pipe = self._r.pipeline(transaction=True)
+        pipe.hlen(name)
+        pipe.delete(name)
+        return int(pipe.execute()[0])
 
     # --- dedupe index --------------------------------------------------------------------------
     def find_fingerprint(self, fingerprint: bytes) -> list[StoredDocument]:
@@ -104,6 +158,10 @@ class RedisState:
         for key in band_keys:
             pipe.sadd(self._band(key), doc_id)
         pipe.execute()
+
+    def document_run(self, url: str) -> str | None:
+        raw = self._document_of_url(keys=[self._key("docurl"), self._key("docs")], args=[url])
+        return _Packed.unpack(raw).run if raw else None
 
     def document_count(self) -> int:
         return int(self._r.hlen(self._key("docs")))
