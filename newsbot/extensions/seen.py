@@ -14,6 +14,17 @@ the killed run had already written are then in two feed files (a merger keeps on
 ``url``), never in none. Documents the dedupe pipeline indexed during the killed run do not
 make their own pages duplicates of themselves (same URL), so they come out again.
 
+While the run goes on, the records wait in the state store itself, under a key of this
+process (``<run id>/<random>``: two processes never share one, even with the same
+``NEWSBOT_RUN_ID``), not in memory: a crawl of a million articles holds at most
+:data:`PENDING_BUFFER` of them. They are promoted into the seen articles in one transaction
+(SQLite) at the end, or discarded if a feed failed; a killed process never promotes them
+and the store forgets them :data:`~newsbot.state.base.PENDING_TTL` after their last write.
+An ``item`` status is never downgraded to ``dropped`` (an article yielded by one response and
+dropped as a duplicate from another stays ``item``). If the store failed during the run, the
+records noted before the failure are gone with it (nothing is recorded either way) and the
+WARNING counts those noted since.
+
 Stats: ``newsbot/state/recorded/item``, ``newsbot/state/recorded/dropped`` (not counted, and
 a WARNING says so, when the state store failed and the run fell back to memory).
 """
@@ -21,6 +32,7 @@ a WARNING says so, when the state store failed and the run fell back to memory).
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -39,6 +51,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+PENDING_BUFFER = 500
+"""Records noted in memory before they are written to the store in one call."""
+
 
 class SeenArticlesExtension:
     """Writes the run's ``article_id -> status`` records to the state (see module docstring)."""
@@ -46,7 +61,8 @@ class SeenArticlesExtension:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.state = crawl_state(crawler)  # opened now: an unreadable store is reported at start
-        self.pending: dict[str, str] = {}
+        self.pending_key = f"{self.state.run_id}/{secrets.token_hex(4)}"
+        self._buffer: list[tuple[str, str]] = []
         self._committed = False
 
     @classmethod
@@ -59,13 +75,23 @@ class SeenArticlesExtension:
         return extension
 
     def item_scraped(self, item: Any, response: Response | None, spider: Spider) -> None:
-        for article_id in _article_ids(item, response):
-            self.pending[article_id] = ITEM
+        self._note([(article_id, ITEM) for article_id in _article_ids(item, response)])
 
     def item_dropped(self, item: Any, response: Response | None, exception: BaseException, spider: Spider) -> None:
-        for article_id in _article_ids(item, response):
-            if self.pending.get(article_id) != ITEM:
-                self.pending[article_id] = f"{DROPPED}:{drop_reason(exception)}"
+        status = f"{DROPPED}:{drop_reason(exception)}"
+        self._note([(article_id, status) for article_id in _article_ids(item, response)])
+
+    def _note(self, records: list[tuple[str, str]]) -> None:
+        self._buffer.extend(records)
+        if len(self._buffer) >= PENDING_BUFFER:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the buffered records to the store's pending records, in order (the store
+        keeps an ``item`` against a later ``dropped:*``, as the buffer would)."""
+        if self._buffer:
+            self.state.store.add_pending(self.pending_key, self._buffer)
+            self._buffer = []
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if not self._has_feeds():
@@ -79,33 +105,32 @@ class SeenArticlesExtension:
         return any(isinstance(ext, FeedExporter) and ext.feeds for ext in extensions)
 
     def commit(self) -> None:
-        """Write the pending records, unless a feed of the run failed to store."""
+        """Record the pending records, unless a feed of the run failed to store."""
         if self._committed:
             return
         self._committed = True
+        self._flush()
+        store = self.state.store
         stats = self.crawler.stats.get_stats()
         failed = {k: v for k, v in stats.items() if k.startswith("feedexport/failed_count/") and v}
         if failed:
+            count = store.discard_pending(self.pending_key)
             logger.warning(
                 "A feed of this run was not stored (%s): %d articles are not recorded as seen, so the"
-                " next run fetches them again", failed, len(self.pending),
+                " next run fetches them again", failed, count,
             )
             return
-        records = sorted(self.pending.items())
-        self.state.store.record_articles(records)
-        items = sum(1 for _, status in records if status == ITEM)
-        if self.state.store.failed:  # they went to the in-memory stand-in: nothing is kept
+        items, dropped = store.commit_pending(self.pending_key)
+        if store.failed:  # they went to the in-memory stand-in: nothing is kept
             logger.warning(
                 "Not recorded: %d articles yielded and %d dropped (the state store %s failed, this run"
                 " kept its state in memory only); the next run fetches them again",
-                items, len(records) - items, masked_url(self.state.uri),
+                items, dropped, masked_url(self.state.uri),
             )
             return
         self.crawler.stats.inc_value("newsbot/state/recorded/item", items)
-        self.crawler.stats.inc_value("newsbot/state/recorded/dropped", len(records) - items)
-        logger.info(
-            "Recorded %d articles as yielded and %d as dropped in %s", items, len(records) - items, masked_url(self.state.uri)
-        )
+        self.crawler.stats.inc_value("newsbot/state/recorded/dropped", dropped)
+        logger.info("Recorded %d articles as yielded and %d as dropped in %s", items, dropped, masked_url(self.state.uri))
 
 
 def _article_ids(item: Any, response: Response | None) -> list[str]:
