@@ -14,7 +14,17 @@ from scrapy.utils.test import get_crawler
 from newsbot.items import ArticleItem
 from newsbot.pipelines.dedupe import DedupePipeline
 from newsbot.pipelines.drops import PipelineDrop
-from newsbot.text.signatures import Signer, content_fingerprint, jaccard, shingle_set, shingles
+from newsbot.text import fold_for_match, split_paragraphs
+from newsbot.text.signatures import (
+    SHINGLE_CAP,
+    Signer,
+    content_fingerprint,
+    content_fingerprint_folded,
+    folded_shingles,
+    jaccard,
+    shingle_set,
+    shingles,
+)
 from newsbot.spiders.sites import MaghressSpider
 from newsbot.state import crawl_state
 
@@ -77,6 +87,30 @@ def test_similarity_of_a_copy_with_three_words_changed():
     assert set(signer.band_keys(signer.minhash(ORIGINAL))) & set(signer.band_keys(signer.minhash(COPY)))
 
 
+def test_folded_forms_give_the_same_keys():
+    folded = " ".join(fold_for_match(p) for p in split_paragraphs(ORIGINAL))  # paragraphs folded one by one
+    assert folded == fold_for_match(ORIGINAL)
+    assert content_fingerprint_folded("dessalement", folded) == content_fingerprint("Dessalement !", ORIGINAL)
+    assert folded_shingles(folded) == shingles(ORIGINAL)
+    signer = Signer(0.8)
+    assert list(signer.signature(folded_shingles(folded))) == list(signer.minhash(ORIGINAL).hashvalues)
+
+
+def test_the_shingle_cap_keeps_normal_bodies_whole():
+    words = fold_for_match(" ".join([ORIGINAL] * 30)).split()  # 3,000 words: a very long article
+    assert len(words) < SHINGLE_CAP
+    assert folded_shingles(" ".join(words)) == [" ".join(words[i : i + 3]).encode() for i in range(len(words) - 2)]
+
+
+def test_a_huge_body_is_signed_over_its_first_shingles():
+    words = [f"mot{n}" for n in range(SHINGLE_CAP + 500)]
+    capped = folded_shingles(" ".join(words))
+    assert len(capped) == SHINGLE_CAP and capped[-1] == " ".join(words[SHINGLE_CAP - 1 : SHINGLE_CAP + 2]).encode()
+    signer = Signer(0.8)
+    head = " ".join(words[: SHINGLE_CAP + 2])
+    assert list(signer.signature(capped)) == list(signer.signature(folded_shingles(head)))
+
+
 @pytest.mark.parametrize("threshold", [0, 1.5, -0.2])
 def test_a_bad_threshold_is_refused_with_the_fix(threshold):
     with pytest.raises(ValueError, match="NEWSBOT_NEAR_DUPLICATE_THRESHOLD=.*e.g. -s NEWSBOT_NEAR_DUPLICATE_THRESHOLD=0.8"):
@@ -136,3 +170,36 @@ def test_fresh_run_ignores_earlier_runs_and_still_updates_the_index(tmp_path):
     assert drop(fresh, copy).similarity == 0.842  # within the fresh run: exact
     docs = crawl_state(fresh.crawler).store.find_fingerprint(content_fingerprint("Dessalement dans le Souss", ORIGINAL))
     assert [d.run for d in docs] == [fresh.state.run_id]
+
+
+# --- folded bodies and huge pages ------------------------------------------------------------------
+def test_the_folded_body_is_used_when_present(tmp_path):
+    dedupe = pipeline(tmp_path / "state.db")
+    kept = item(1, "Dessalement dans le Souss", ORIGINAL)
+    kept.body_folded = fold_for_match(ORIGINAL)
+    assert dedupe.process_item(kept) is kept
+    # body_folded decides (here deliberately out of step with body, to show it is the one read)
+    other = item(2, "Dessalement dans le Souss", OTHER)
+    other.body_folded = fold_for_match(ORIGINAL)
+    assert (drop(dedupe, other).reason, other.body) == ("duplicate_of", OTHER)
+    near = item(7, "Souss-Massa : de l'eau dessalée pour Chtouka", COPY, slug="barlamanefr")
+    near.body_folded = fold_for_match(COPY)
+    assert drop(dedupe, near).similarity == 0.842  # as without body_folded
+    plain = item(3, "Dessalement dans le Souss", ORIGINAL.replace("\n\n", " "))  # no body_folded: body is folded
+    assert plain.body_folded is None and drop(dedupe, plain).reason == "duplicate_of"
+
+
+def test_a_page_of_70000_lines_is_deduplicated(tmp_path):
+    """5.8 MB in 70,000 lines (its cost, under 2 s, is measured by bench/dedupe.py --huge)."""
+    lines = [f"Station {n} : relevé de {n % 97} millimètres de pluie à {n % 24} heures, vent {n % 13} nœuds" for n in range(70_000)]
+    dedupe = pipeline(tmp_path / "state.db")
+    kept = item(1, "Relevés des stations", "\n\n".join(lines))
+    assert len(kept.body.encode()) > 5_000_000
+    assert dedupe.process_item(kept) is kept
+    exact = drop(dedupe, item(2, "Relevés des stations", "\n\n".join(lines)))
+    assert (exact.reason, exact.duplicate_of) == ("duplicate_of", kept.url)
+    # another ending: the fingerprint differs, the signed beginning is the same story
+    tail = drop(dedupe, item(3, "Relevés des stations", "\n\n".join([*lines[:-5], "Fin du relevé."])))
+    assert (tail.reason, tail.duplicate_of, tail.similarity) == ("near_duplicate", kept.url, 1.0)
+    other = item(4, "Autres relevés", "\n\n".join(line.replace("Station", "Poste") for line in lines))
+    assert dedupe.process_item(other) is other

@@ -37,7 +37,8 @@ from scrapy.exceptions import NotConfigured
 
 from newsbot.config import bool_setting, float_setting
 from newsbot.pipelines.drops import PipelineDrop
-from newsbot.text.signatures import Signer, content_fingerprint, jaccard, shingle_set
+from newsbot.text import fold_for_match
+from newsbot.text.signatures import Signer, content_fingerprint_folded, folded_shingles, jaccard, shingle_set_of
 from newsbot.state import ITEM, crawl_state, fresh_run
 from newsbot.state.base import StoredDocument
 
@@ -62,7 +63,6 @@ class DedupePipeline:
         self.stats = crawler.stats
         self.signer = Signer(float_setting(settings, "NEWSBOT_NEAR_DUPLICATE_THRESHOLD"))
         self.state = crawl_state(crawler)
-        self.urls: set[str] = set()
         self.shingle_sets: OrderedDict[str, np.ndarray] = OrderedDict()
         self.fresh = False
         self._check_index_layout()
@@ -96,18 +96,22 @@ class DedupePipeline:
         url = adapter.get("url")
         article_id = adapter.get("article_id")
         store = self.state.store
-        if url in self.urls:
+        if url is not None and store.document_run(url) == self.state.run_id:
             raise PipelineDrop("duplicate_url", f"{url} was already kept in this run", duplicate_of=url)
         if not self.fresh and article_id and store.article_statuses([article_id]).get(article_id) == ITEM:
             raise PipelineDrop("duplicate_url", f"{url} yielded an item in an earlier run", duplicate_of=url)
-        fingerprint = content_fingerprint(adapter.get("title"), adapter.get("body"))
+        folded = adapter.get("body_folded")
+        if folded is None:
+            folded = fold_for_match(adapter.get("body") or "")
+        fingerprint = content_fingerprint_folded(fold_for_match(adapter.get("title") or ""), folded)
         for doc in store.find_fingerprint(fingerprint):
             if self._counts(doc, url):
                 raise PipelineDrop("duplicate_of", f"same title and body as {doc.url}", duplicate_of=doc.url)
-        minhash = self.signer.minhash(adapter.get("body"))
-        band_keys = self.signer.band_keys(minhash) if minhash is not None else []
-        own = shingle_set(adapter.get("body"))
-        if minhash is not None:
+        shingles = folded_shingles(folded)
+        signature = self.signer.signature(shingles)
+        band_keys = self.signer.band_keys(signature) if signature is not None else []
+        own = shingle_set_of(shingles)
+        if signature is not None:
             best: tuple[float, str] | None = None
             for doc in store.find_bands(band_keys):
                 if not self._counts(doc, url):
@@ -116,7 +120,7 @@ class DedupePipeline:
                 if doc.url in self.shingle_sets and doc.run == self.state.run_id:
                     similarity = jaccard(own, self.shingle_sets[doc.url])
                 else:
-                    similarity = self.signer.similarity(minhash, doc.signature)
+                    similarity = self.signer.similarity(signature, doc.signature)
                 if similarity >= self.signer.threshold and (best is None or similarity > best[0]):
                     best = (similarity, doc.url)
             if best is not None:
@@ -127,9 +131,8 @@ class DedupePipeline:
                     duplicate_of=best[1],
                     similarity=similarity,
                 )
-        signature = self.signer.to_bytes(minhash) if minhash is not None else b""
-        store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, signature, band_keys)
-        self.urls.add(url)
+        stored = signature.tobytes() if signature is not None else b""
+        store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, stored, band_keys)
         self.shingle_sets[url] = own
         if len(self.shingle_sets) > EXACT_MEMORY:
             self.shingle_sets.popitem(last=False)
