@@ -2,36 +2,44 @@
 
     python bench/dedupe.py                          # 10k, 100k and 1M stored signatures, SQLite
     python bench/dedupe.py --sizes 10000,100000     # quicker
-    python bench/dedupe.py --backend redis --sizes 10000,100000   # Redis db 15 (namespace flushed)
+    python bench/dedupe.py --backend redis --sizes 10000,100000   # Redis db 15 (own namespace, deleted after)
+    python bench/dedupe.py --sizes 0 --huge         # only the empty store, then the 5.8 MB page
 
 What is measured: ``DedupePipeline.process_item`` (built from a real crawler on the store,
 exactly as in a crawl) for ``--items`` new articles of about 300 words, one in ten a
 near-duplicate of an earlier one of the batch, with 0 (the baseline), 10,000, 100,000 and
-1,000,000 documents already in the store. Per item: fingerprint, MinHash over 3-word
-shingles, 14 LSH band look-ups, the candidates' signatures, and the insert of the kept item.
-Also timed apart: the same items through fingerprint + MinHash only (no store). Printed:
-milliseconds per item (median of ``--repeat`` batches) and the ratio to the baseline, then the
-store's size on disk (SQLite file after a WAL checkpoint; Redis ``MEMORY USAGE`` of the keys).
+1,000,000 documents already in the store, plus the pipeline's ``close_spider`` (which writes
+the documents it still buffers), so batched writes are paid for. Per item: fingerprint, MinHash
+over 3-word shingles, 14 LSH band look-ups, the candidates' signatures, the kept item's
+document. Also timed apart: the same items through fingerprint + MinHash only (no store).
+Printed: milliseconds per item (median of ``--repeat`` batches) and the ratio to the baseline,
+the process's resident memory after the batch, then the store's size on disk (SQLite file
+after a WAL checkpoint; Redis ``MEMORY USAGE`` of the keys). ``--huge`` also runs one page of
+5.8 MB in 70,000 lines through the pipeline in a fresh process: CPU seconds and the peak of
+memory allocated meanwhile (tracemalloc, numpy arrays included).
 
-How the store is filled: synthetic documents, not crawled ones. A MinHash signature of an
-unrelated text is 128 independent uniform minima, so each synthetic signature is 128 random
-uint32 values (numpy, seeded); its fingerprint is 16 random bytes, its URL
+How the store is filled (:func:`fill_store`): synthetic documents, not crawled ones, written
+straight into the schema's tables. A MinHash signature of an unrelated text is 128 independent
+uniform minima, so each synthetic signature is 128 random uint32 values; its 14 band keys, a
+keyed hash of those values, are as good as 14 random signed 64-bit values, and are drawn as
+such (numpy, seeded); its fingerprint is 16 random bytes, its URL
 ``https://www.maghress.com/fr/bench<k>/<n>``, and each also gets a seen-article record, as a
-crawled article would. Redis is filled through ``RedisState.add_document``, with band keys
-from the pipeline's own ``Signer.band_keys``. SQLite is filled by :func:`fill_sqlite_fast`
-straight into the schema's own tables: a band key is a 64-bit hash of random values, i.e. a
-uniform random 64-bit number, so as many are drawn per document as the signer has bands
-(numpy); rows go in key order in one transaction, with the journal and syncs off and the
-secondary indexes built at the end (the pipeline writes one document per transaction;
-filling 1M that way takes much longer and gives an equivalent file). ``--cache DIR`` keeps
-filled files (by signer layout and size) for the next run: see :func:`cached_store`.
+crawled article would. Band rows are sorted by key and every table is written in key order in
+one transaction, the secondary indexes rebuilt after, with ``synchronous=OFF`` and no journal
+for the fill only (a fill that fails leaves a broken bench file, nothing else). Redis is filled
+through ``RedisState.add_document``.
+
+Helpers for other scripts (``bench/run.py``): :func:`fill_store`, :func:`bench_items`,
+:func:`measure_dedupe`, :func:`measure_huge_page`.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
+import resource
 import secrets
 import shutil
 import sqlite3
@@ -39,8 +47,9 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
+from collections.abc import Sequence
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -52,9 +61,9 @@ from scrapy.utils.test import get_crawler  # noqa: E402
 from newsbot.items import ArticleItem  # noqa: E402
 from newsbot.pipelines.dedupe import DedupePipeline  # noqa: E402
 from newsbot.pipelines.drops import PipelineDrop  # noqa: E402
-from newsbot.text.signatures import Signer, content_fingerprint  # noqa: E402
 from newsbot.spiders.sites import MaghressSpider  # noqa: E402
 from newsbot.state import open_state  # noqa: E402
+from newsbot.text.signatures import Signer, content_fingerprint  # noqa: E402
 
 WORDS = (
     "le la les un une des du de à au aux et ou en dans sur sous avec pour par que qui ne pas plus "
@@ -63,8 +72,11 @@ WORDS = (
     "association élus président rapport calendrier station réseau tarifs partenaires agriculteurs "
     "jeudi mardi lundi semaine mois année prochain nouveau premier dernier grand petit public"
 ).split()
+FILL_SEED = 20261129
+FILL_CHUNK = 100_000  # documents generated at a time (a 51 MB signature array)
 
 
+# --- items ----------------------------------------------------------------------------------------------
 def article(rng: random.Random, n: int) -> ArticleItem:
     body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(75)) for _ in range(4))
     return ArticleItem(
@@ -83,7 +95,9 @@ def near_copy(rng: random.Random, item: ArticleItem, n: int) -> ArticleItem:
     )
 
 
-def batch(seed: int, count: int) -> list[ArticleItem]:
+def bench_items(seed: int, count: int) -> list[ArticleItem]:
+    """``count`` new articles of 300 words (4 paragraphs), every tenth a near copy (3 words
+    changed) of the one before; URLs are unique per ``seed`` (< 1000) and position."""
     rng = random.Random(seed)
     items: list[ArticleItem] = []
     for n in range(count):
@@ -91,130 +105,130 @@ def batch(seed: int, count: int) -> list[ArticleItem]:
     return items
 
 
-def replica_batch(site, first: int, count: int) -> list[ArticleItem]:
-    """Items of French articles ``first`` .. ``first + count - 1`` of a :class:`bench.replica_gen.ReplicaSite`,
-    with the clean body the boilerplate pipeline hands on (its 1.5 % near-duplicates included)."""
-    items = []
-    for k in range(first, first + count):
-        art = site.article(site.key("fr", k))
-        items.append(ArticleItem(
-            article_id=f"maghress:fr:{art.key.slug}:{art.key.number}", url=art.key.url, site="maghress",
-            title=art.title, body="\n\n".join(art.paragraphs),
-        ))
-    return items
+batch = bench_items  # the name older scripts use
+
+
+def huge_body(lines: int = 70_000, words_per_line: int = 13, seed: int = 7) -> str:
+    """A body of ``lines`` paragraphs (5.8 MB with the defaults): a page that is a dump, not an article."""
+    rng = random.Random(seed)
+    return "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(words_per_line)) for _ in range(lines))
 
 
 # --- filling the store --------------------------------------------------------------------------------
-def synthetic(signer: Signer, start: int, count: int, rng: np.random.Generator):
-    sigs = rng.integers(0, 2**32, size=(count, signer.num_perm), dtype=np.uint64).astype(np.uint32)
-    for offset in range(count):
-        n = start + offset
-        values = sigs[offset]
-        yield (
-            f"https://www.maghress.com/fr/bench{n % 50}/{n}", os.urandom(16), values.tobytes(),
-            signer.band_keys(SimpleNamespace(hashvalues=values)), f"maghress:fr:bench{n % 50}:{n}",
-        )
+def fill_store(path: str | Path, n: int, signer: Signer, *, seed: int = FILL_SEED) -> None:
+    """Add ``n`` synthetic documents (see module docstring) to the SQLite state file ``path``.
 
-
-NAMESPACE = "newsbot-bench"  # state namespace of cached stores
-FILL_RUN = "bench"  # the ``run`` of every synthetic document
-CHUNK = 250_000
-
-
-def fill_sqlite_fast(path: Path, signer: Signer, start: int, count: int, rng: np.random.Generator) -> None:
-    """Add documents ``start`` .. ``start + count - 1`` to the SQLite store at ``path`` (schema
-    made by ``open_state``). See the module docstring; ids are given in URL order so every
-    B-tree is appended to, and the secondary indexes are dropped and rebuilt (sorted) around it."""
+    The file is created with the store's schema if missing; documents already there are kept
+    and numbered on (a second call with another ``seed`` adds different ones). Band rows use
+    ``signer``'s layout (``len(signer.hashranges)`` per document). Raises ``sqlite3.Error``.
+    """
+    path = Path(path)
+    open_state(f"sqlite:///{path}", "newsbot-bench" if not path.exists() else _namespace(path)).close()
+    rng = np.random.default_rng(seed)
     db = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -1000000", "temp_store = MEMORY"):
-        db.execute(f"PRAGMA {pragma}")
-    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
-    for name, _ in indexes:
-        db.execute(f"DROP INDEX {name}")
-    numbers = sorted(range(start, start + count), key=lambda n: f"{n % 50}/{n}")  # URL order
-    first_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
-    bands = len(signer.hashranges)
-    db.execute("BEGIN")
-    for offset in range(0, count, CHUNK):
-        part = numbers[offset : offset + CHUNK]
-        sigs = rng.integers(0, 2**32, size=(len(part), signer.num_perm), dtype=np.uint64).astype(np.uint32)
-        fps = rng.bytes(16 * len(part))
-        db.executemany(
-            "INSERT INTO docs (id, url, run, site, fp, sig, created) VALUES (?, ?, ?, 'maghress', ?, ?, 0)",
-            ((first_id + offset + i, f"https://www.maghress.com/fr/bench{n % 50}/{n}", FILL_RUN,
-              fps[16 * i : 16 * i + 16], sigs[i].tobytes()) for i, n in enumerate(part)),
-        )
-    keys = rng.integers(-(2**63), 2**63 - 1, size=count * bands, dtype=np.int64)
-    docs = np.repeat(np.arange(first_id, first_id + count, dtype=np.int64), bands)
-    order = np.argsort(keys)
-    keys, docs = keys[order], docs[order]
-    for offset in range(0, len(keys), CHUNK * 4):
-        db.executemany("INSERT INTO bands (key, doc) VALUES (?, ?)",
-                       zip(keys[offset : offset + CHUNK * 4].tolist(), docs[offset : offset + CHUNK * 4].tolist(),
-                           strict=True))
-    db.executemany("INSERT INTO articles (article_id, status, updated) VALUES (?, 'item', 0)",
-                   ((a,) for a in sorted(f"maghress:fr:bench{n % 50}:{n}" for n in range(start, start + count))))
-    db.execute("COMMIT")
-    for _, sql in indexes:
-        db.execute(sql)
-    db.close()
+    try:
+        db.execute("PRAGMA journal_mode = OFF")  # the fill only: a failed fill leaves a broken bench file
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("PRAGMA cache_size = -524288")  # 512 MiB while the URL index grows
+        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+        db.execute("BEGIN")
+        for name, _ in indexes:  # rebuilt from sorted data after the fill: far faster than random inserts
+            db.execute(f"DROP INDEX {name}")
+        first = db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
+        ids = np.arange(first, first + n, dtype=np.int64)
+        for start in range(0, n, FILL_CHUNK):
+            chunk = ids[start : start + FILL_CHUNK]
+            sigs = rng.integers(0, 2**32, size=(len(chunk), signer.num_perm), dtype=np.uint32)
+            fps = rng.bytes(16 * len(chunk))
+            db.executemany(
+                "INSERT INTO docs (id, url, run, site, fp, sig, created) VALUES (?, ?, 'bench', 'maghress', ?, ?, 0)",
+                (
+                    (doc, f"https://www.maghress.com/fr/bench{doc % 50}/{doc}", fps[16 * i : 16 * i + 16], sigs[i].tobytes())
+                    for i, doc in enumerate(chunk.tolist())
+                ),
+            )
+        bands = len(signer.hashranges)
+        keys = rng.integers(-(2**63), 2**63 - 1, size=n * bands, dtype=np.int64, endpoint=True)
+        docs = np.repeat(ids, bands)
+        order = np.argsort(keys, kind="stable")
+        keys, docs = keys[order], docs[order]
+        for start in range(0, len(keys), 1_000_000):
+            end = start + 1_000_000
+            db.executemany("INSERT INTO bands (key, doc) VALUES (?, ?)", zip(keys[start:end].tolist(), docs[start:end].tolist()))
+        article_ids = sorted(f"maghress:fr:bench{doc % 50}:{doc}" for doc in ids.tolist())
+        db.executemany("INSERT INTO articles (article_id, status, updated) VALUES (?, 'item', 0)", ((a,) for a in article_ids))
+        for _, sql in indexes:
+            db.execute(sql)
+        db.execute("COMMIT")
+        db.execute("PRAGMA journal_mode = WAL")
+    finally:
+        db.close()
 
 
-def cached_store(cache_dir: Path, signer: Signer, size: int, namespace: str, seed: int = 20261129) -> Path:
-    """An SQLite store holding ``size`` synthetic documents, filled once and kept in
-    ``cache_dir`` under a name with the signer's layout, the schema version and ``size``.
-    A file is only kept once complete (filled under a temporary name, then renamed)."""
-    from newsbot.state.base import SCHEMA_VERSION
-
-    name = f"dedupe-{namespace}-{signer.scheme.replace('/', '_')}-{signer.layout}-schema{SCHEMA_VERSION}-{size}.db"
-    path = cache_dir / name
-    if path.exists():
-        return path
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    for leftover in cache_dir.glob(partial.name + "*"):
-        leftover.unlink()
-    open_state(f"sqlite:///{partial}", namespace).close()  # the schema, as newsbot creates it
-    fill_sqlite_fast(partial, signer, 0, size, np.random.default_rng(seed))
-    db = sqlite3.connect(partial)
-    db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-    db.close()
-    partial.rename(path)
-    return path
-
-
-def forget_measured(path: Path) -> None:
-    """Remove what measurements added to a cached store (documents of runs other than the fill)."""
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("BEGIN")
-    db.execute("DELETE FROM bands WHERE doc IN (SELECT id FROM docs WHERE run != ?)", (FILL_RUN,))
-    db.execute("DELETE FROM docs WHERE run != ?", (FILL_RUN,))
-    db.execute("COMMIT")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
+def _namespace(path: Path) -> str:
+    db = sqlite3.connect(path)
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'namespace'").fetchone()
+    finally:
+        db.close()
+    return row[0] if row else "newsbot-bench"
 
 
 def fill_redis(uri: str, namespace: str, signer: Signer, start: int, count: int, rng: np.random.Generator) -> None:
     store = open_state(uri, namespace)
-    for url, fp, sig, keys, article_id in synthetic(signer, start, count, rng):
-        store.add_document(url, "bench", "maghress", fp, sig, keys)
-        store.record_articles([(article_id, "item")])
+    sigs = rng.integers(0, 2**32, size=(count, signer.num_perm), dtype=np.uint32)
+    keys = rng.integers(-(2**63), 2**63 - 1, size=(count, len(signer.hashranges)), dtype=np.int64, endpoint=True)
+    for offset in range(count):
+        n = start + offset
+        store.add_document(
+            f"https://www.maghress.com/fr/bench{n % 50}/{n}", "bench", "maghress", os.urandom(16),
+            sigs[offset].tobytes(), keys[offset].tolist(),
+        )
+        store.record_articles([(f"maghress:fr:bench{n % 50}:{n}", "item")])
     store.close()
 
 
 # --- measuring ------------------------------------------------------------------------------------------
-def per_item_ms(uri: str, namespace: str, items: list[ArticleItem]) -> float:
-    crawler = get_crawler(MaghressSpider, {"NEWSBOT_STATE": uri, "NEWSBOT_STATE_NAMESPACE": namespace})
-    dedupe = DedupePipeline.from_crawler(crawler)
-    started = time.perf_counter()
+def _pipeline(store_uri: str, namespace: str) -> DedupePipeline:
+    crawler = get_crawler(MaghressSpider, {"NEWSBOT_STATE": store_uri, "NEWSBOT_STATE_NAMESPACE": namespace})
+    return DedupePipeline.from_crawler(crawler)
+
+
+def _run(dedupe: DedupePipeline, items: Sequence[ArticleItem]) -> None:
     for item in items:
         try:
             dedupe.process_item(item)
         except PipelineDrop:
             pass
+    close = getattr(dedupe, "close_spider", None)
+    if close is not None:
+        close()  # buffered documents are written here: part of the cost
+
+
+def measure_dedupe(
+    store_uri: str, bodies: Sequence[ArticleItem | str], *, namespace: str = "newsbot-bench", rss: list[int] | None = None
+) -> float:
+    """Milliseconds per item of a fresh ``DedupePipeline`` on ``store_uri`` for ``bodies``:
+    items, or body texts (each becomes a new article with a unique URL and title). Includes the
+    pipeline's closing write; not the opening of the store. ``rss``, if given, receives the
+    process's resident bytes before the store is closed."""
+    items = [b if isinstance(b, ArticleItem) else _item_of(b) for b in bodies]
+    dedupe = _pipeline(store_uri, namespace)
+    started = time.perf_counter()
+    _run(dedupe, items)
     elapsed = time.perf_counter() - started
+    if rss is not None:
+        rss.append(resident_bytes())
     dedupe.state.store.close()
-    return elapsed / len(items) * 1000
+    return elapsed / max(1, len(items)) * 1000
+
+
+def _item_of(body: str) -> ArticleItem:
+    token = secrets.token_hex(6)
+    return ArticleItem(
+        article_id=f"maghress:fr:newsbench:{token}", url=f"https://www.maghress.com/fr/newsbench/{token}",
+        site="maghress", title=f"Article {token}", body=body,
+    )
 
 
 def compute_only_ms(signer: Signer, items: list[ArticleItem]) -> float:
@@ -223,6 +237,36 @@ def compute_only_ms(signer: Signer, items: list[ArticleItem]) -> float:
         content_fingerprint(item.title, item.body)
         signer.band_keys(signer.minhash(item.body))
     return (time.perf_counter() - started) / len(items) * 1000
+
+
+def measure_huge_page(body: str | None = None) -> tuple[float, float]:
+    """``(CPU seconds, peak MiB allocated)`` of one page through a fresh ``DedupePipeline`` on an
+    in-memory store, in a new process (so other work does not count); ``body`` defaults to
+    :func:`huge_body`."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_huge_page, (body,))
+
+
+def _huge_page(body: str | None) -> tuple[float, float]:
+    item = _item_of(body if body is not None else huge_body())
+    dedupe = _pipeline("sqlite:///:memory:", "newsbot-bench")
+    _run(dedupe, bench_items(98, 5))  # imports and first calls out of the way
+    tracemalloc.start()
+    started = time.process_time()
+    _run(dedupe, [item])
+    cpu = time.process_time() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return cpu, peak / 2**20
+
+
+def resident_bytes() -> int:
+    """This process's resident set size now (Linux ``/proc``; the peak elsewhere)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def sqlite_size(path: Path) -> int:
@@ -241,16 +285,16 @@ def redis_size(uri: str, namespace: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="stored documents to measure at (0: baseline only)")
     parser.add_argument("--items", type=int, default=300, help="items per timed batch")
     parser.add_argument("--repeat", type=int, default=3, help="timed batches per size (median)")
     parser.add_argument("--backend", choices=("sqlite", "redis"), default="sqlite")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--workdir", type=Path, default=None, help="where the SQLite file goes (default: a temp dir)")
+    parser.add_argument("--huge", action="store_true", help="also time one 5.8 MB page of 70,000 lines")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if int(s)]
     signer = Signer(0.8)
-    rng = np.random.default_rng(20261129)
     workdir = Path(tempfile.mkdtemp(prefix="newsbot-bench-", dir=args.workdir))
     namespace = f"newsbot-bench-{secrets.token_hex(3)}"
     if args.backend == "sqlite":
@@ -262,33 +306,34 @@ def main() -> None:
 
     print(f"dedupe pipeline per item, {args.backend} store, {args.items} items x {args.repeat} batches,"
           f" MinHash {signer.num_perm} permutations, LSH {signer.layout}")
-    per_item_ms(uri, namespace, batch(99, args.items // 4 or 1))  # warm-up: imports, first connection, caches
-    compute = statistics.median(compute_only_ms(signer, batch(90 + r, args.items)) for r in range(args.repeat))
+    measure_dedupe(uri, bench_items(99, args.items // 4 or 1), namespace=namespace)  # warm-up: imports, caches
+    compute = statistics.median(compute_only_ms(signer, bench_items(90 + r, args.items)) for r in range(args.repeat))
     print(f"  fingerprint + MinHash only (no store): {compute:.3f} ms/item")
     results: list[tuple[int, float, float]] = []
     stored = 0
     seed = 1
+    rng = np.random.default_rng(FILL_SEED)
     try:
         for size in [0, *sizes]:
             started = time.perf_counter()
             if size > stored:
                 if args.backend == "sqlite":
-                    fill_sqlite_fast(path, signer, stored, size - stored, rng)
+                    fill_store(path, size - stored, signer, seed=FILL_SEED + stored)
                 else:
                     fill_redis(uri, namespace, signer, stored, size - stored, rng)
                 stored = size
             fill_s = time.perf_counter() - started
-            timings = []
+            timings, rss = [], []
             for _ in range(args.repeat):
-                timings.append(per_item_ms(uri, namespace, batch(seed, args.items)))
+                timings.append(measure_dedupe(uri, bench_items(seed, args.items), namespace=namespace, rss=rss))
                 seed += 1
             cost = statistics.median(timings)
             disk = sqlite_size(path) if args.backend == "sqlite" else redis_size(uri, namespace)
             results.append((size, cost, disk))
             base = results[0][1]
             per_doc = f"{disk / size:6.0f} B/doc" if size else "   empty    "
-            print(f"  {size:>9,} stored: {cost:7.3f} ms/item  x{cost / base:5.2f} of baseline   store"
-                  f" {disk / 2**20:8.1f} MiB ({per_doc})   [filled in {fill_s:.0f} s]", flush=True)
+            print(f"  {size:>9,} stored: {cost:7.3f} ms/item  x{cost / base:5.2f} of baseline   RSS {max(rss) / 2**20:6.1f} MiB"
+                  f"   store {disk / 2**20:8.1f} MiB ({per_doc})   [filled in {fill_s:.0f} s]", flush=True)
     finally:
         if args.backend == "redis":
             import redis
@@ -297,6 +342,9 @@ def main() -> None:
             for key in client.scan_iter(f"{namespace}:*", count=10_000):
                 client.delete(key)
         shutil.rmtree(workdir, ignore_errors=True)
+    if args.huge:
+        cpu, peak = measure_huge_page()
+        print(f"  one page of 5.8 MB, 70,000 lines: {cpu:.2f} s CPU, {peak:.0f} MiB allocated at the peak")
 
 
 if __name__ == "__main__":
