@@ -3,20 +3,25 @@
     python bench/dedupe.py                          # 10k, 100k and 1M stored signatures, SQLite
     python bench/dedupe.py --sizes 10000,100000     # quicker
     python bench/dedupe.py --backend redis --sizes 10000,100000   # Redis db 15 (own namespace, deleted after)
-    python bench/dedupe.py --sizes 0 --huge         # only the empty store, then the 5.8 MB page
+    python bench/dedupe.py --sizes 0 --huge --memory   # empty store, the 5.8 MB page, memory held per item
 
 What is measured: ``DedupePipeline.process_item`` (built from a real crawler on the store,
 exactly as in a crawl) for ``--items`` new articles of about 300 words, one in ten a
 near-duplicate of an earlier one of the batch, with 0 (the baseline), 10,000, 100,000 and
-1,000,000 documents already in the store, plus the pipeline's ``close_spider`` (which writes
-the documents it still buffers), so batched writes are paid for. Per item: fingerprint, MinHash
-over 3-word shingles, 14 LSH band look-ups, the candidates' signatures, the kept item's
-document. Also timed apart: the same items through fingerprint + MinHash only (no store).
-Printed: milliseconds per item (median of ``--repeat`` batches) and the ratio to the baseline,
-the process's resident memory after the batch, then the store's size on disk (SQLite file
-after a WAL checkpoint; Redis ``MEMORY USAGE`` of the keys). ``--huge`` also runs one page of
-5.8 MB in 70,000 lines through the pipeline in a fresh process: CPU seconds and the peak of
-memory allocated meanwhile (tracemalloc, numpy arrays included).
+1,000,000 documents already in the store. Per item: fingerprint, MinHash over 3-word
+shingles, 14 LSH band look-ups, the candidates' signatures, the insert of the kept item.
+Items carry ``body_folded`` as the item loader sets it; the ``no body_folded`` column times
+the same items without it (the pipeline folds the body itself). Also timed apart: the same
+items through the keys only, no store (folding if needed, fingerprint, shingles, MinHash,
+band keys, exact shingle set). Printed: milliseconds per item (median
+of ``--repeat`` batches; wall clock, and the process's CPU time, steadier on a shared
+machine) and the ratio to the baseline, the process's resident memory after the batch, then
+the store's size on disk (SQLite file after a WAL checkpoint; Redis ``MEMORY USAGE`` of the
+keys). ``--huge`` also runs one page of 5.8 MB in 70,000 lines (no ``body_folded``) through
+the pipeline in a fresh process: CPU seconds and the peak of memory allocated meanwhile
+(tracemalloc, numpy arrays included). ``--memory`` runs 60,000 items through the pipeline and
+the seen-articles extension in a fresh process and prints the Python memory they hold after
+20,000 and 60,000 (tracemalloc; SQLite's own page cache is in the RSS column instead).
 
 How the store is filled (:func:`fill_store`): synthetic documents, not crawled ones, written
 straight into the schema's tables. A MinHash signature of an unrelated text is 128 independent
@@ -30,7 +35,7 @@ for the fill only (a fill that fails leaves a broken bench file, nothing else). 
 through ``RedisState.add_document``.
 
 Helpers for other scripts (``bench/run.py``): :func:`fill_store`, :func:`bench_items`,
-:func:`measure_dedupe`, :func:`measure_huge_page`.
+:func:`measure_dedupe`, :func:`measure_huge_page`, :func:`measure_memory`.
 """
 
 from __future__ import annotations
@@ -63,7 +68,8 @@ from newsbot.pipelines.dedupe import DedupePipeline  # noqa: E402
 from newsbot.pipelines.drops import PipelineDrop  # noqa: E402
 from newsbot.spiders.sites import MaghressSpider  # noqa: E402
 from newsbot.state import open_state  # noqa: E402
-from newsbot.text.signatures import Signer, content_fingerprint  # noqa: E402
+from newsbot.text import fold_for_match  # noqa: E402
+from newsbot.text.signatures import Signer, content_fingerprint_folded, folded_shingles, shingle_set_of  # noqa: E402
 
 WORDS = (
     "le la les un une des du de à au aux et ou en dans sur sous avec pour par que qui ne pas plus "
@@ -95,13 +101,17 @@ def near_copy(rng: random.Random, item: ArticleItem, n: int) -> ArticleItem:
     )
 
 
-def bench_items(seed: int, count: int) -> list[ArticleItem]:
+def bench_items(seed: int, count: int, *, folded: bool = True) -> list[ArticleItem]:
     """``count`` new articles of 300 words (4 paragraphs), every tenth a near copy (3 words
-    changed) of the one before; URLs are unique per ``seed`` (< 1000) and position."""
+    changed) of the one before; URLs are unique per ``seed`` (< 1000) and position. With
+    ``folded``, each carries ``body_folded`` as the item loader sets it."""
     rng = random.Random(seed)
     items: list[ArticleItem] = []
     for n in range(count):
         items.append(near_copy(rng, items[-1], seed * 100_000 + n) if n % 10 == 9 else article(rng, seed * 100_000 + n))
+    if folded:
+        for item in items:
+            item.body_folded = fold_for_match(item.body)
     return items
 
 
@@ -200,25 +210,30 @@ def _run(dedupe: DedupePipeline, items: Sequence[ArticleItem]) -> None:
             dedupe.process_item(item)
         except PipelineDrop:
             pass
-    close = getattr(dedupe, "close_spider", None)
-    if close is not None:
-        close()  # buffered documents are written here: part of the cost
 
 
 def measure_dedupe(
-    store_uri: str, bodies: Sequence[ArticleItem | str], *, namespace: str = "newsbot-bench", rss: list[int] | None = None
+    store_uri: str,
+    bodies: Sequence[ArticleItem | str],
+    *,
+    namespace: str = "newsbot-bench",
+    rss: list[int] | None = None,
+    cpu: list[float] | None = None,
 ) -> float:
-    """Milliseconds per item of a fresh ``DedupePipeline`` on ``store_uri`` for ``bodies``:
-    items, or body texts (each becomes a new article with a unique URL and title). Includes the
-    pipeline's closing write; not the opening of the store. ``rss``, if given, receives the
-    process's resident bytes before the store is closed."""
+    """Milliseconds per item (wall clock) of a fresh ``DedupePipeline`` on ``store_uri`` for
+    ``bodies``: items, or body texts (each becomes a new article with a unique URL and title,
+    without ``body_folded``). The opening of the store is not counted. ``rss``, if given,
+    receives the process's resident bytes before the store is closed; ``cpu`` the process's
+    CPU milliseconds per item."""
     items = [b if isinstance(b, ArticleItem) else _item_of(b) for b in bodies]
     dedupe = _pipeline(store_uri, namespace)
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     _run(dedupe, items)
-    elapsed = time.perf_counter() - started
+    elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     if rss is not None:
         rss.append(resident_bytes())
+    if cpu is not None:
+        cpu.append(elapsed_cpu / max(1, len(items)) * 1000)
     dedupe.state.store.close()
     return elapsed / max(1, len(items)) * 1000
 
@@ -232,10 +247,15 @@ def _item_of(body: str) -> ArticleItem:
 
 
 def compute_only_ms(signer: Signer, items: list[ArticleItem]) -> float:
+    """Milliseconds per item of the pipeline's keys without the store: the folded body
+    (``body_folded``, else ``body`` folded), fingerprint, shingles, signature, band keys."""
     started = time.perf_counter()
     for item in items:
-        content_fingerprint(item.title, item.body)
-        signer.band_keys(signer.minhash(item.body))
+        folded = item.body_folded if item.body_folded is not None else fold_for_match(item.body or "")
+        content_fingerprint_folded(fold_for_match(item.title or ""), folded)
+        shingles = folded_shingles(folded)
+        signer.band_keys(signer.signature(shingles))
+        shingle_set_of(shingles)
     return (time.perf_counter() - started) / len(items) * 1000
 
 
@@ -247,10 +267,47 @@ def measure_huge_page(body: str | None = None) -> tuple[float, float]:
         return pool.apply(_huge_page, (body,))
 
 
+def measure_memory(counts: Sequence[int] = (20_000, 60_000)) -> list[tuple[int, float, float]]:
+    """``[(items, MiB held, RSS MiB)]``: Python memory (tracemalloc) held by a
+    ``DedupePipeline`` and a ``SeenArticlesExtension`` of one crawl on a new SQLite file after
+    each count of items (all kept or dropped, none committed yet), in a new process."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_memory, (list(counts),))
+
+
+def _memory(counts: list[int]) -> list[tuple[int, float, float]]:
+    from newsbot.extensions.seen import SeenArticlesExtension
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
+    try:
+        crawler = get_crawler(MaghressSpider, {"NEWSBOT_STATE": f"sqlite:///{workdir}/state.db"})
+        dedupe = DedupePipeline.from_crawler(crawler)
+        seen = SeenArticlesExtension.from_crawler(crawler)
+        spider = MaghressSpider()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        results, done, seed = [], 0, 100
+        for count in counts:
+            while done < count:
+                for item in bench_items(seed, min(1000, count - done)):
+                    try:
+                        dedupe.process_item(item)
+                        seen.item_scraped(item, None, spider)
+                    except PipelineDrop as drop:
+                        seen.item_dropped(item, None, drop, spider)
+                    done += 1
+                seed += 1
+            results.append((done, (tracemalloc.get_traced_memory()[0] - base) / 2**20, resident_bytes() / 2**20))
+        tracemalloc.stop()
+        return results
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def _huge_page(body: str | None) -> tuple[float, float]:
     item = _item_of(body if body is not None else huge_body())
     dedupe = _pipeline("sqlite:///:memory:", "newsbot-bench")
-    _run(dedupe, bench_items(98, 5))  # imports and first calls out of the way
+    _run(dedupe, bench_items(98, 5, folded=False))  # imports and first calls out of the way
     tracemalloc.start()
     started = time.process_time()
     _run(dedupe, [item])
@@ -292,6 +349,7 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--workdir", type=Path, default=None, help="where the SQLite file goes (default: a temp dir)")
     parser.add_argument("--huge", action="store_true", help="also time one 5.8 MB page of 70,000 lines")
+    parser.add_argument("--memory", action="store_true", help="also measure the memory held after 20k and 60k items")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if int(s)]
     signer = Signer(0.8)
@@ -308,7 +366,9 @@ def main() -> None:
           f" MinHash {signer.num_perm} permutations, LSH {signer.layout}")
     measure_dedupe(uri, bench_items(99, args.items // 4 or 1), namespace=namespace)  # warm-up: imports, caches
     compute = statistics.median(compute_only_ms(signer, bench_items(90 + r, args.items)) for r in range(args.repeat))
-    print(f"  fingerprint + MinHash only (no store): {compute:.3f} ms/item")
+    print(f"  keys only (fingerprint, MinHash, band keys, shingle set; no store): {compute:.3f} ms/item")
+    print(f"  {'stored':>9}   {'ms/item':>7} {'cpu':>6}  {'x base':>6}   {'no body_folded':>14} {'cpu':>6}   {'RSS':>9}"
+          f"   {'store':>11} {'per doc':>10}   fill")
     results: list[tuple[int, float, float]] = []
     stored = 0
     seed = 1
@@ -323,17 +383,19 @@ def main() -> None:
                     fill_redis(uri, namespace, signer, stored, size - stored, rng)
                 stored = size
             fill_s = time.perf_counter() - started
-            timings, rss = [], []
+            timings, cpu, plain, plain_cpu, rss = [], [], [], [], []
             for _ in range(args.repeat):
-                timings.append(measure_dedupe(uri, bench_items(seed, args.items), namespace=namespace, rss=rss))
+                timings.append(measure_dedupe(uri, bench_items(seed, args.items), namespace=namespace, rss=rss, cpu=cpu))
+                plain.append(measure_dedupe(uri, bench_items(seed + 500, args.items, folded=False), namespace=namespace, cpu=plain_cpu))
                 seed += 1
             cost = statistics.median(timings)
             disk = sqlite_size(path) if args.backend == "sqlite" else redis_size(uri, namespace)
             results.append((size, cost, disk))
             base = results[0][1]
-            per_doc = f"{disk / size:6.0f} B/doc" if size else "   empty    "
-            print(f"  {size:>9,} stored: {cost:7.3f} ms/item  x{cost / base:5.2f} of baseline   RSS {max(rss) / 2**20:6.1f} MiB"
-                  f"   store {disk / 2**20:8.1f} MiB ({per_doc})   [filled in {fill_s:.0f} s]", flush=True)
+            per_doc = f"{disk / size:6.0f} B/doc" if size else "     empty"
+            print(f"  {size:>9,}   {cost:7.3f} {statistics.median(cpu):6.3f}  x{cost / base:5.2f}   "
+                  f"{statistics.median(plain):14.3f} {statistics.median(plain_cpu):6.3f}   {max(rss) / 2**20:5.0f} MiB"
+                  f"   {disk / 2**20:7.1f} MiB {per_doc}   {fill_s:.0f} s", flush=True)
     finally:
         if args.backend == "redis":
             import redis
@@ -343,8 +405,11 @@ def main() -> None:
                 client.delete(key)
         shutil.rmtree(workdir, ignore_errors=True)
     if args.huge:
-        cpu, peak = measure_huge_page()
-        print(f"  one page of 5.8 MB, 70,000 lines: {cpu:.2f} s CPU, {peak:.0f} MiB allocated at the peak")
+        cpu_s, peak = measure_huge_page()
+        print(f"  one page of 5.8 MB, 70,000 lines: {cpu_s:.2f} s CPU, {peak:.0f} MiB allocated at the peak")
+    if args.memory:
+        for count, held, rss_mib in measure_memory():
+            print(f"  after {count:,} items: {held:6.1f} MiB held by the pipeline and the seen extension, RSS {rss_mib:.0f} MiB")
 
 
 if __name__ == "__main__":

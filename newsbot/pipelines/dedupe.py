@@ -2,8 +2,9 @@
 
 In this order, an item is dropped as
 
-* ``duplicate_url``: its canonical URL was already kept in this run, or yielded an item in
-  an earlier run (normally the incremental middleware does not even fetch it then);
+* ``duplicate_url``: its canonical URL was already kept in this run (the store's index
+  says which run kept it: no set of URLs is held in memory), or yielded an item in an
+  earlier run (normally the incremental middleware does not even fetch it then);
 * ``duplicate_of``: the same fingerprint of normalised title and body
   (:func:`~newsbot.text.signatures.content_fingerprint`) was kept under another URL;
 * ``near_duplicate``: MinHash over 3-word shingles of the cleaned body (128 permutations,
@@ -19,6 +20,13 @@ The first item of a group is kept and every drop names it in ``duplicate_of``. T
 lives in the state store (shared by runs and by concurrent crawl processes); kept items
 are indexed as soon as they are kept. With ``-a fresh=1`` documents indexed by earlier runs
 are ignored (the run deduplicates only within itself) and still updated.
+
+The body is folded for matching once per item: the item's ``body_folded`` when set (the
+loader and the boilerplate pipeline keep it in step with ``body``), else ``body`` folded
+here; the fingerprint, the MinHash shingles and the exact shingle set all come from that
+one string. The MinHash and the shingle set cover at most the first
+:data:`~newsbot.text.signatures.SHINGLE_CAP` shingles (10,000), so a huge page costs a
+bounded time and memory; the fingerprint covers the whole text.
 
 Settings: ``NEWSBOT_DEDUPE_ENABLED`` (True), ``NEWSBOT_NEAR_DUPLICATE_THRESHOLD`` (0.8).
 Stats: ``newsbot/dedupe/kept``, ``newsbot/dedupe/candidates`` (LSH candidates compared).
