@@ -137,7 +137,7 @@ class Signer:
         self.scheme = f"minhash/{SCHEME}/{num_perm}/seed{SEED}/shingles{SHINGLE_WORDS}"
         self._work = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)
         self._permutations = self._work.permutations
-        self._empty = self._work.hashvalues  # never changed in place: update_batch makes a new array
+        self._empty = self._work.hashvalues.copy()
         self._person = self.layout.encode()
         self._band_heads = [struct.pack(">H", band) for band in range(len(self.hashranges))]
 
@@ -146,7 +146,7 @@ class Signer:
         if not items:
             return None
         work = self._work
-        work.hashvalues = self._empty
+        work.hashvalues = self._empty.copy()  # a fresh array per signature: callers keep theirs
         work.update_batch(items)
         return work.hashvalues
 
