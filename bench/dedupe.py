@@ -34,8 +34,10 @@ one transaction, the secondary indexes rebuilt after, with ``synchronous=OFF`` a
 for the fill only (a fill that fails leaves a broken bench file, nothing else). Redis is filled
 through ``RedisState.add_document``.
 
-Helpers for other scripts (``bench/run.py``): :func:`fill_store`, :func:`bench_items`,
-:func:`measure_dedupe`, :func:`measure_huge_page`, :func:`measure_memory`.
+Helpers for other scripts (``bench/run.py``): :func:`fill_store` (or :func:`cached_store`, a
+filled file kept for the next run, and :func:`forget_measured`), :func:`bench_items` or
+:func:`replica_batch`, :func:`measure_dedupe` (``per_item_ms``), :func:`measure_huge_page`,
+:func:`measure_memory`.
 """
 
 from __future__ import annotations
@@ -79,7 +81,6 @@ WORDS = (
     "jeudi mardi lundi semaine mois année prochain nouveau premier dernier grand petit public"
 ).split()
 FILL_SEED = 20261129
-FILL_CHUNK = 100_000  # documents generated at a time (a 51 MB signature array)
 
 
 # --- items ----------------------------------------------------------------------------------------------
@@ -118,6 +119,20 @@ def bench_items(seed: int, count: int, *, folded: bool = True) -> list[ArticleIt
 batch = bench_items  # the name older scripts use
 
 
+def replica_batch(site, first: int, count: int) -> list[ArticleItem]:
+    """Items of French articles ``first`` .. ``first + count - 1`` of a :class:`bench.replica_gen.ReplicaSite`,
+    with the clean body (and ``body_folded``) the boilerplate pipeline hands on (its 1.5 % near-duplicates included)."""
+    items = []
+    for k in range(first, first + count):
+        art = site.article(site.key("fr", k))
+        body = "\n\n".join(art.paragraphs)
+        items.append(ArticleItem(
+            article_id=f"maghress:fr:{art.key.slug}:{art.key.number}", url=art.key.url, site="maghress",
+            title=art.title, body=body, body_folded=fold_for_match(body),
+        ))
+    return items
+
+
 def huge_body(lines: int = 70_000, words_per_line: int = 13, seed: int = 7) -> str:
     """A body of ``lines`` paragraphs (5.8 MB with the defaults): a page that is a dump, not an article."""
     rng = random.Random(seed)
@@ -125,52 +140,103 @@ def huge_body(lines: int = 70_000, words_per_line: int = 13, seed: int = 7) -> s
 
 
 # --- filling the store --------------------------------------------------------------------------------
-def fill_store(path: str | Path, n: int, signer: Signer, *, seed: int = FILL_SEED) -> None:
-    """Add ``n`` synthetic documents (see module docstring) to the SQLite state file ``path``.
+NAMESPACE = "newsbot-bench"  # state namespace of cached stores
+FILL_RUN = "bench"  # the ``run`` of every synthetic document
+CHUNK = 250_000
 
-    The file is created with the store's schema if missing; documents already there are kept
-    and numbered on (a second call with another ``seed`` adds different ones). Band rows use
-    ``signer``'s layout (``len(signer.hashranges)`` per document). Raises ``sqlite3.Error``.
+
+def fill_sqlite_fast(path: Path, signer: Signer, start: int, count: int, rng: np.random.Generator) -> None:
+    """Add documents ``start`` .. ``start + count - 1`` to the SQLite store at ``path`` (schema
+    made by ``open_state``). See the module docstring; ids are given in URL order so every
+    B-tree is appended to, and the secondary indexes are dropped and rebuilt (sorted) around it."""
+    db = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -1000000", "temp_store = MEMORY"):
+        db.execute(f"PRAGMA {pragma}")
+    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        db.execute(f"DROP INDEX {name}")
+    numbers = sorted(range(start, start + count), key=lambda n: f"{n % 50}/{n}")  # URL order
+    first_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
+    bands = len(signer.hashranges)
+    db.execute("BEGIN")
+    for offset in range(0, count, CHUNK):
+        part = numbers[offset : offset + CHUNK]
+        sigs = rng.integers(0, 2**32, size=(len(part), signer.num_perm), dtype=np.uint64).astype(np.uint32)
+        fps = rng.bytes(16 * len(part))
+        db.executemany(
+            "INSERT INTO docs (id, url, run, site, fp, sig, created) VALUES (?, ?, ?, 'maghress', ?, ?, 0)",
+            ((first_id + offset + i, f"https://www.maghress.com/fr/bench{n % 50}/{n}", FILL_RUN,
+              fps[16 * i : 16 * i + 16], sigs[i].tobytes()) for i, n in enumerate(part)),
+        )
+    keys = rng.integers(-(2**63), 2**63 - 1, size=count * bands, dtype=np.int64)
+    docs = np.repeat(np.arange(first_id, first_id + count, dtype=np.int64), bands)
+    order = np.argsort(keys)
+    keys, docs = keys[order], docs[order]
+    for offset in range(0, len(keys), CHUNK * 4):
+        db.executemany("INSERT INTO bands (key, doc) VALUES (?, ?)",
+                       zip(keys[offset : offset + CHUNK * 4].tolist(), docs[offset : offset + CHUNK * 4].tolist(),
+                           strict=True))
+    db.executemany("INSERT INTO articles (article_id, status, updated) VALUES (?, 'item', 0)",
+                   ((a,) for a in sorted(f"maghress:fr:bench{n % 50}:{n}" for n in range(start, start + count))))
+    db.execute("COMMIT")
+    for _, sql in indexes:
+        db.execute(sql)
+    db.close()
+
+
+def cached_store(cache_dir: Path, signer: Signer, size: int, namespace: str, seed: int = 20261129) -> Path:
+    """An SQLite store holding ``size`` synthetic documents, filled once and kept in
+    ``cache_dir`` under a name with the signer's layout, the schema version and ``size``.
+    A file is only kept once complete (filled under a temporary name, then renamed)."""
+    from newsbot.state.base import SCHEMA_VERSION
+
+    name = f"dedupe-{namespace}-{signer.scheme.replace('/', '_')}-{signer.layout}-schema{SCHEMA_VERSION}-{size}.db"
+    path = cache_dir / name
+    if path.exists():
+        return path
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in cache_dir.glob(partial.name + "*"):
+        leftover.unlink()
+    open_state(f"sqlite:///{partial}", namespace).close()  # the schema, as newsbot creates it
+    fill_sqlite_fast(partial, signer, 0, size, np.random.default_rng(seed))
+    db = sqlite3.connect(partial)
+    db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    db.close()
+    partial.rename(path)
+    return path
+
+
+def forget_measured(path: Path) -> None:
+    """Remove what measurements added to a cached store (documents of runs other than the fill)."""
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    db.execute("DELETE FROM bands WHERE doc IN (SELECT id FROM docs WHERE run != ?)", (FILL_RUN,))
+    db.execute("DELETE FROM docs WHERE run != ?", (FILL_RUN,))
+    db.execute("COMMIT")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
+def fill_store(path: str | Path, n: int, signer: Signer, *, seed: int = FILL_SEED) -> None:
+    """Add ``n`` synthetic documents (see module docstring) to the SQLite state file ``path``
+    with :func:`fill_sqlite_fast`.
+
+    The file is created with the store's schema (namespace :data:`NAMESPACE`) if missing;
+    documents already there are kept and numbered on (call again with another ``seed`` to add
+    different signatures). Raises ``sqlite3.Error``.
     """
     path = Path(path)
-    open_state(f"sqlite:///{path}", "newsbot-bench" if not path.exists() else _namespace(path)).close()
-    rng = np.random.default_rng(seed)
-    db = sqlite3.connect(path, isolation_level=None)
+    open_state(f"sqlite:///{path}", NAMESPACE if not path.exists() else _namespace(path)).close()
+    db = sqlite3.connect(path)
     try:
-        db.execute("PRAGMA journal_mode = OFF")  # the fill only: a failed fill leaves a broken bench file
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("PRAGMA cache_size = -524288")  # 512 MiB while the URL index grows
-        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
-        db.execute("BEGIN")
-        for name, _ in indexes:  # rebuilt from sorted data after the fill: far faster than random inserts
-            db.execute(f"DROP INDEX {name}")
-        first = db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
-        ids = np.arange(first, first + n, dtype=np.int64)
-        for start in range(0, n, FILL_CHUNK):
-            chunk = ids[start : start + FILL_CHUNK]
-            sigs = rng.integers(0, 2**32, size=(len(chunk), signer.num_perm), dtype=np.uint32)
-            fps = rng.bytes(16 * len(chunk))
-            db.executemany(
-                "INSERT INTO docs (id, url, run, site, fp, sig, created) VALUES (?, ?, 'bench', 'maghress', ?, ?, 0)",
-                (
-                    (doc, f"https://www.maghress.com/fr/bench{doc % 50}/{doc}", fps[16 * i : 16 * i + 16], sigs[i].tobytes())
-                    for i, doc in enumerate(chunk.tolist())
-                ),
-            )
-        bands = len(signer.hashranges)
-        keys = rng.integers(-(2**63), 2**63 - 1, size=n * bands, dtype=np.int64, endpoint=True)
-        docs = np.repeat(ids, bands)
-        order = np.argsort(keys, kind="stable")
-        keys, docs = keys[order], docs[order]
-        for start in range(0, len(keys), 1_000_000):
-            end = start + 1_000_000
-            db.executemany("INSERT INTO bands (key, doc) VALUES (?, ?)", zip(keys[start:end].tolist(), docs[start:end].tolist()))
-        article_ids = sorted(f"maghress:fr:bench{doc % 50}:{doc}" for doc in ids.tolist())
-        db.executemany("INSERT INTO articles (article_id, status, updated) VALUES (?, 'item', 0)", ((a,) for a in article_ids))
-        for _, sql in indexes:
-            db.execute(sql)
-        db.execute("COMMIT")
-        db.execute("PRAGMA journal_mode = WAL")
+        start = db.execute("SELECT COUNT(*) FROM docs WHERE run = ?", (FILL_RUN,)).fetchone()[0]
+    finally:
+        db.close()
+    fill_sqlite_fast(path, signer, start, n, np.random.default_rng(seed))
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")  # as the store keeps it
     finally:
         db.close()
 
@@ -181,7 +247,7 @@ def _namespace(path: Path) -> str:
         row = db.execute("SELECT value FROM meta WHERE key = 'namespace'").fetchone()
     finally:
         db.close()
-    return row[0] if row else "newsbot-bench"
+    return row[0] if row else NAMESPACE
 
 
 def fill_redis(uri: str, namespace: str, signer: Signer, start: int, count: int, rng: np.random.Generator) -> None:
@@ -199,7 +265,7 @@ def fill_redis(uri: str, namespace: str, signer: Signer, start: int, count: int,
 
 
 # --- measuring ------------------------------------------------------------------------------------------
-def _pipeline(store_uri: str, namespace: str) -> DedupePipeline:
+def _pipeline(store_uri: str, namespace: str = NAMESPACE) -> DedupePipeline:
     crawler = get_crawler(MaghressSpider, {"NEWSBOT_STATE": store_uri, "NEWSBOT_STATE_NAMESPACE": namespace})
     return DedupePipeline.from_crawler(crawler)
 
@@ -216,7 +282,7 @@ def measure_dedupe(
     store_uri: str,
     bodies: Sequence[ArticleItem | str],
     *,
-    namespace: str = "newsbot-bench",
+    namespace: str = NAMESPACE,
     rss: list[int] | None = None,
     cpu: list[float] | None = None,
 ) -> float:
@@ -236,6 +302,11 @@ def measure_dedupe(
         cpu.append(elapsed_cpu / max(1, len(items)) * 1000)
     dedupe.state.store.close()
     return elapsed / max(1, len(items)) * 1000
+
+
+def per_item_ms(uri: str, namespace: str, items: list[ArticleItem]) -> float:
+    """:func:`measure_dedupe` under the name ``bench/run.py`` uses."""
+    return measure_dedupe(uri, items, namespace=namespace)
 
 
 def _item_of(body: str) -> ArticleItem:
@@ -312,7 +383,7 @@ def _huge_page(body: str | None, folded: bool) -> tuple[float, float]:
         item = _item_of(text)
         if folded:
             item.body_folded = fold_for_match(text)
-        dedupe = _pipeline("sqlite:///:memory:", "newsbot-bench")
+        dedupe = _pipeline("sqlite:///:memory:")
         _run(dedupe, bench_items(98, 5, folded=False))  # imports and first calls out of the way
         if traced:
             tracemalloc.start()

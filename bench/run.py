@@ -250,7 +250,7 @@ class Bench:
         import platformdirs
 
         from bench.dedupe import NAMESPACE, cached_store, forget_measured, per_item_ms, replica_batch
-        from newsbot.pipelines.signatures import Signer
+        from newsbot.text.signatures import Signer
 
         size, batches, per_batch = self.args.dedupe_size, self.args.dedupe_batches, self.args.dedupe_items
         cache = self.args.cache or Path(platformdirs.user_cache_dir("newsbot-bench"))
