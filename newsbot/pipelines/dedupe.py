@@ -46,7 +46,14 @@ from scrapy.exceptions import NotConfigured
 from newsbot.config import bool_setting, float_setting
 from newsbot.pipelines.drops import PipelineDrop
 from newsbot.text import fold_for_match
-from newsbot.text.signatures import Signer, content_fingerprint_folded, folded_shingles, jaccard, shingle_set_of
+from newsbot.text.signatures import (
+    Signer,
+    content_fingerprint_folded,
+    folded_shingles,
+    jaccard,
+    shingle_hashes,
+    shingle_set_of,
+)
 from newsbot.state import ITEM, crawl_state, fresh_run
 from newsbot.state.base import StoredDocument
 
@@ -115,10 +122,10 @@ class DedupePipeline:
         for doc in store.find_fingerprint(fingerprint):
             if self._counts(doc, url):
                 raise PipelineDrop("duplicate_of", f"same title and body as {doc.url}", duplicate_of=doc.url)
-        shingles = folded_shingles(folded)
-        signature = self.signer.signature(shingles)
+        hashes = shingle_hashes(folded_shingles(folded))
+        signature = self.signer.signature(hashes)
         band_keys = self.signer.band_keys(signature) if signature is not None else []
-        own = shingle_set_of(shingles)
+        own = shingle_set_of(hashes)
         if signature is not None:
             best: tuple[float, str] | None = None
             for doc in store.find_bands(band_keys):
