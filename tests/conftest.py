@@ -1,4 +1,5 @@
-"""Shared fixtures: replica servers on 127.0.0.1 for snapshot directories."""
+"""Shared fixtures: replica servers on 127.0.0.1 for snapshot directories, and the tests'
+own Redis (never the user's: see :mod:`tests.redis_server`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.demo.replica import ReplicaServer
+from tests.redis_server import ENV, RedisServer, missing_reason, named_server
 
 
 @pytest.fixture
@@ -23,3 +25,40 @@ def replica() -> Iterator[Callable[[Path], ReplicaServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    """The Redis of this test session (of this xdist worker): a private ``redis-server`` on a
+    free port, started on first use and stopped at the end; ``.url(db)`` gives a database's
+    URL. ``NEWSBOT_TEST_REDIS=redis://HOST:PORT`` uses that server instead (the tests flush the
+    databases they use there). Skips the test when neither is possible."""
+    named = named_server()
+    if named is not None:
+        import redis
+
+        client = redis.Redis.from_url(named.url(0), socket_connect_timeout=2)
+        try:
+            client.ping()
+        except redis.RedisError as exc:
+            pytest.skip(f"{ENV}={named.base_url}: no Redis answers there ({exc})")
+        finally:
+            client.close()
+        yield named
+        return
+    if reason := missing_reason():
+        pytest.skip(reason)
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path_factory) -> Iterator[RedisServer]:
+    """A private Redis for this test alone (a test that stops it mid-crawl), stopped at the
+    end if the test did not; skips when ``redis-server`` is not installed."""
+    if reason := missing_reason(opt_in=False):
+        pytest.skip(reason)
+    server = RedisServer(tmp_path_factory.mktemp("own-redis")).start()
+    yield server
+    server.stop()

@@ -1,8 +1,8 @@
 """Cluster mode (issue 4, section 3): two ``scrapy crawl`` workers split one crawl via Redis.
 
-Real Redis (``NEWSBOT_TEST_REDIS``, default ``redis://127.0.0.1:6379``; database 13,
-flushed before and after each test; skipped when no Redis answers), real worker
-processes started at the same time, a replica server on 127.0.0.1 counting requests.
+Real Redis (the tests' own ``redis-server``, the ``redis_server`` fixture; database 13,
+flushed before and after each test; skipped when ``redis-server`` is not installed), real
+worker processes started at the same time, a replica server on 127.0.0.1 counting requests.
 Snapshots: one written by :mod:`tests.cluster_snapshot` (texts of our own, always there)
 and the maintainers' ``../shared/sites/reference`` (skipped when absent).
 """
@@ -42,28 +42,15 @@ WORKER_SETTINGS: dict[str, Any] = {
 }
 
 
-def _redis_url() -> str:
-    base = os.environ.get("NEWSBOT_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
-    scheme, _, rest = base.partition("://")
-    host = rest.split("/", 1)[0]
-    return f"{scheme}://{host}/{REDIS_DB}"
-
-
 @pytest.fixture(scope="module")
-def redis_url() -> str:
-    url = _redis_url()
-    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis answers at {url} ({exc}): start redis-server or set NEWSBOT_TEST_REDIS")
-    finally:
-        client.close()
-    return url
+def redis_url(redis_server) -> str:
+    """The cluster's Redis URL: database 13 of the tests' own Redis."""
+    return redis_server.url(REDIS_DB)
 
 
 @pytest.fixture
 def redis_db(redis_url: str):
+    """A client of the cluster's database, empty at the start and at the end of the test."""
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     yield client

@@ -152,16 +152,12 @@ def _copies(urls: set[str]) -> set[str]:
 
 
 @pytest.mark.redis
-def test_incremental_runs_with_the_state_in_redis(server, tmp_path):
+def test_incremental_runs_with_the_state_in_redis(server, redis_server, tmp_path):
     import secrets
 
     import redis
 
-    url = os.environ.get("NEWSBOT_TEST_REDIS", "redis://127.0.0.1:6379/14")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis at {url} ({exc})")
+    url = redis_server.url(14)  # the tests' own Redis; database 14 as test_state.py
     namespace = f"newsbot-test-{secrets.token_hex(4)}"
     settings = {"NEWSBOT_STATE": url, "NEWSBOT_STATE_NAMESPACE": namespace}
     try:
