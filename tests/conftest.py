@@ -1,5 +1,6 @@
-"""Shared fixtures: replica servers on 127.0.0.1 for snapshot directories, and the tests'
-own Redis (never the user's: see :mod:`tests.redis_server`)."""
+"""Shared fixtures: replica servers on 127.0.0.1 for snapshot directories, crawls of whole
+snapshots shared by the tests that assert on them, and the tests' own Redis (never the
+user's: see :mod:`tests.redis_server`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from newsbot.demo.replica import ReplicaServer
 from tests.redis_server import ENV, RedisServer, missing_reason, named_server
+from tests.snapshot_crawls import SnapshotCrawl, crawl_every_spider
 
 
 @pytest.fixture
@@ -25,6 +27,22 @@ def replica() -> Iterator[Callable[[Path], ReplicaServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def snapshot_crawls(tmp_path_factory) -> Callable[[Path], SnapshotCrawl]:
+    """``snapshot_crawls(snapshot_dir)``: every aggregator spider's crawl of that snapshot
+    (rejects feed on, the project's defaults otherwise), crawled on first use and shared by
+    every test of the session that asks for the same snapshot (see
+    :mod:`tests.snapshot_crawls`). Tests read it and never change it."""
+    done: dict[Path, SnapshotCrawl] = {}
+
+    def crawl(snapshot: Path) -> SnapshotCrawl:
+        if snapshot not in done:
+            done[snapshot] = crawl_every_spider(snapshot, tmp_path_factory.mktemp(f"crawl-{snapshot.name}"))
+        return done[snapshot]
+
+    return crawl
 
 
 @pytest.fixture(scope="session")
