@@ -37,6 +37,7 @@ REDIS_DB = 13
 WORKER_SETTINGS: dict[str, Any] = {
     "CONCURRENT_REQUESTS": 2,
     "DOWNLOAD_DELAY": 0.2,
+    "AUTOTHROTTLE_START_DELAY": 1.0,  # the project's default (tests.crawling starts other crawls at 0)
     "MAX_IDLE_TIME_BEFORE_CLOSE": 5,
     "NEWSBOT_RENDER_ENABLED": False,  # JavaScript-only pages are section 2's test
 }
