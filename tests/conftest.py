@@ -4,6 +4,7 @@ user's: see :mod:`tests.redis_server`)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,68 @@ from tests.redis_server import ENV, RedisServer, missing_reason, named_server
 from tests.snapshot_crawls import SnapshotCrawl, crawl_every_spider
 
 
+# --- parallel runs (pytest-xdist: ``-n 2`` in pytest.ini) -----------------------------------------
+# Tests go to the workers in units, a unit runs on one worker, in collection order. A module-
+# scoped fixture (a crawl, a Scrapyd) runs once per worker that runs a test of its module, and
+# the session's ``snapshot_crawls`` once per worker that asks for it: so a unit is a module,
+# except that every test that uses ``snapshot_crawls`` goes into one unit. Keeping a module in
+# one unit also runs the timing-sensitive cluster tests one after another.
+SHARED_CRAWL_UNIT = "snapshot-crawls"
+SHARED_CRAWL_TESTS = (  # node id prefixes of the tests that use snapshot_crawls (checked below)
+    "tests/test_crawl_cases.py::",
+    "tests/test_crawl_reference.py::",
+    "tests/test_incremental.py::test_second_run_on_the_reference_",
+    "tests/test_pipeline_reference.py::",
+)
+# Started first, longest first (durations on 2 cores): the short units fill in around them.
+LONG_UNITS = ("tests/test_cluster.py", SHARED_CRAWL_UNIT, "tests/test_incremental.py", "tests/test_scrapyd.py",
+              "tests/test_config.py", "tests/test_arguments.py", "tests/test_render.py")
+
+
+def xdist_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its module, or :data:`SHARED_CRAWL_UNIT`."""
+    return SHARED_CRAWL_UNIT if nodeid.startswith(SHARED_CRAWL_TESTS) else nodeid.split("::", 1)[0]
+
+
+class _LongUnitsFirst(OrderedDict):
+    """xdist's queue of units: the scheduler takes the next one with ``popitem(last=False)``;
+    this hands out the :data:`LONG_UNITS` first."""
+
+    def popitem(self, last: bool = True):
+        if last or not self:
+            return super().popitem(last)
+        unit = min(self, key=lambda name: LONG_UNITS.index(name) if name in LONG_UNITS else len(LONG_UNITS))
+        return unit, self.pop(unit)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """xdist's load-by-scope scheduling with :func:`xdist_unit` as the scope, long units first.
+    (``--dist loadgroup`` cannot group across modules on pytest 9.2: it renames node ids
+    through an attribute pytest no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def __init__(self, config: pytest.Config, log=None) -> None:
+            super().__init__(config, log)
+            self.workqueue = _LongUnitsFirst()
+
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_unit(nodeid)
+
+    return UnitScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep :data:`SHARED_CRAWL_TESTS` true: a test that uses ``snapshot_crawls`` outside it
+    would crawl the snapshot again on another worker (slower, not wrong)."""
+    for item in items:
+        if "snapshot_crawls" in getattr(item, "fixturenames", ()) and xdist_unit(item.nodeid) != SHARED_CRAWL_UNIT:
+            item.warn(pytest.PytestWarning(f"{item.nodeid} uses snapshot_crawls: add it to SHARED_CRAWL_TESTS"
+                                           " in tests/conftest.py, or it crawls again under pytest-xdist"))
+
+
+# --- fixtures ----------------------------------------------------------------------------------
 @pytest.fixture
 def replica() -> Iterator[Callable[[Path], ReplicaServer]]:
     """Factory: ``replica(snapshot_dir)`` serves a snapshot until the test ends."""
