@@ -306,7 +306,9 @@ def test_killed_worker_loses_no_page(own_snapshot, redis_db, redis_url, tmp_path
             victim.wait(timeout=10)
             survivor = survivor_run.result()
         hits = server.hits()
-        second = run_crawl("maghress", tmp_path / "second", mirror=server.url, settings=cluster)
+        # one worker alone: no share to keep for another, so no delay (the cluster settings else)
+        second = run_crawl("maghress", tmp_path / "second", mirror=server.url,
+                           settings={**cluster, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0})
     finally:
         if victim.poll() is None:
             victim.kill()
