@@ -137,10 +137,10 @@ def test_pending_records_of_a_silent_process_are_forgotten(tmp_path):
 
 
 @pytest.mark.redis
-def test_redis_pending_records_expire():
+def test_redis_pending_records_expire(redis_url):
     import redis
 
-    url = redis_or_skip()
+    url = redis_url
     store = open_state(url, f"newsbot-test-{secrets.token_hex(4)}")
     try:
         store.add_pending("run1/a", [("a:1", "item")])
