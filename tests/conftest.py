@@ -30,7 +30,7 @@ SHARED_CRAWL_TESTS = (  # node id prefixes of the tests that use snapshot_crawls
 )
 # Started first, longest first (durations on 2 cores): the short units fill in around them.
 LONG_UNITS = ("tests/test_cluster.py", SHARED_CRAWL_UNIT, "tests/test_incremental.py", "tests/test_scrapyd.py",
-              "tests/test_config.py", "tests/test_arguments.py", "tests/test_render.py")
+              "tests/test_config.py", "tests/test_arguments.py", "tests/test_render.py", "tests/test_bench.py")
 
 
 def xdist_unit(nodeid: str) -> str:
