@@ -1,15 +1,82 @@
-"""Shared fixtures: replica servers on 127.0.0.1 for snapshot directories."""
+"""Shared fixtures: replica servers on 127.0.0.1 for snapshot directories, crawls of whole
+snapshots shared by the tests that assert on them, and the tests' own Redis (never the
+user's: see :mod:`tests.redis_server`)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from newsbot.demo.replica import ReplicaServer
+from tests.redis_server import ENV, RedisServer, missing_reason, named_server
+from tests.snapshot_crawls import SnapshotCrawl, crawl_every_spider
 
 
+# --- parallel runs (pytest-xdist: ``-n 2`` in pytest.ini) -----------------------------------------
+# Tests go to the workers in units, a unit runs on one worker, in collection order. A module-
+# scoped fixture (a crawl, a Scrapyd) runs once per worker that runs a test of its module, and
+# the session's ``snapshot_crawls`` once per worker that asks for it: so a unit is a module,
+# except that every test that uses ``snapshot_crawls`` goes into one unit. Keeping a module in
+# one unit also runs the timing-sensitive cluster tests one after another.
+SHARED_CRAWL_UNIT = "snapshot-crawls"
+SHARED_CRAWL_TESTS = (  # node id prefixes of the tests that use snapshot_crawls (checked below)
+    "tests/test_crawl_cases.py::",
+    "tests/test_crawl_reference.py::",
+    "tests/test_incremental.py::test_second_run_on_the_reference_",
+    "tests/test_pipeline_reference.py::",
+)
+# Started first, longest first (durations on 2 cores): the short units fill in around them.
+LONG_UNITS = ("tests/test_cluster.py", SHARED_CRAWL_UNIT, "tests/test_incremental.py", "tests/test_scrapyd.py",
+              "tests/test_config.py", "tests/test_arguments.py", "tests/test_render.py", "tests/test_bench.py")
+
+
+def xdist_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its module, or :data:`SHARED_CRAWL_UNIT`."""
+    return SHARED_CRAWL_UNIT if nodeid.startswith(SHARED_CRAWL_TESTS) else nodeid.split("::", 1)[0]
+
+
+class _LongUnitsFirst(OrderedDict):
+    """xdist's queue of units: the scheduler takes the next one with ``popitem(last=False)``;
+    this hands out the :data:`LONG_UNITS` first."""
+
+    def popitem(self, last: bool = True):
+        if last or not self:
+            return super().popitem(last)
+        unit = min(self, key=lambda name: LONG_UNITS.index(name) if name in LONG_UNITS else len(LONG_UNITS))
+        return unit, self.pop(unit)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """xdist's load-by-scope scheduling with :func:`xdist_unit` as the scope, long units first.
+    (``--dist loadgroup`` cannot group across modules on pytest 9.2: it renames node ids
+    through an attribute pytest no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def __init__(self, config: pytest.Config, log=None) -> None:
+            super().__init__(config, log)
+            self.workqueue = _LongUnitsFirst()
+
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_unit(nodeid)
+
+    return UnitScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep :data:`SHARED_CRAWL_TESTS` true: a test that uses ``snapshot_crawls`` outside it
+    would crawl the snapshot again on another worker (slower, not wrong)."""
+    for item in items:
+        if "snapshot_crawls" in getattr(item, "fixturenames", ()) and xdist_unit(item.nodeid) != SHARED_CRAWL_UNIT:
+            item.warn(pytest.PytestWarning(f"{item.nodeid} uses snapshot_crawls: add it to SHARED_CRAWL_TESTS"
+                                           " in tests/conftest.py, or it crawls again under pytest-xdist"))
+
+
+# --- fixtures ----------------------------------------------------------------------------------
 @pytest.fixture
 def replica() -> Iterator[Callable[[Path], ReplicaServer]]:
     """Factory: ``replica(snapshot_dir)`` serves a snapshot until the test ends."""
@@ -23,3 +90,56 @@ def replica() -> Iterator[Callable[[Path], ReplicaServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def snapshot_crawls(tmp_path_factory) -> Callable[[Path], SnapshotCrawl]:
+    """``snapshot_crawls(snapshot_dir)``: every aggregator spider's crawl of that snapshot
+    (rejects feed on, the project's defaults otherwise), crawled on first use and shared by
+    every test of the session that asks for the same snapshot (see
+    :mod:`tests.snapshot_crawls`). Tests read it and never change it."""
+    done: dict[Path, SnapshotCrawl] = {}
+
+    def crawl(snapshot: Path) -> SnapshotCrawl:
+        if snapshot not in done:
+            done[snapshot] = crawl_every_spider(snapshot, tmp_path_factory.mktemp(f"crawl-{snapshot.name}"))
+        return done[snapshot]
+
+    return crawl
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    """The Redis of this test session (of this xdist worker): a private ``redis-server`` on a
+    free port, started on first use and stopped at the end; ``.url(db)`` gives a database's
+    URL. ``NEWSBOT_TEST_REDIS=redis://HOST:PORT`` uses that server instead (the tests flush the
+    databases they use there). Skips the test when neither is possible."""
+    named = named_server()
+    if named is not None:
+        import redis
+
+        client = redis.Redis.from_url(named.url(0), socket_connect_timeout=2)
+        try:
+            client.ping()
+        except redis.RedisError as exc:
+            pytest.skip(f"{ENV}={named.base_url}: no Redis answers there ({exc})")
+        finally:
+            client.close()
+        yield named
+        return
+    if reason := missing_reason():
+        pytest.skip(reason)
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_redis(tmp_path_factory) -> Iterator[RedisServer]:
+    """A private Redis for this test alone (a test that stops it mid-crawl), stopped at the
+    end if the test did not; skips when ``redis-server`` is not installed."""
+    if reason := missing_reason(opt_in=False):
+        pytest.skip(reason)
+    server = RedisServer(tmp_path_factory.mktemp("own-redis")).start()
+    yield server
+    server.stop()

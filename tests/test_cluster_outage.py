@@ -3,16 +3,14 @@ at once with one ERROR line; during the crawl the worker waits
 ``NEWSBOT_CLUSTER_WORKER_TIMEOUT`` seconds, then stops with finish reason
 ``cluster_unavailable``; the state falling back to memory is never reported as recorded.
 
-The mid-crawl test starts a Redis server of its own (``redis-server`` on a free port,
-stopped by the test) and a replica of the demo site; skipped when ``redis-server`` is absent.
+The mid-crawl test gets a Redis server of its own (the ``own_redis`` fixture: ``redis-server``
+on a free port, stopped by the test) and a replica of the demo site; skipped when
+``redis-server`` is absent.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import socket
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -87,42 +85,9 @@ def test_a_state_store_that_fell_back_to_memory_is_not_reported_as_recorded(tmp_
     assert "newsbot/state/recorded/item" not in result.stats
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    """A Redis server of this test only: ``(url, process)``; stopped at the end."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    import redis
-
-    port = _free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url, socket_connect_timeout=1)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.RedisError:
-            time.sleep(0.05)
-    client.close()
-    yield url, process
-    if process.poll() is None:
-        process.terminate()
-    process.wait(timeout=10)
-
-
 @pytest.mark.redis
 def test_redis_going_down_mid_crawl_stops_the_worker_without_tracebacks(tmp_path, own_redis):
-    url, redis_process = own_redis
+    url = own_redis.url(0)
     server = ReplicaServer(DEMO).start()
     settings = {
         "NEWSBOT_CLUSTER": url, "NEWSBOT_STATE": f"sqlite:///{tmp_path}/state.db",  # the state elsewhere
@@ -135,8 +100,7 @@ def test_redis_going_down_mid_crawl_stops_the_worker_without_tracebacks(tmp_path
             deadline = time.monotonic() + 60
             while sum(server.hits().values()) < 5 and time.monotonic() < deadline and not crawl.done():
                 time.sleep(0.2)
-            redis_process.terminate()  # Redis goes away in the middle of the crawl
-            redis_process.wait(timeout=10)
+            own_redis.stop()  # Redis goes away in the middle of the crawl
             result = crawl.result()  # a worker that never ends fails here (timeout)
         pages = sum(server.hits().values())
     finally:

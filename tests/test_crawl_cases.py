@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pytest
 
 from newsbot.items import PUBLIC_FIELDS
-from tests.cases_snapshot import COPY_REASONS, CRAWLED_AT, GOLD, ORIGINAL_OF, REJECTS, crawl_all, gold_of, hit
+from tests.cases_snapshot import CASES, COPY_REASONS, CRAWLED_AT, GOLD, ORIGINAL_OF, REJECTS, gold_of, hit
 from tests.crawling import ROOT, CrawlResult
 from tests.gold import COMPARED_FIELDS, mismatches
 
@@ -39,9 +39,12 @@ class CasesCrawl:
 
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory) -> CasesCrawl:
-    done = crawl_all({spider: (spider, tmp_path_factory.mktemp(spider), {}) for spider in SPIDERS})
-    return CasesCrawl({s: r for s, (r, _) in done.items()}, {s: h for s, (_, h) in done.items()})
+def crawl(snapshot_crawls) -> CasesCrawl:
+    """The session's crawl of the cases snapshot by every spider (``snapshot_crawls``: each
+    on a replica of its own, so hits are per spider)."""
+    done = snapshot_crawls(CASES)
+    assert sorted(done.results) == sorted(SPIDERS)
+    return CasesCrawl(done.results, done.hits)
 
 
 def test_every_spider_finishes_cleanly(crawl):

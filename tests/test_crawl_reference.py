@@ -11,25 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawling import CrawlResult, run_crawl, shared
+from tests.crawling import CrawlResult, shared
 from tests.gold import load_jsonl, mismatches
 
 SITES_OF = {"reference": ("maghress", "djazairess", "masress"), "reference-en": ("masress",)}
 
 
 @pytest.fixture(scope="module", params=sorted(SITES_OF))
-def reference_crawl(request, tmp_path_factory) -> tuple[Path, list[CrawlResult]]:
-    from newsbot.demo.replica import ReplicaServer
-
+def reference_crawl(request, snapshot_crawls) -> tuple[Path, list[CrawlResult], dict[str, int]]:
+    """The session's crawl of the snapshot (``snapshot_crawls``): results and replica hits."""
     snapshot = shared("sites", request.param)
-    server = ReplicaServer(snapshot).start()
-    try:
-        workdir = tmp_path_factory.mktemp(request.param)
-        results = [run_crawl(spider, workdir / spider, mirror=server.url) for spider in SITES_OF[request.param]]
-        hits = server.hits()
-    finally:
-        server.stop()
-    return snapshot, results, hits
+    crawl = snapshot_crawls(snapshot)
+    assert sorted(crawl.results) == sorted(SITES_OF[request.param])
+    return snapshot, [crawl.results[spider] for spider in SITES_OF[request.param]], crawl.all_hits()
 
 
 def _items(results: list[CrawlResult]) -> list[dict]:

@@ -37,15 +37,15 @@ def done_urls(result, rejects: list[dict]) -> set[str]:
 
 # --- the maintainers' replica ----------------------------------------------------------------------
 @pytest.mark.parametrize("spider", ["maghress", "djazairess"])
-def test_second_run_on_the_reference_fetches_no_article_done_before(spider, tmp_path):
+def test_second_run_on_the_reference_fetches_no_article_done_before(spider, tmp_path, snapshot_crawls):
     snapshot = shared("sites", "reference")
+    # the first run: the session's crawl of the snapshot (rejects feed on, on a fresh state),
+    # whose state this test's second run starts from, on a fresh replica
+    crawled = snapshot_crawls(snapshot)
+    first, first_hits = crawled.results[spider], crawled.hits[spider]
+    crawled.copy_state(spider, tmp_path)
     server = ReplicaServer(snapshot).start()
     try:
-        rejects = tmp_path / "rejects.jsonl"
-        settings = {"NEWSBOT_REJECTS_FEED": str(rejects)}
-        first = run_crawl(spider, tmp_path, mirror=server.url, settings=settings, feed_name="1.jsonl")
-        first_hits = server.hits()
-        server.reset()
         second = run_crawl(spider, tmp_path, mirror=server.url, feed_name="2.jsonl")
         second_hits = server.hits()
     finally:
@@ -53,7 +53,7 @@ def test_second_run_on_the_reference_fetches_no_article_done_before(spider, tmp_
     assert first.returncode == 0 and second.returncode == 0, second.log[-3000:]
     assert len(first.items) > 10 and second.items == []
     assert second.stats["finish_reason"] == "finished"
-    done = done_urls(first, load_jsonl(rejects))
+    done = done_urls(first, crawled.rejects[spider])
     assert {path_of(u) for u in done} & set(article_paths(second_hits)) == set()
     assert second.stat("newsbot/incremental/skipped") == len(done)
     # listings, feeds and home pages are fetched again
@@ -152,16 +152,12 @@ def _copies(urls: set[str]) -> set[str]:
 
 
 @pytest.mark.redis
-def test_incremental_runs_with_the_state_in_redis(server, tmp_path):
+def test_incremental_runs_with_the_state_in_redis(server, redis_server, tmp_path):
     import secrets
 
     import redis
 
-    url = os.environ.get("NEWSBOT_TEST_REDIS", "redis://127.0.0.1:6379/14")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis at {url} ({exc})")
+    url = redis_server.url(14)  # the tests' own Redis; database 14 as test_state.py
     namespace = f"newsbot-test-{secrets.token_hex(4)}"
     settings = {"NEWSBOT_STATE": url, "NEWSBOT_STATE_NAMESPACE": namespace}
     try:

@@ -19,10 +19,9 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from newsbot.demo.replica import ReplicaServer
 from newsbot.family.wording import LANGUAGES
 from newsbot.pages.furniture import furniture_headlines
-from tests.crawling import SNAPSHOTS, run_crawl, shared
+from tests.crawling import SNAPSHOTS, shared
 from tests.gold import load_jsonl, mismatches
 
 DEDUPE_REASONS = ("duplicate_of", "near_duplicate")
@@ -37,27 +36,15 @@ def snapshot_dir(name: str) -> Path:
     return shared("sites", name)
 
 
-def spiders_of(snapshot: Path) -> list[str]:
-    manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
-    return sorted(s["site"].split(".")[0] for s in manifest["sites"] if s.get("kind") == "aggregator")
-
-
 @pytest.fixture(scope="module", params=["reference", "reference-en", "cases"])
-def crawled(request, tmp_path_factory):
+def crawled(request, snapshot_crawls):
+    """The session's crawl of the snapshot by every aggregator spider, rejects feed on
+    (``snapshot_crawls``); each result's ``rejects`` holds its rejects feed's records."""
     snapshot = snapshot_dir(request.param)
-    server = ReplicaServer(snapshot).start()
-    try:
-        workdir = tmp_path_factory.mktemp(request.param)
-        results = {}
-        for spider in spiders_of(snapshot):
-            rejects = workdir / spider / "rejects.jsonl"
-            results[spider] = run_crawl(
-                spider, workdir / spider, mirror=server.url, settings={"NEWSBOT_REJECTS_FEED": str(rejects)}
-            )
-            results[spider].rejects = load_jsonl(rejects) if rejects.exists() else []
-    finally:
-        server.stop()
-    return snapshot, results
+    crawl = snapshot_crawls(snapshot)
+    for spider, result in crawl.results.items():
+        result.rejects = crawl.rejects[spider]
+    return snapshot, crawl.results
 
 
 def _items(results) -> list[dict]:

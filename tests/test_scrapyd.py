@@ -31,7 +31,7 @@ import pytest
 from newsbot.items import PUBLIC_FIELDS
 from newsbot.demo.replica import ReplicaServer
 from newsbot.sites import SITES
-from tests.crawling import ROOT, run_crawl, shared
+from tests.crawling import ROOT, TEST_CRAWL_SETTINGS, run_crawl, shared
 from tests.gold import load_jsonl
 from tests.maghreb_snapshot import EXPECTED, write_snapshot
 from tests.maghreb_snapshot import GENERATOR as STAND_IN
@@ -80,6 +80,7 @@ def maghreb(tmp_path_factory) -> Iterator[ReplicaServer]:
 
 def job_settings(tmp: Path, mirror: str) -> list[tuple[str, str]]:
     return [
+        *(("setting", f"{key}={value}") for key, value in TEST_CRAWL_SETTINGS.items()),  # as direct test crawls
         ("setting", f"NEWSBOT_MIRROR={mirror}"),
         ("setting", f"NEWSBOT_DATA_DIR={tmp / 'data'}"),
         ("setting", f"NEWSBOT_STATS_FILE={tmp / 'stats.json'}"),
@@ -181,9 +182,10 @@ def test_reference_replica_under_scrapyd_gives_the_gold_and_a_direct_crawls_item
     no_render = ("setting", "NEWSBOT_RENDER_ENABLED=False")
     try:
         job = scrapyd.schedule("maghress", [*job_settings(tmp_path / "job", server.url), no_render])
-        scrapyd.wait(job)
+        # the direct crawl runs while Scrapyd runs the job (each on its own state)
         direct = run_crawl("maghress", tmp_path / "direct", mirror=server.url,
                            settings={"NEWSBOT_RENDER_ENABLED": False})
+        scrapyd.wait(job)
     finally:
         server.stop()
     items = read_feed(scrapyd.feed("maghress", job))
@@ -219,12 +221,13 @@ def test_demo_replica_is_read_from_the_zipped_egg(scrapyd, built, tmp_path):
     manifest = json.loads((built[1] / DEMO_MANIFEST).read_text(encoding="utf-8"))
     generated = manifest.get("generator") != STAND_IN
     job = scrapyd.schedule("maghress", job_settings(tmp_path / "job", "demo"))
+    # the direct crawl runs while Scrapyd runs the job (each on its own state)
+    direct = run_crawl("maghress", tmp_path / "direct", mirror="demo") if generated else None
     scrapyd.wait(job)
     log = scrapyd.log("maghress", job)
     items = read_feed(scrapyd.feed("maghress", job))
     assert "NEWSBOT_MIRROR=demo: serving the demo replica" in log
     if generated:  # the real demo replica: the job gives what a direct crawl of it gives
-        direct = run_crawl("maghress", tmp_path / "direct", mirror="demo")
         assert direct.returncode == 0 and direct.items, direct.log[-3000:]
         assert without_time(items) == without_time(direct.items), log[-3000:]
     else:  # the stand-in (see the ``built`` fixture)

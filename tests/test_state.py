@@ -1,5 +1,6 @@
 """The state store: where it lives, both backends behaving alike, and bad state never
-stopping a crawl. Redis tests use database 14 and a namespace of their own (``redis`` marker)."""
+stopping a crawl. Redis tests use database 14 of the tests' own Redis (the ``redis_server``
+fixture) and a namespace of their own (``redis`` marker)."""
 
 from __future__ import annotations
 
@@ -19,17 +20,13 @@ from newsbot.state.base import PENDING_TTL
 from newsbot.state.guard import GuardedState
 from newsbot.state.sqlite import SqliteState
 
-REDIS_URL = os.environ.get("NEWSBOT_TEST_REDIS", "redis://127.0.0.1:6379/14")
+REDIS_DB = 14
 
 
-def redis_or_skip() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"no Redis at {REDIS_URL} ({exc}); set NEWSBOT_TEST_REDIS or start redis-server")
-    return REDIS_URL
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """Database 14 of the tests' own Redis (skips when there is none)."""
+    return redis_server.url(REDIS_DB)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
@@ -41,11 +38,12 @@ def store(request, tmp_path):
         return
     import redis
 
+    url = request.getfixturevalue("redis_url")  # only here: the SQLite runs need no Redis
     namespace = f"newsbot-test-{secrets.token_hex(4)}"
-    opened = open_state(redis_or_skip(), namespace)
+    opened = open_state(url, namespace)
     yield opened
     opened.close()
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(url)
     keys = list(client.scan_iter(f"{namespace}:*"))
     if keys:
         client.delete(*keys)
@@ -139,10 +137,10 @@ def test_pending_records_of_a_silent_process_are_forgotten(tmp_path):
 
 
 @pytest.mark.redis
-def test_redis_pending_records_expire():
+def test_redis_pending_records_expire(redis_url):
     import redis
 
-    url = redis_or_skip()
+    url = redis_url
     store = open_state(url, f"newsbot-test-{secrets.token_hex(4)}")
     try:
         store.add_pending("run1/a", [("a:1", "item")])
@@ -176,8 +174,8 @@ def test_meta(store):
 
 
 @pytest.mark.redis
-def test_redis_namespaces_keep_projects_apart():
-    url = redis_or_skip()
+def test_redis_namespaces_keep_projects_apart(redis_url):
+    url = redis_url
     one, two = (open_state(url, f"newsbot-test-{secrets.token_hex(4)}") for _ in range(2))
     try:
         one.record_articles([("maghress:fr:le360:1", "item")])
