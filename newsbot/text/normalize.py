@@ -104,9 +104,11 @@ def text_key(text: str) -> bytes:
 
 
 _WORDS = re.compile(r"\w+")
-# Below U+0370 the only combining marks are U+0300-U+036F (Latin diacritics): removing them with
-# this narrow pattern is cheaper than the whole table when a text has no other script.
-_LATIN_MARKS = re.compile("[\u0300-\u036f]+")
+# Below U+0370 the only combining marks are U+0300-U+036F (Latin diacritics) but U+034F (the
+# grapheme joiner, of combining class 0): removing them with this narrow pattern is cheaper than
+# the whole table when a text has no other script.
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
+_BEYOND_LATIN = re.compile("[^\x00-\u036f]")
 _ARABIC_FOLD = {
     ord("أ"): "ا",
     ord("إ"): "ا",
@@ -124,7 +126,7 @@ def _fold(text: str) -> str:
         _fold_table.update({c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))})
         _fold_table.update(_ARABIC_FOLD)
     text = unicodedata.normalize("NFKD", text)
-    if max(text, default="") < "\u0370":
+    if not _BEYOND_LATIN.search(text):
         text = _LATIN_MARKS.sub("", text)
     else:
         # One translate removes the combining marks NFKD split off and unifies the Arabic
