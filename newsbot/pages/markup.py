@@ -10,9 +10,10 @@ from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
 
-# Every element with a class, in one scan: the family's extractors look elements up by class
-# (any tag), and one pass for all classes costs less than one XPath per class.
-_CLASSED = etree.XPath("//*[@class]")
+# Every class attribute of the page, in one scan: the family's extractors look elements up by
+# class (any tag), and one pass for all classes costs less than one XPath per class. The values
+# are strings that know their element: only the elements asked for become Python objects.
+_CLASS_VALUES = etree.XPath("//@class")
 _BY_ID = etree.XPath("id($value)")  # libxml2's id table: no scan
 
 
@@ -31,17 +32,16 @@ class PageTree:
         self.response = page if isinstance(page, TextResponse) else None
         self.selector: Selector = page.selector if isinstance(page, TextResponse) else page
         self.root = self.selector.root
-        self._classes: dict[str, list[etree._Element]] | None = None
+        self._class_values: list[Any] | None = None
+        self._classes: dict[str, list[etree._Element]] = {}
 
     def by_class(self, name: str) -> list[etree._Element]:
         """Elements whose ``class`` has the token ``name``, in page order."""
-        if self._classes is None:
-            self._classes = {}
-            if isinstance(self.root, etree._Element):
-                for element in _CLASSED(self.root):
-                    for token in element.get("class", "").split():
-                        self._classes.setdefault(token, []).append(element)
-        return self._classes.get(name, [])
+        if self._class_values is None:
+            self._class_values = _CLASS_VALUES(self.root) if isinstance(self.root, etree._Element) else []
+        if name not in self._classes:
+            self._classes[name] = [v.getparent() for v in self._class_values if name in v and name in v.split()]
+        return self._classes[name]
 
     def by_id(self, value: str) -> etree._Element | None:
         """The element with ``id`` ``value`` (the first one), or None."""

@@ -106,9 +106,11 @@ def text_key(text: str) -> bytes:
 _WORDS = re.compile(r"\w+")
 # Below U+0370 the only combining marks are U+0300-U+036F (Latin diacritics) but U+034F (the
 # grapheme joiner, of combining class 0): removing them with this narrow pattern is cheaper than
-# the whole table when a text has no other script.
+# the whole table when a text has no other script (_BEYOND_LATIN finds one).
 _LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
-_BEYOND_LATIN = re.compile("[^\x00-\u036f]")
+# General Punctuation and Currency Symbols (U+2000-U+20CF: ’ « » … €) hold no combining mark
+# and no Arabic letter either: French text with curly apostrophes stays on the short path.
+_BEYOND_LATIN = re.compile("[^\x00-\u036f\u2000-\u20cf]")
 _ARABIC_FOLD = {
     ord("أ"): "ا",
     ord("إ"): "ا",
