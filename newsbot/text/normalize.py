@@ -104,13 +104,6 @@ def text_key(text: str) -> bytes:
 
 
 _WORDS = re.compile(r"\w+")
-# Below U+0370 the only combining marks are U+0300-U+036F (Latin diacritics) but U+034F (the
-# grapheme joiner, of combining class 0): removing them with this narrow pattern is cheaper than
-# the whole table when a text has no other script (_BEYOND_LATIN finds one).
-_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
-# General Punctuation and Currency Symbols (U+2000-U+20CF: ’ « » … €) hold no combining mark
-# and no Arabic letter either: French text with curly apostrophes stays on the short path.
-_BEYOND_LATIN = re.compile("[^\x00-\u036f\u2000-\u20cf]")
 _ARABIC_FOLD = {
     ord("أ"): "ا",
     ord("إ"): "ا",
@@ -120,17 +113,43 @@ _ARABIC_FOLD = {
     ord("ة"): "ه",
     ord("ـ"): None,  # tatweel
 }
+
+
+def _class_of(codepoints: list[int]) -> str:
+    """A regex character class of ``codepoints`` (sorted), as ranges."""
+    ranges: list[tuple[int, int]] = []
+    for c in codepoints:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1] = (ranges[-1][0], c)
+        else:
+            ranges.append((c, c))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+# The scripts of the family's editions: Latin, Arabic, and general punctuation and currency
+# signs (’ « » … €). A text made of them only (after NFKD, the common case) is folded with a
+# pattern of exactly their combining marks and seven replacements; any other text with one
+# translate over a table of every combining mark of Unicode (built on first use, ~70 ms).
+_SHORT_RANGES = ((0x0000, 0x0370), (0x0600, 0x0700), (0x2000, 0x20D0))
+_BEYOND_SHORT = re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b - 1))}" for a, b in _SHORT_RANGES) + "]")
+_SHORT_MARKS = re.compile(
+    "[" + _class_of([c for a, b in _SHORT_RANGES for c in range(a, b) if unicodedata.combining(chr(c))]) + "]+"
+)
+_SHORT_REPLACEMENTS = tuple((chr(k), v or "") for k, v in _ARABIC_FOLD.items())
 _fold_table: dict[int, str | None] = {}
 
 
 def _fold(text: str) -> str:
-    if not _fold_table:  # built on first use: scanning Unicode for combining marks takes ~70 ms
-        _fold_table.update({c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))})
-        _fold_table.update(_ARABIC_FOLD)
     text = unicodedata.normalize("NFKD", text)
-    if not _BEYOND_LATIN.search(text):
-        text = _LATIN_MARKS.sub("", text)
+    if not _BEYOND_SHORT.search(text):
+        text = _SHORT_MARKS.sub("", text)
+        for letter, replacement in _SHORT_REPLACEMENTS:
+            if letter in text:
+                text = text.replace(letter, replacement)
     else:
+        if not _fold_table:
+            _fold_table.update({c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))})
+            _fold_table.update(_ARABIC_FOLD)
         # One translate removes the combining marks NFKD split off and unifies the Arabic
         # letters (the letters are not combining marks, so the order does not matter).
         text = text.translate(_fold_table)
