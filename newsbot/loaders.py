@@ -29,8 +29,7 @@ class ArticleLoader(ItemLoader):
     Text fields: entities decoded, NFC, bidi and zero-width marks removed, no-break
     spaces made plain, whitespace collapsed (:func:`newsbot.text.normalize_text`).
     ``body`` arrives cleaned and joined (:func:`load_article`): paragraphs separated by a
-    blank line, which the default processor would collapse, so it passes as is, like the
-    internal ``body_parts`` and ``body_folded``.
+    blank line, which the default processor would collapse, so it passes as is.
     """
 
     default_item_class = ArticleItem
@@ -39,8 +38,6 @@ class ArticleLoader(ItemLoader):
 
     published_in = MapCompose(iso_date)
     body_in = Identity()
-    body_parts_in = Identity()
-    body_folded_in = Identity()
 
 
 # Every field names its processors on the loader: otherwise itemloaders looks them up in the
@@ -57,22 +54,22 @@ def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, publis
                  crawled_at: str) -> ArticleItem:
     """The item of one article page, from the raw fields its page extractor read and the
     classified URL of the page (``where``: canonical ``url``, site, edition, outlet slug,
-    ``article_id``). The body's raw lines go through the stateless body rules once."""
+    ``article_id``). The body's raw lines go through the stateless body rules once.
+
+    What the page says goes through the loader; the fields that come from the classified URL
+    and the crawl (already canonical, made by newsbot itself) are set on the item as they are.
+    """
     parts = clean_lines(fields.body_lines)
     loader = ArticleLoader()
-    loader.add_value("article_id", where.article_id)
-    loader.add_value("url", where.url)
-    loader.add_value("site", where.site)
-    loader.add_value("edition", where.edition)
-    loader.add_value("language", language)
-    loader.add_value("outlet", fields.outlet)
-    loader.add_value("outlet_slug", where.outlet_slug)
     loader.add_value("title", fields.title)
+    loader.add_value("outlet", fields.outlet)
     loader.add_value("published", published)
     loader.add_value("body", parts.body)
-    loader.add_value("body_parts", parts)
-    loader.add_value("body_folded", parts.folded)
-    loader.add_value("body_source", "aggregator_teaser" if fields.is_teaser else "aggregator")
     loader.add_value("source_url", fields.source_url)
-    loader.add_value("crawled_at", crawled_at)
-    return loader.load_item()
+    item: ArticleItem = loader.load_item()
+    item.article_id, item.url, item.site = where.article_id, where.url, where.site
+    item.edition, item.language, item.outlet_slug = where.edition, language, where.outlet_slug
+    item.body_source = "aggregator_teaser" if fields.is_teaser else "aggregator"
+    item.crawled_at = crawled_at
+    item.body_parts, item.body_folded = parts, parts.folded or None
+    return item
