@@ -48,3 +48,7 @@ FURNITURE_ID = "ticker"
 FURNITURE_CLASSES = ("newsticker", "mostread")
 """The ticker banner of latest headlines (``#ticker``, ``.newsticker``) and the "most read"
 box (``.mostread``): their links are titles of other articles."""
+
+CLASSES = (*ARTICLE_CLASSES, SOURCE_BOX_CLASS, SOURCE_LINK_CLASS, *FURNITURE_CLASSES)
+"""Every class the family's page extractors look up (:class:`newsbot.pages.markup.PageTree`
+finds them all in one scan of a page)."""

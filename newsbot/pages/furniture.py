@@ -8,8 +8,9 @@ a body; the boilerplate pipeline removes body lines made of them
 (:class:`newsbot.text.headlines.HeadlineIndex`).
 
 The same ticker is on every page of a site for a while: a :class:`FurnitureBox` has a
-``key`` (a hash of its markup, computed in C) so a reader that has seen the box can skip
-reading its links again.
+``key`` (a hash of its text and its number of links, computed in C: the separators between
+the headlines are part of the text, so the same text cut into other links is another key) so
+a reader that has seen the box can skip reading its links again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from newsbot.pages.markup import PageTree, outermost, page_tree
 from newsbot.text import normalize_text
 
 _IN_PAGE_ORDER = etree.XPath("$boxes")  # a node-set comes back in page order
+_BOX_TEXT = etree.XPath("concat(count(.//a), '|', string(.))")
 _LINKS = etree.XPath(".//a")
 _TEXTS = etree.XPath(".//text()")
 
@@ -58,8 +60,7 @@ def furniture_boxes(page: TextResponse | Selector | PageTree) -> list[FurnitureB
     if not found:
         return []
     boxes = outermost(_IN_PAGE_ORDER(tree.root, boxes=found))
-    return [FurnitureBox(hashlib.blake2b(etree.tostring(box, with_tail=False), digest_size=16).digest(), box)
-            for box in boxes]
+    return [FurnitureBox(hashlib.blake2b(_BOX_TEXT(box).encode(), digest_size=16).digest(), box) for box in boxes]
 
 
 def furniture_headlines(page: TextResponse | Selector) -> list[str]:

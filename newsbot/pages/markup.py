@@ -10,37 +10,55 @@ from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
 
-# Every class attribute of the page, in one scan: the family's extractors look elements up by
-# class (any tag), and one pass for all classes costs less than one XPath per class. The values
-# are strings that know their element: only the elements asked for become Python objects.
-_CLASS_VALUES = etree.XPath("//@class")
+from newsbot.family import selectors
+
 _BY_ID = etree.XPath("id($value)")  # libxml2's id table: no scan
+# Class attributes holding a name, and their elements: only the few elements asked for become
+# Python objects (a plain //*[@class] makes one per classed element of the page).
+_HOLDING = etree.XPath("//@class[contains(., $name)]/..")
+_HOLDING_ANY: dict[frozenset[str], etree.XPath] = {}
+
+
+def _holding_any(names: frozenset[str]) -> etree.XPath:
+    """One XPath for the elements whose class attribute holds any of ``names`` (compiled once)."""
+    if names not in _HOLDING_ANY:
+        test = " or ".join(f"contains(., '{name}')" for name in sorted(names))
+        _HOLDING_ANY[names] = etree.XPath(f"//@class[{test}]/..")
+    return _HOLDING_ANY[names]
 
 
 class PageTree:
     """A page parsed once and shared by every extractor of it: ``response`` (None when built
     from a bare selector), ``selector`` (the response's cached one), ``root`` (lxml), and the
-    look-ups :meth:`by_class` (a scan of the page for every class at once, on first use) and
-    :meth:`by_id`.
+    look-ups :meth:`by_class` and :meth:`by_id`.
 
-    >>> tree = PageTree(Selector(text='<div id="t" class="a b"><p class="b">x</p></div>'))
+    ``classes``: the class names the page's extractors will ask for (the family's,
+    :data:`newsbot.family.selectors.CLASSES`, by default): one scan of the page finds them
+    all, on first use; another name costs a scan of its own.
+
+    >>> tree = PageTree(Selector(text='<div id="t" class="a b"><p class="b">x</p></div>'), classes=["a", "b"])
     >>> [e.tag for e in tree.by_class("b")], tree.by_id("t").tag, tree.by_class("c")
     (['div', 'p'], 'div', [])
     """
 
-    def __init__(self, page: TextResponse | Selector) -> None:
+    def __init__(self, page: TextResponse | Selector, classes: Iterable[str] = selectors.CLASSES) -> None:
         self.response = page if isinstance(page, TextResponse) else None
         self.selector: Selector = page.selector if isinstance(page, TextResponse) else page
         self.root = self.selector.root
-        self._class_values: list[Any] | None = None
+        self._indexed = frozenset(classes)
         self._classes: dict[str, list[etree._Element]] = {}
 
     def by_class(self, name: str) -> list[etree._Element]:
         """Elements whose ``class`` has the token ``name``, in page order."""
-        if self._class_values is None:
-            self._class_values = _CLASS_VALUES(self.root) if isinstance(self.root, etree._Element) else []
         if name not in self._classes:
-            self._classes[name] = [v.getparent() for v in self._class_values if name in v and name in v.split()]
+            if not isinstance(self.root, etree._Element):
+                return []
+            if name in self._indexed:
+                found = _holding_any(self._indexed)(self.root)
+                for indexed in self._indexed:
+                    self._classes[indexed] = [el for el in found if indexed in el.get("class", "").split()]
+            else:
+                self._classes[name] = [el for el in _HOLDING(self.root, name=name) if name in el.get("class", "").split()]
         return self._classes[name]
 
     def by_id(self, value: str) -> etree._Element | None:
