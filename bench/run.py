@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from bench.replica_gen import ReplicaSite
     from bench.replica_server import ServerProcess
 
-STEPS = ("crawl", "extract", "rss", "dedupe", "dates")
+STEPS = ("crawl", "extract", "rss", "dedupe", "dates", "huge")
 OVERHEAD_S = 6.0  # start-up and shut-down of one crawl process, for the RSS budget
 
 
@@ -328,6 +328,21 @@ class Bench:
         self.note(f"rss: -a ids=fr/h24info:1-N (pages rendered on request), peak RSS = VmHWM (peak resident set) of the crawl process"
                   f" at spider close; rss_growth = B/A - 1; crawl speed {peaks[small].pages_per_s:.1f} and"
                   f" {peaks[big].pages_per_s:.1f} pages/s")
+
+    def huge(self) -> None:
+        from bench.huge_page import LINES, huge_page_cost
+
+        log("huge: one page of 70,000 lines, crawled with ordinary pages and without ...")
+        plain, with_huge, size = huge_page_cost(self.tmp / "huge")
+        cpu_s = with_huge.cpu_s - plain.cpu_s
+        rss_mib = with_huge.maxrss_mib - plain.maxrss_mib
+        label = f"one article page of {LINES:,} lines ({size / 1e6:.1f} MB)"
+        self.rows.append(Row(f"{label}: CPU s it adds to a crawl (A) / crawl without it (B)", f"{cpu_s:.2f}",
+                             f"{plain.cpu_s:.2f}", cpu_s, "≤ 2"))
+        self.rows.append(Row(f"{label}: MiB of peak RSS it adds (A) / peak RSS without it (B)", f"{rss_mib:.0f}",
+                             f"{plain.maxrss_mib:.0f}", rss_mib, "≤ 100"))
+        self.note(f"huge: {plain.items} and {with_huge.items} items; CPU and peak RSS (VmHWM) of the crawl window"
+                  " (bench.huge_page); the page goes through the spider, the loader, boilerplate, dedupe and the feed")
 
     # --- the run ----------------------------------------------------------------------------------------
     def run(self) -> None:
