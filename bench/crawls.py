@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,8 @@ class CrawlRun:
     maxrss_mib: float
     process_s: float
     stats: dict[str, Any]
+    peak_at: dict[int, float] = field(default_factory=dict)
+    """Peak RSS MiB when the crawl had fetched that many pages (``BENCH_PROBE_MARKS``)."""
 
     @property
     def pages_per_s(self) -> float:
@@ -80,7 +82,7 @@ def _run(kind: str, cmd: list[str], workdir: Path, settings: dict[str, Any], env
     stats_file = workdir / "stats.json"
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     return CrawlRun(kind, int(probe["responses"]), int(probe["items"]), probe["wall_s"], probe["cpu_s"],
-                    probe["maxrss_mib"], process_s, stats)
+                    probe["maxrss_mib"], process_s, stats, {int(k): v for k, v in probe.get("marks", {}).items()})
 
 
 def newsbot_crawl(mirror: str, workdir: Path, *, args: dict[str, str], settings: dict[str, Any] | None = None,

@@ -10,7 +10,11 @@ load it, so both are measured the same way. From ``engine_started`` to ``spider_
   ``/proc/self/status`` on Linux (``ru_maxrss`` elsewhere). Not ``ru_maxrss`` on Linux: it
   keeps the peak of the image before ``exec``, i.e. of the parent that spawned the crawl
   (``vfork``), so a crawl started by a big bench process would report the bench's size;
-* ``responses`` / ``items``: ``downloader/response_count`` and ``item_scraped_count``.
+* ``responses`` / ``items``: ``downloader/response_count`` and ``item_scraped_count``;
+* ``marks`` (with ``-s BENCH_PROBE_MARKS=10000,20000``): ``{responses: VmHWM MiB}`` read when
+  the crawl's response count reaches each mark, so one crawl gives the peak RSS a crawl of
+  that many pages would have had (the peak at the close of a shorter crawl of the same pages,
+  less the few closing steps).
 """
 
 from __future__ import annotations
@@ -43,20 +47,31 @@ def _cpu_s() -> float:
 class CrawlProbe:
     """See module docstring."""
 
-    def __init__(self, crawler: Any, path: Path) -> None:
+    def __init__(self, crawler: Any, path: Path, marks: list[int] | None = None) -> None:
         self.crawler = crawler
         self.path = path
         self.started: tuple[float, float] | None = None
+        self.marks = sorted(marks or [])
+        self.at_marks: dict[int, float] = {}
+        self.responses = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlProbe:
         path = crawler.settings.get("BENCH_PROBE_FILE")
         if not path:
             raise NotConfigured
-        probe = cls(crawler, Path(path))
+        marks = [int(m) for m in crawler.settings.getlist("BENCH_PROBE_MARKS")]
+        probe = cls(crawler, Path(path), marks)
         crawler.signals.connect(probe.engine_started, signal=signals.engine_started)
         crawler.signals.connect(probe.spider_closed, signal=signals.spider_closed)
+        if marks:
+            crawler.signals.connect(probe.response_received, signal=signals.response_received)
         return probe
+
+    def response_received(self) -> None:
+        self.responses += 1
+        if self.marks and self.responses >= self.marks[0]:
+            self.at_marks[self.marks.pop(0)] = peak_rss_mib()
 
     def engine_started(self) -> None:
         self.started = (time.perf_counter(), _cpu_s())
@@ -71,4 +86,5 @@ class CrawlProbe:
             "responses": stats.get_value("downloader/response_count", 0),
             "items": stats.get_value("item_scraped_count", 0),
             "finish_reason": reason,
+            "marks": self.at_marks,
         }))

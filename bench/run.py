@@ -18,10 +18,10 @@ than the crawl, then measures, printing a table (and writing it between the
   ``crawl_ratio`` = newsbot pages/s / bare pages/s.
 * ``extract``: :func:`bench.extraction.newsbot_extract` against ``trafilatura.extract`` on
   generated article pages; ``extract_speedup`` = trafilatura ms / newsbot ms.
-* ``rss``: peak RSS of newsbot crawls of id ranges of two sizes; ``rss_growth`` = big/small - 1.
-  When both crawls cannot fit ``--budget`` at the speed the crawl step measured, the small one
-  shrinks (to 500 pages at least) and the big one gets the rest (4 times the small one at
-  least); the growth per 10,000 pages and its extrapolation to the asked sizes are noted.
+* ``rss``: peak RSS of one newsbot crawl of an id range, read when it has fetched the small
+  number of pages and at its end; ``rss_growth`` = end/small - 1.
+  When the crawl cannot fit ``--budget`` at the speed the crawl step measured, it gets what
+  the budget leaves (2,000 pages at least) and the mark shrinks to a quarter of it at most.
 * ``dedupe``: ms per item of the dedupe pipeline on a store of ``--dedupe-size`` signatures
   (:mod:`bench.dedupe`, filled once and cached); ``dedupe_ms_at_1m``.
 * ``dates``: ``dateparser.parse`` against newsbot's ``parse_date`` on the datelines;
@@ -74,7 +74,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pairs", type=int, help="A/B crawl pairs (default 3; quick 1)")
     parser.add_argument("--extract-pages", type=int, help="article pages for extract (default 200; quick 30)")
     parser.add_argument("--rounds", type=int, help="alternating rounds for extract and dates (default 3; quick 2)")
-    parser.add_argument("--rss-sizes", help="pages of the two RSS crawls (default 10000,50000; --full 10000,100000)")
+    parser.add_argument("--rss-sizes", help="RSS: pages when the peak is first read, and pages of the crawl (default 10000,50000; --full 10000,100000)")
     parser.add_argument("--dedupe-size", type=int, help="stored signatures (default 1000000; quick 20000)")
     parser.add_argument("--dedupe-batches", type=int, help="timed batches (default 5; quick 2)")
     parser.add_argument("--dedupe-items", type=int, help="items per batch (default 300; quick 100)")
@@ -293,41 +293,37 @@ class Bench:
         requested = small, big = self.args.rss_sizes
         if self.args.budget and self.newsbot_pages_per_s:
             room = self.args.budget - self.elapsed() - 10
-            affordable = int(max(room - 2 * OVERHEAD_S, 0) * self.newsbot_pages_per_s)
-            if small + big > affordable:
-                # Growth shows in the pages between the two crawls: the small one short (past the start-up
-                # plateau), the big one the rest, and never less than 4 times the small one.
-                small = min(small, max(500, affordable // 10 // 100 * 100))
-                big = max(4 * small, (affordable - small) // 100 * 100)
-                self.note(f"rss: {requested[0]:,} and {requested[1]:,} pages need about"
-                          f" {sum(requested) / self.newsbot_pages_per_s + 2 * OVERHEAD_S:.0f} s at the measured"
+            affordable = int(max(room - OVERHEAD_S, 0) * self.newsbot_pages_per_s) // 100 * 100
+            if big > affordable:
+                # Growth shows in the pages after the small mark: keep the big crawl at least four
+                # times the small one, past the plateau where bounded structures fill up.
+                big = min(big, max(affordable, 2000))
+                small = min(small, big // 4 // 100 * 100)
+                self.note(f"rss: a crawl of {requested[1]:,} pages needs about"
+                          f" {requested[1] / self.newsbot_pages_per_s + OVERHEAD_S:.0f} s at the measured"
                           f" {self.newsbot_pages_per_s:.1f} pages/s, the budget leaves {max(room, 0):.0f} s:"
-                          f" crawling {small:,} and {big:,} pages instead (--rss-sizes {requested[0]},{requested[1]}"
+                          f" crawling {big:,} pages, read at {small:,} (--rss-sizes {requested[0]},{requested[1]}"
                           f" --budget 0 to force)")
-        log(f"rss: newsbot crawls of {small:,} and {big:,} article ids ...")
-        peaks = {}
-        for size in (small, big):
-            workdir = self.tmp / f"rss-{size}"
-            run = newsbot_crawl(self.server.url, workdir, args={"ids": f"fr/h24info:1-{size}"},
-                                settings={**concurrency(), "ROBOTSTXT_OBEY": True})
-            peaks[size] = run
-            log(f"  {size:,} ids: {run.pages} pages, {run.items} items, {run.pages_per_s:.1f} pages/s,"
-                f" peak RSS {run.maxrss_mib:.1f} MiB")
-            shutil.rmtree(workdir, ignore_errors=True)
-        growth = peaks[big].maxrss_mib / peaks[small].maxrss_mib - 1
+        log(f"rss: one newsbot crawl of {big:,} article ids, peak RSS read at {small:,} pages and at the end ...")
+        workdir = self.tmp / f"rss-{big}"
+        run = newsbot_crawl(self.server.url, workdir, args={"ids": f"fr/h24info:1-{big}"},
+                            settings={**concurrency(), "ROBOTSTXT_OBEY": True, "BENCH_PROBE_MARKS": str(small)})
+        shutil.rmtree(workdir, ignore_errors=True)
+        at_small = run.peak_at.get(small)
+        log(f"  {run.pages} pages, {run.items} items, {run.pages_per_s:.1f} pages/s, peak RSS {at_small} MiB at"
+            f" {small:,} pages, {run.maxrss_mib:.1f} MiB at the end")
+        if at_small is None:
+            raise RuntimeError(f"rss: the crawl fetched {run.pages} pages, fewer than the mark {small}")
+        growth = run.maxrss_mib / at_small - 1
         self.values["rss_growth"] = growth
-        per_10k = (peaks[big].maxrss_mib - peaks[small].maxrss_mib) / (big - small) * 10_000
-        if (small, big) != requested:
-            at_requested = per_10k * (requested[1] - requested[0]) / 10_000 / (
-                peaks[small].maxrss_mib + per_10k * (requested[0] - small) / 10_000)
-            self.note(f"rss: growth {per_10k:.1f} MiB per 10,000 pages; if linear, {requested[0]:,} to"
-                      f" {requested[1]:,} pages would give rss_growth {at_requested:.3f}"
-                      " (an extrapolation, not measured)")
-        self.rows.append(Row(f"newsbot peak RSS MiB: {small:,} pages (A) / {big:,} pages (B)",
-                             f"{peaks[small].maxrss_mib:.0f}", f"{peaks[big].maxrss_mib:.0f}", growth, "≤ 0.10"))
-        self.note(f"rss: -a ids=fr/h24info:1-N (pages rendered on request), peak RSS = VmHWM (peak resident set) of the crawl process"
-                  f" at spider close; rss_growth = B/A - 1; crawl speed {peaks[small].pages_per_s:.1f} and"
-                  f" {peaks[big].pages_per_s:.1f} pages/s")
+        pages_after = run.pages - small
+        self.rows.append(Row(f"newsbot peak RSS MiB: {small:,} pages (A) / {run.pages:,} pages (B), one crawl",
+                             f"{at_small:.0f}", f"{run.maxrss_mib:.0f}", growth, "≤ 0.10"))
+        self.note(f"rss: -a ids=fr/h24info:1-{big} (pages rendered on request); peak RSS = VmHWM (peak resident set)"
+                  f" of the crawl process when it had fetched {small:,} pages (A) and at spider close (B), i.e. the"
+                  f" peaks a {small:,}-page and a {run.pages:,}-page crawl reach; rss_growth = B/A - 1;"
+                  f" {(run.maxrss_mib - at_small) / max(pages_after, 1) * 10_000:.1f} MiB per 10,000 pages after"
+                  f" the first {small:,}; crawl speed {run.pages_per_s:.1f} pages/s")
 
     def huge(self) -> None:
         from bench.huge_page import LINES, huge_page_cost

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from parsel import Selector
 from scrapy.http import TextResponse
 
 from newsbot.family import selectors
 from newsbot.family.wording import NEXT_WORDS
+from newsbot.pages.markup import PageTree, page_tree
 from newsbot.text import normalize_text
 from newsbot.text.dates import parse_date
 
@@ -44,9 +46,14 @@ class ListingFields:
     has_scripts: bool = False
 
 
-def parse_listing(response: TextResponse) -> ListingFields:
-    """Read a home page or an outlet listing page (see module docstring for markup)."""
-    sel = response.selector
+def parse_listing(page: TextResponse | PageTree) -> ListingFields:
+    """Read a home page or an outlet listing page (see module docstring for markup), from
+    its response or the :class:`~newsbot.pages.markup.PageTree` already parsed of it."""
+    tree = page_tree(page)
+    response, sel = tree.response, tree.selector
+    if response is None or sel is None:
+        raise ValueError("parse_listing needs the page's response (its links are resolved against its URL)"
+                         " and a tree not yet released")
     fields = ListingFields(url=response.url)
     for teaser in sel.css(selectors.TEASER):
         href = teaser.css(selectors.TEASER_LINK).get()
@@ -60,14 +67,13 @@ def parse_listing(response: TextResponse) -> ListingFields:
         for link in main[0].xpath(f".//a[@href][not({selectors.FURNITURE_XPATH})]"):
             title = normalize_text(" ".join(link.css("::text").getall()))
             fields.entries.append(ListingEntry(response.urljoin(link.attrib["href"].strip()), title))
-    fields.next_url = _next_url(response)
+    fields.next_url = _next_url(response, sel)
     fields.links = [response.urljoin(h.strip()) for h in sel.css("a::attr(href)").getall() if h.strip()]
     fields.has_scripts = bool(sel.xpath("//body//script"))
     return fields
 
 
-def _next_url(response: TextResponse) -> str | None:
-    sel = response.selector
+def _next_url(response: TextResponse, sel: Selector) -> str | None:
     href = sel.css(selectors.NEXT_LINK).get()
     if href is None:
         for link in sel.css(selectors.PAGER_LINKS):

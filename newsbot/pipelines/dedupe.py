@@ -122,10 +122,9 @@ class DedupePipeline:
         for doc in store.find_fingerprint(fingerprint):
             if self._counts(doc, url):
                 raise PipelineDrop("duplicate_of", f"same title and body as {doc.url}", duplicate_of=doc.url)
-        hashes = shingle_hashes(folded_shingles(folded))
-        signature = self.signer.signature(hashes)
+        own = shingle_set_of(shingle_hashes(folded_shingles(folded)))
+        signature = self.signer.signature(own)  # a repeated shingle changes no minimum
         band_keys = self.signer.band_keys(signature) if signature is not None else []
-        own = shingle_set_of(hashes)
         if signature is not None:
             best: tuple[float, str] | None = None
             for doc in store.find_bands(band_keys):

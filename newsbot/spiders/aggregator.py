@@ -102,19 +102,18 @@ class AggregatorSpider(scrapy.Spider):
         kind = response.meta.get(META_KIND)
         tree = PageTree(response) if isinstance(response, HtmlResponse) else None
         if tree is not None:
-            boxes = furniture_boxes(tree)
-            if boxes:
-                self.crawler.signals.send_catch_log(furniture_read, site=self.site.name, boxes=boxes, spider=self)
+            self._read_furniture(tree)
         if kind == PageKind.ARTICLE:
             yield from self.parse_article(response, tree)
         elif kind == PageKind.FEED:
             yield from self.parse_feed(response)
         else:
-            yield from self.parse_listing(response)
+            yield from self.parse_listing(response, tree)
 
-    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        """Home or outlet listing: follow article and listing links, then the next page."""
-        page = parse_listing(response)
+    def parse_listing(self, response: Response, tree: PageTree | None = None) -> Iterator[scrapy.Request]:
+        """Home or outlet listing: follow article and listing links, then the next page.
+        ``tree``: the page as already parsed by :meth:`parse`, if it was."""
+        page = parse_listing(tree or response)
         rendered = self.renderer.escalate(response, page, errback=self._render_failed)
         if rendered is not None:
             yield rendered
@@ -141,6 +140,8 @@ class AggregatorSpider(scrapy.Spider):
             return
         language = self.site.edition(where.edition).language.code
         fields = parse_article(tree or response, language)
+        if tree is not None:
+            tree.release()  # the item and the feed need the fields only, not the page's tree
         if not fields.title:
             self._reject(response, "missing_title", "no text in span.articletitle")
             return
@@ -151,6 +152,13 @@ class AggregatorSpider(scrapy.Spider):
         yield load_article(fields, where, language=language, published=published, crawled_at=iso_utc(utc_now()))
 
     # --- helpers -------------------------------------------------------------------------
+    def _read_furniture(self, tree: PageTree) -> None:
+        # A method of its own so that no box (which holds an element, and so the whole page's
+        # tree) outlives the signal in the callback's frame.
+        boxes = furniture_boxes(tree)
+        if boxes:
+            self.crawler.signals.send_catch_log(furniture_read, site=self.site.name, boxes=boxes, spider=self)
+
     def _follow(self, url: str) -> Iterable[scrapy.Request]:
         # The ticker, menus and "most read" box link the same URLs from every page: a link
         # decided on lately (followed or not) costs a look-up, not a request through the
