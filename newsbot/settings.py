@@ -82,6 +82,7 @@ NEWSBOT_RENDER_TIMEOUT = 20  # seconds for a page to load (navigation timeout)
 NEWSBOT_RENDER_WAIT = 5  # seconds to wait after load for a listing's entries to appear
 
 EXTENSIONS = {
+    "newsbot.extensions.store_lock.StoreLockExtension": 100,  # one crawl of a spider at a time on a SQLite store
     "newsbot.extensions.stats_file.StatsFileExtension": 900,
     "newsbot.extensions.health.CrawlHealthExtension": 890,  # an ERROR when no page could be downloaded
     "newsbot.cluster.extension.ClusterWorkerExtension": 500,  # cluster mode only
