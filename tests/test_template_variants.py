@@ -82,13 +82,17 @@ def _redirecting_snapshot(root: Path) -> Path:
         (HOST, "/fr/varia"): (301, "https://maghress.com/fr/varia"),
         (APEX, "/fr/varia"): (200, HEAD.format(t="Varia") + "".join(
             f'<div class="teaser"><a class="teasertitle" href="/fr/varia/{n}">Article {n}</a></div>'
-            for n in (201, 202, 203, 204)) + "</body></html>"),
+            for n in (201, 202, 203, 204, 205, 206)) + "</body></html>"),
         (HOST, "/fr/varia/201"): (301, "https://maghress.com/fr/varia/201"),
         (APEX, "/fr/varia/201"): (200, _article(201, "Un quai neuf à Safi")),
         (HOST, "/fr/varia/202"): (301, "https://www.maghress.com/fr/varia/202/"),
         (HOST, "/fr/varia/202/"): (200, _article(202, "Une récolte de miel abondante")),
         (HOST, "/fr/varia/203"): (301, "https://elsewhere.example/story/203"),
         (HOST, "/fr/varia/204"): (302, "/fr/"),
+        (HOST, "/fr/varia/205"): (301, "https://www.maghress.com/fr/varia/205/"),  # a loop of two spellings
+        (HOST, "/fr/varia/205/"): (301, "https://www.maghress.com/fr/varia/205"),
+        (HOST, "/fr/varia/206"): (302, "https://www.maghress.com/fr/varia/207"),  # a loop of two pages
+        (HOST, "/fr/varia/207"): (302, "https://www.maghress.com/fr/varia/206"),
     }
     return write_snapshot(root, {
         key: (status, {"Location": value}, "moved") if status in (301, 302) else (status, {}, value)
@@ -105,3 +109,24 @@ def test_redirects_to_another_spelling_keep_the_article(tmp_path):
     assert {i["title"] for i in result.items} == {"Un quai neuf à Safi", "Une récolte de miel abondante"}
     assert result.stat("newsbot/rejected/redirected_away") == 2
     assert "No item from https://www.maghress.com/fr/varia/203: it redirects (301) to https://elsewhere.example/story/203" in result.log
+    assert result.stat("newsbot/rejected/redirect_loop") == 2
+    loops = sorted(line.split(" INFO: ", 1)[1] for line in result.log.splitlines() if "redirect loop" in line)
+    assert loops == [
+        "No page from https://www.maghress.com/fr/varia/205: redirect loop (back to a URL of the chain):"
+        " https://www.maghress.com/fr/varia/205 -> https://www.maghress.com/fr/varia/205/ -> https://www.maghress.com/fr/varia/205",
+        "No page from https://www.maghress.com/fr/varia/206: redirect loop (back to a URL of the chain):"
+        " https://www.maghress.com/fr/varia/206 -> https://www.maghress.com/fr/varia/207 -> https://www.maghress.com/fr/varia/206",
+    ]
+
+
+def test_a_redirect_chain_past_the_limit_is_reported(tmp_path):
+    pages = {(HOST, "/fr/"): (200, {}, HEAD.format(t="Accueil") + '<a href="/fr/varia/300">x</a></body></html>')}
+    for n in range(300, 304):
+        pages[(HOST, f"/fr/varia/{n}")] = (301, {"Location": f"https://www.maghress.com/fr/varia/{n + 1}"}, "moved")
+    result = crawl_snapshot("maghress", write_snapshot(tmp_path / "snapshot", pages), tmp_path / "crawl",
+                            args={"editions": "fr"}, settings={"REDIRECT_MAX_TIMES": 2})
+    assert result.returncode == 0 and result.items == []
+    assert result.stat("newsbot/rejected/redirect_loop") == 1
+    assert ("INFO: No page from https://www.maghress.com/fr/varia/300: redirect loop (more than 2 redirects):"
+            " https://www.maghress.com/fr/varia/300 -> https://www.maghress.com/fr/varia/301"
+            " -> https://www.maghress.com/fr/varia/302 -> https://www.maghress.com/fr/varia/303") in result.log
