@@ -130,3 +130,24 @@ def test_a_redirect_chain_past_the_limit_is_reported(tmp_path):
     assert ("INFO: No page from https://www.maghress.com/fr/varia/300: redirect loop (more than 2 redirects):"
             " https://www.maghress.com/fr/varia/300 -> https://www.maghress.com/fr/varia/301"
             " -> https://www.maghress.com/fr/varia/302 -> https://www.maghress.com/fr/varia/303") in result.log
+
+
+def test_control_characters_become_spaces_without_gluing_words(tmp_path):
+    """NUL (dropped by lxml), BEL, ESC, DEL and C1 controls in a page: each separates words."""
+    title = "Un\x00port\x07neuf\x1bà\x7fSafi\x85!\x9f"
+    page = (HEAD.format(t="Safi") + '<div class="article">'
+            f'<span class="articletitle">{title}</span>'
+            '<span class="articlenewspaper">Publié dans <a href="/fr/varia">Varia</a> le 06 - 10 - 2021</span>'
+            '<span class="articlecontent">Les\x00travaux\x01ont commencé.<br />Ils\x00\x00durent\x9dun an.</span>'
+            "</div></body></html>")
+    pages = {
+        (HOST, "/fr/"): (200, {}, HEAD.format(t="Accueil") + '<a href="/fr/varia">Varia</a></body></html>'),
+        (HOST, "/fr/varia"): (200, {}, HEAD.format(t="Varia") + '<div class="teaser">'
+                              '<a class="teasertitle" href="/fr/varia/301">Safi</a></div></body></html>'),
+        (HOST, "/fr/varia/301"): (200, {}, page),
+    }
+    result = crawl_snapshot("maghress", write_snapshot(tmp_path / "snapshot", pages), tmp_path / "crawl",
+                            args={"editions": "fr"}, settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
+    assert result.returncode == 0, result.log[-2000:]
+    assert [(i["title"], i["body"]) for i in result.items] == [
+        ("Un port neuf à Safi !", "Les travaux ont commencé.\n\nIls durent un an.")]
