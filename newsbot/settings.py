@@ -40,6 +40,7 @@ RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"  # a dropped item in one line (URL, reason); the item at DEBUG
 
 # --- downloading -----------------------------------------------------------------------
 # DOWNLOAD_HANDLERS: Scrapy's own; with rendering on, the add-on sets scrapy-playwright's for
