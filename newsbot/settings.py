@@ -126,5 +126,9 @@ NEWSBOT_RUN_ID = None  # id of this run in the dedupe index (default: new per pr
 # FEEDS: with no -o/-O the add-on writes <NEWSBOT_DATA_DIR>/data/<spider>/<time>.jsonl
 # Services (Scrapyd, cron) set it once in their environment; under Scrapyd it must be absolute.
 NEWSBOT_DATA_DIR = os.environ.get("NEWSBOT_DATA_DIR") or "."
+FEED_STORAGES = {  # a feed file that cannot be written fails in one line, and scrapy crawl exits 1
+    "": "newsbot.feedstorage.CheckedFileFeedStorage",
+    "file": "newsbot.feedstorage.CheckedFileFeedStorage",
+}
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic written as Arabic, not \u escapes
 FEED_EXPORT_FIELDS = list(PUBLIC_FIELDS)
