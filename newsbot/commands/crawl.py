@@ -34,6 +34,14 @@ class Command(ScrapyCrawlCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
-        stats = self.crawler.stats.get_stats() if self.crawler is not None and self.crawler.stats else {}
-        if any(stats.get(name) for name in FAILURE_STATS):
+        if self.crawler is not None and _failed(self.crawler):
             self.exitcode = 1
+
+
+def _failed(crawler: Crawler) -> bool:
+    """Whether a stat of :data:`FAILURE_STATS` is set (a crawl that never started has no stats)."""
+    try:
+        stats = crawler.stats
+    except RuntimeError:  # "Crawler.stats is not set yet": the crawl did not start
+        return False
+    return stats is not None and any(stats.get_value(name) for name in FAILURE_STATS)
