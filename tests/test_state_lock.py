@@ -68,7 +68,7 @@ def test_a_second_crawl_of_the_spider_on_the_store_is_refused(tmp_path, replica)
     assert first_result.returncode == 0
     union = [item["url"] for item in first_result.items + second.items]
     assert sorted(union) == GOLD_URLS  # each article exactly once
-    assert not held(lock)  # released when the first crawl ended
+    assert not lock.exists()  # removed when the first crawl ended
 
 
 def test_crawls_of_other_spiders_share_the_store(tmp_path):
@@ -79,6 +79,7 @@ def test_crawls_of_other_spiders_share_the_store(tmp_path):
     with pytest.raises(StoreBusy, match=r"^another crawl of maghress \(pid \d+, started .+\) is using the state store"):
         CrawlLock.take(uri, "maghress")
     maghress.release()
+    assert not maghress.path.exists()
     again = CrawlLock.take(uri, "maghress")
     assert again is not None
     again.release()

@@ -7,8 +7,9 @@ only once its feed is stored. So the second crawl is refused before it starts, w
 ERROR line naming the crawl that holds the store, and ``scrapy crawl`` exits 1.
 
 The lock is an exclusive ``flock`` on ``<state file>.<spider>.lock`` beside the store (its
-text: the holder's pid and start time, for the message). The kernel releases it when its
-process ends, however it ends: a killed crawl never blocks the next one. Crawls of other
+text: the holder's pid and start time, for the message), removed when the crawl ends. The
+kernel releases the lock when its process ends, however it ends: a killed crawl never blocks
+the next one (it only leaves the file behind). Crawls of other
 spiders share the store freely (they deduplicate against each other through it), and so do
 cluster workers, whose state is in Redis. Where ``fcntl`` is missing (Windows) nothing is
 locked.
@@ -70,17 +71,21 @@ class CrawlLock:
         if path is None or fcntl is None:
             return None
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            handle.close()
-            raise StoreBusy(
-                f"another crawl of {spider} ({holder}) is using the state store {sqlite_path(uri)}:"
-                f" wait until it ends, or give this crawl a store of its own (-s NEWSBOT_STATE=sqlite:///other.db)"
-            ) from None
+        while True:
+            handle = path.open("a+", encoding="utf-8")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                handle.close()
+                raise StoreBusy(
+                    f"another crawl of {spider} ({holder}) is using the state store {sqlite_path(uri)}:"
+                    f" wait until it ends, or give this crawl a store of its own (-s NEWSBOT_STATE=sqlite:///other.db)"
+                ) from None
+            if _same_file(handle, path):
+                break
+            handle.close()  # the holder removed the file as we opened it: lock the new one
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}, started {dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}")
@@ -88,7 +93,17 @@ class CrawlLock:
         return cls(path, handle)
 
     def release(self) -> None:
-        """Free the lock (the file stays: removing it would race with a crawl taking it)."""
+        """Remove the lock file and free the lock (a crawl that opened the old file meanwhile
+        sees it is gone and locks a new one)."""
         if self._handle is not None:
+            self.path.unlink(missing_ok=True)
             self._handle.close()  # closing the file releases the flock
             self._handle = None
+
+
+def _same_file(handle: IO[str], path: Path) -> bool:
+    """Whether ``handle`` is still the file at ``path`` (not removed nor replaced)."""
+    try:
+        return os.fstat(handle.fileno()).st_ino == path.stat().st_ino
+    except FileNotFoundError:
+        return False
