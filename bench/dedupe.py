@@ -2,7 +2,7 @@
 
     python bench/dedupe.py                          # 10k, 100k and 1M stored signatures, SQLite
     python bench/dedupe.py --sizes 10000,100000     # quicker
-    python bench/dedupe.py --backend redis --sizes 10000,100000   # Redis db 15 (own namespace, deleted after)
+    python bench/dedupe.py --backend redis --sizes 10000,100000   # a private redis-server (--redis URL: yours; own namespace, deleted after)
     python bench/dedupe.py --sizes 0 --huge --memory   # empty store, the 5.8 MB page, memory held per item
 
 What is measured: ``DedupePipeline.process_item`` (built from a real crawler on the store,
@@ -439,7 +439,8 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=300, help="items per timed batch")
     parser.add_argument("--repeat", type=int, default=3, help="timed batches per size (median)")
     parser.add_argument("--backend", choices=("sqlite", "redis"), default="sqlite")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--redis", default=None, help="an existing Redis (keys under a namespace of the run's own,"
+                        " deleted after); default: a private redis-server on a free port")
     parser.add_argument("--workdir", type=Path, default=None, help="where the SQLite file goes (default: a temp dir)")
     parser.add_argument("--huge", action="store_true", help="also time one 5.8 MB page of 70,000 lines")
     parser.add_argument("--memory", action="store_true", help="also measure the memory held after 20k and 60k items")
@@ -451,8 +452,12 @@ def main() -> None:
     if args.backend == "sqlite":
         path = workdir / "state.db"
         uri = f"sqlite:///{path}"
-    else:
+    elif args.redis:
         uri = args.redis
+    else:
+        from bench.cluster_memory import private_server
+
+        redis_proc, uri, redis_dir = private_server()
     open_state(uri, namespace).close()  # creates the schema
 
     print(f"dedupe pipeline per item, {args.backend} store, {args.items} items x {args.repeat} batches,"
@@ -496,6 +501,10 @@ def main() -> None:
             client = redis.Redis.from_url(uri)
             for key in client.scan_iter(f"{namespace}:*", count=10_000):
                 client.delete(key)
+            if not args.redis:
+                redis_proc.terminate()
+                redis_proc.wait(timeout=10)
+                shutil.rmtree(redis_dir, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
     if args.huge:
         for folded in (True, False):

@@ -40,6 +40,7 @@ RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"  # a dropped item in one line (URL, reason); the item at DEBUG
 
 # --- downloading -----------------------------------------------------------------------
 # DOWNLOAD_HANDLERS: Scrapy's own; with rendering on, the add-on sets scrapy-playwright's for
@@ -82,6 +83,7 @@ NEWSBOT_RENDER_TIMEOUT = 20  # seconds for a page to load (navigation timeout)
 NEWSBOT_RENDER_WAIT = 5  # seconds to wait after load for a listing's entries to appear
 
 EXTENSIONS = {
+    "newsbot.extensions.store_lock.StoreLockExtension": 100,  # one crawl of a spider at a time on a SQLite store
     "newsbot.extensions.stats_file.StatsFileExtension": 900,
     "newsbot.extensions.health.CrawlHealthExtension": 890,  # an ERROR when no page could be downloaded
     "newsbot.cluster.extension.ClusterWorkerExtension": 500,  # cluster mode only
@@ -124,5 +126,9 @@ NEWSBOT_RUN_ID = None  # id of this run in the dedupe index (default: new per pr
 # FEEDS: with no -o/-O the add-on writes <NEWSBOT_DATA_DIR>/data/<spider>/<time>.jsonl
 # Services (Scrapyd, cron) set it once in their environment; under Scrapyd it must be absolute.
 NEWSBOT_DATA_DIR = os.environ.get("NEWSBOT_DATA_DIR") or "."
+FEED_STORAGES = {  # a feed file that cannot be written fails in one line, and scrapy crawl exits 1
+    "": "newsbot.feedstorage.CheckedFileFeedStorage",
+    "file": "newsbot.feedstorage.CheckedFileFeedStorage",
+}
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic written as Arabic, not \u escapes
 FEED_EXPORT_FIELDS = list(PUBLIC_FIELDS)

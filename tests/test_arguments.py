@@ -77,9 +77,9 @@ def test_fresh_flag_and_scrapyd_private_arguments():
         ({"ids": "foo"}, ["ids=foo", "[EDITION/]SLUG:FROM-TO", "-a ids="]),
         ({"ids": "en/h24info:1-2"}, ["ids=en/h24info:1-2", "no edition 'en'", "-a ids="]),
         ({"ids": "h24info:9-1"}, ["ids=h24info:9-1", "ends before it starts", "-a ids="]),
-        ({"ids": "rss:1-2"}, ["ids=rss:1-2", "'rss' is not an outlet slug", "-a ids="]),
-        ({"ids": "fr:1"}, ["ids=fr:1", "'fr' is not an outlet slug", "-a ids="]),
-        ({"ids": "fr/admin:1"}, ["ids=fr/admin:1", "'admin' is not an outlet slug", "-a ids="]),
+        ({"ids": "rss:1-2"}, ["ids=rss:1-2", "'rss' is a reserved word", "-a ids="]),
+        ({"ids": "fr:1"}, ["ids=fr:1", "'fr' is a reserved word", "-a ids="]),
+        ({"ids": "fr/admin:1"}, ["ids=fr/admin:1", "'admin' is a reserved word", "-a ids="]),
         ({"outlets": "rss"}, ["outlets=rss", "-a outlets=h24info,le360"]),
         ({"ids": "H24:1-2"}, ["ids=H24:1-2", "-a ids="]),
         ({"ids": f"h24info:1-{MAX_IDS_PER_RANGE + 1}"}, ["at most", "-a ids="]),
@@ -92,6 +92,21 @@ def test_a_bad_value_names_the_argument_and_a_good_example(raw, names):
         CrawlArguments.parse(MAGHRESS, raw)
     for name in names:
         assert name in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("rss", "outlets=rss: 'rss' is a reserved word of the sites' URLs (a site page or an edition, not an outlet)"
+                " (example: -a outlets=h24info,le360)"),
+        ("h24info,Le 360", "outlets=h24info,Le 360: 'Le 360' is not spelt as an outlet slug: lower-case letters, digits,"
+                           " '-' and '_' as in the URL (example: -a outlets=h24info,le360)"),
+    ],
+)
+def test_outlets_say_why_a_slug_is_refused(value, message):
+    with pytest.raises(ArgumentError) as error:
+        CrawlArguments.parse(MAGHRESS, {"outlets": value})
+    assert str(error.value) == message
 
 
 def test_ids_say_that_editions_and_outlets_are_ignored(caplog):

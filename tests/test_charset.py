@@ -146,3 +146,15 @@ def test_no_declaration_at_all_arabic_windows_1256(middleware):
     body = f"<html><body><h1>{TITLE}</h1></body></html>".encode("cp1256")
     repaired = through(middleware, _response(body, "text/html"))
     assert repaired.css("h1::text").get() == TITLE
+
+
+def test_nul_characters_separate_words_as_spaces(middleware):
+    body = "<html><body><h1>Le\x00Maroc</h1><p>Pluie\x00sur\x00Fès</p></body></html>".encode("cp1252")
+    response = HtmlResponse("https://www.maghress.com/fr/x/1", headers={"Content-Type": "text/html; charset=windows-1252"},
+                            body=body, request=Request("https://www.maghress.com/fr/x/1"))
+    assert response.css("h1::text").get() == "LeMaroc"  # what lxml alone gives (the fault)
+    cleaned = through(middleware, response)
+    assert (cleaned.css("h1::text").get(), cleaned.css("p::text").get()) == ("Le Maroc", "Pluie sur Fès")
+    plain = HtmlResponse("https://www.maghress.com/fr/x/2", body=b"<p>Sans rien</p>", encoding="utf-8",
+                         request=Request("https://www.maghress.com/fr/x/2"))
+    assert through(middleware, plain) is plain  # a page without NUL is passed on as it is

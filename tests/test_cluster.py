@@ -142,7 +142,7 @@ def check_split(results: list[CrawlResult], redis_db: Any) -> None:
     assert all(result.items for result in results), split_of(results)
     assert sum(r.stat("newsbot/cluster/seeded") for r in results) == 1  # seeded once per crawl
     assert sorted(r.stat("newsbot/cluster/outcome", None) for r in results) == ["complete"] + ["others"] * (len(results) - 1)
-    assert [k for k in redis_db.scan_iter("newsbot:cluster:*")] == []  # the finished crawl left nothing
+    assert [k for k in redis_db.scan_iter("newsbot-mirror:cluster:*")] == []  # the finished crawl left nothing
 
 
 # --- the project's own snapshot -----------------------------------------------------------
@@ -208,6 +208,20 @@ def test_two_workers_per_site_split_the_reference_crawls(redis_db, redis_url, tm
 
 
 # --- NB-26: a request that failed stays eligible for a later run ----------------------------
+def test_a_mirrored_crawl_never_writes_the_live_namespace(redis_db, redis_url, tmp_path):
+    """A cluster crawl of the demo replica keeps its state, queue and seen set under
+    ``newsbot-demo:``: nothing of it under ``newsbot:``, where a live crawl would read it."""
+    result = run_crawl("maghress", tmp_path, mirror="demo", settings={"NEWSBOT_CLUSTER": redis_url, **WORKER_SETTINGS})
+    check_clean_finish([result])
+    assert len(result.items) == 13
+    keys = {k.decode() for k in redis_db.scan_iter(count=1000)}
+    assert keys and sorted(k for k in keys if not k.startswith("newsbot-demo:")) == []
+    statuses = {k.decode(): v.decode() for k, v in redis_db.hgetall("newsbot-demo:articles").items()}
+    assert sorted(a for a, status in statuses.items() if status == "item") == sorted(i["article_id"] for i in result.items)
+    assert int(redis_db.hlen("newsbot-demo:docs")) == 13
+    assert "State store: redis://127.0.0.1:" in result.log and "(namespace 'newsbot-demo'" in result.log
+
+
 def test_failed_request_is_tried_again_next_run(tmp_path, redis_db, redis_url):
     """Shared case NB-26 with the case's settings (SCHEDULER_PERSIST=True, RETRY_TIMES=2):
     run 1 gets 503 three times for one article; run 2 fetches it once and yields its item,
@@ -231,7 +245,7 @@ def test_failed_request_is_tried_again_next_run(tmp_path, redis_db, redis_url):
     assert [i["url"] for i in second.items] == [f"https://www.maghress.com{failing}"]
     assert hits[f"www.maghress.com {failing}"] == 4  # fetched once in run 2
     assert hits[f"www.maghress.com {fine}"] == 1  # SCHEDULER_PERSIST kept it seen
-    assert redis_db.scard("newsbot:cluster:maghress:dupefilter") == 2  # kept, as asked
+    assert redis_db.scard("newsbot-mirror:cluster:maghress:dupefilter") == 2  # kept, as asked
 
 
 # --- a crawl stopped early is resumed by the next workers ----------------------------------
@@ -243,7 +257,7 @@ def test_stopped_crawl_resumes(own_snapshot, redis_db, redis_url, tmp_path):
         first = run_crawl("maghress", tmp_path / "first", mirror=server.url, timeout=90,
                           settings={"NEWSBOT_CLUSTER": redis_url, **WORKER_SETTINGS, "CLOSESPIDER_PAGECOUNT": 12,
                                     "NEWSBOT_BOILERPLATE_WARMUP": 0})
-        queued = redis_db.zcard("newsbot:cluster:maghress:requests")
+        queued = redis_db.zcard("newsbot-mirror:cluster:maghress:requests")
         results = run_workers(2, "maghress", tmp_path / "resume", mirror=server.url, redis_url=redis_url)
         hits = server.hits()
     finally:
@@ -299,9 +313,9 @@ def test_killed_worker_loses_no_page(own_snapshot, redis_db, redis_url, tmp_path
             while sum(server.hits().values()) < 20 and time.monotonic() < deadline:
                 time.sleep(0.2)
             victim.send_signal(signal.SIGSTOP)  # frozen: its in-flight hash cannot change now
-            statuses = {k.decode(): json.loads(v) for k, v in redis_db.hgetall("newsbot:cluster:maghress:status").items()}
+            statuses = {k.decode(): json.loads(v) for k, v in redis_db.hgetall("newsbot-mirror:cluster:maghress:status").items()}
             victim_id = next(wid for wid, st in statuses.items() if st.get("pid") == victim.pid)
-            in_flight = redis_db.hlen(f"newsbot:cluster:maghress:inflight:{victim_id}")
+            in_flight = redis_db.hlen(f"newsbot-mirror:cluster:maghress:inflight:{victim_id}")
             victim.kill()
             victim.wait(timeout=10)
             survivor = survivor_run.result()
@@ -334,9 +348,9 @@ def test_killed_worker_loses_no_page(own_snapshot, redis_db, redis_url, tmp_path
 
 # --- workers must crawl alike; bad settings fail fast ---------------------------------------
 def test_worker_with_other_arguments_stops(own_snapshot, redis_db, redis_url, tmp_path):
-    redis_db.set("newsbot:cluster:maghress:seeded",
+    redis_db.set("newsbot-mirror:cluster:maghress:seeded",
                  json.dumps({"worker": "elsewhere:1:abcdef", "arguments": "CrawlArguments(editions=('ar',))"}))
-    redis_db.zadd("newsbot:cluster:maghress:workers", {"elsewhere:1:abcdef": 9e9})  # alive "forever"
+    redis_db.zadd("newsbot-mirror:cluster:maghress:workers", {"elsewhere:1:abcdef": 9e9})  # alive "forever"
     server = ReplicaServer(own_snapshot).start()
     try:
         result = run_crawl("maghress", tmp_path, mirror=server.url, args={"editions": "fr"},
@@ -347,18 +361,18 @@ def test_worker_with_other_arguments_stops(own_snapshot, redis_db, redis_url, tm
     assert result.stat("finish_reason", None) == "cluster_arguments_mismatch"
     assert "run every worker with the same -a options" in result.log
     assert result.items == [] and not [k for k in hits if not k.endswith("/robots.txt")]
-    assert redis_db.exists("newsbot:cluster:maghress:seeded")  # the running crawl is untouched
+    assert redis_db.exists("newsbot-mirror:cluster:maghress:seeded")  # the running crawl is untouched
 
     def cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "newsbot.cluster", *args], capture_output=True, text=True,
                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
 
-    status = cli("status", redis_url)
+    status = cli("status", redis_url, "--namespace", "newsbot-mirror")
     assert status.returncode == 0 and json.loads(status.stdout)["seeded_by"] == "elsewhere:1:abcdef"
-    refused = cli("reset", redis_url, "maghress")
+    refused = cli("reset", redis_url, "maghress", "--namespace", "newsbot-mirror")
     assert refused.returncode == 1 and "stop them first or use --force" in refused.stderr
-    forced = cli("reset", redis_url, "maghress", "--force")
-    assert forced.returncode == 0 and list(redis_db.scan_iter("newsbot:cluster:*")) == []
+    forced = cli("reset", redis_url, "maghress", "--force", "--namespace", "newsbot-mirror")
+    assert forced.returncode == 0 and list(redis_db.scan_iter("newsbot-mirror:cluster:*")) == []
 
 
 @pytest.mark.parametrize(

@@ -78,3 +78,45 @@ def test_an_unwritable_output_is_a_usage_error(tmp_path):
     done = mergefeeds("/proc/newsbot/out.jsonl", feed, cwd=tmp_path)
     assert done.returncode == 2 and "cannot write /proc/newsbot/out.jsonl" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_output_keeps_the_mode_of_the_input(tmp_path):
+    feed = _write(tmp_path / "feed.jsonl", [{"url": "u1"}])
+    feed.chmod(0o644)
+    done = mergefeeds(tmp_path / "out.jsonl", feed, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out.jsonl").stat().st_mode & 0o777 == 0o644
+    feed.chmod(0o640)
+    merge_feeds([feed], tmp_path / "other.jsonl")
+    assert (tmp_path / "other.jsonl").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_list_valued_key_is_compared_by_its_value(tmp_path):
+    feed = _write(tmp_path / "feed.jsonl", [{"ids": ["a", "b"], "n": 1}, {"ids": ["a", "b"], "n": 2},
+                                             {"ids": ["b", "a"], "n": 3}, {"ids": {"x": 1}, "n": 4}])
+    done = mergefeeds(tmp_path / "out.jsonl", feed, "--key", "ids", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line)["n"] for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert out == [1, 3, 4]
+
+
+def test_an_unknown_key_is_refused_and_the_output_left_alone(tmp_path):
+    feed = _write(tmp_path / "feed.jsonl", [{"url": "u1", "title": "t"}, {"url": "u1", "title": "t"}])
+    (tmp_path / "out.jsonl").write_text("before\n", encoding="utf-8")
+    done = mergefeeds(tmp_path / "out.jsonl", feed, "--key", "urll", cwd=tmp_path)
+    assert done.returncode == 2
+    assert ("no record has the field 'urll' to merge on (fields found: url, title); give it with --key"
+            " (url or article_id)") in done.stderr
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == "before\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_invalid_utf8_is_kept_replaced_and_reported(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b'{"url": "u1", "title": "ok"}\n{"url": "u2", "title": "caf\xe9"}\n{"title": "sans url"}\n')
+    done = mergefeeds(tmp_path / "out.jsonl", feed, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (f"{feed}: 3 records, 1 line(s) with invalid UTF-8 kept with U+FFFD: [2],"
+            " 1 without url kept as they are") in done.stdout
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert out[1] == {"url": "u2", "title": "caf\ufffd"}

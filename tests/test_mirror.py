@@ -95,7 +95,24 @@ def test_mirrored_crawls_keep_their_own_state_file(tmp_path):
     explicit = crawl_settings(tmp_path, NEWSBOT_MIRROR="demo", NEWSBOT_STATE="sqlite:///:memory:")
     assert explicit["NEWSBOT_STATE"] == "sqlite:///:memory:"
     cluster = crawl_settings(tmp_path, NEWSBOT_MIRROR="demo", NEWSBOT_CLUSTER="redis://127.0.0.1:6379/0")
-    assert cluster["NEWSBOT_STATE"] is None  # the state follows the cluster into its Redis
+    assert cluster["NEWSBOT_STATE"] is None  # the state follows the cluster into its Redis ...
+
+
+def test_mirrored_crawls_on_redis_keep_their_own_namespace(tmp_path):
+    cluster = crawl_settings(tmp_path, NEWSBOT_MIRROR="demo", NEWSBOT_CLUSTER="redis://127.0.0.1:6379/0")
+    assert cluster["NEWSBOT_STATE_NAMESPACE"] == "newsbot-demo"  # ... under a namespace of its own
+    state = crawl_settings(tmp_path, NEWSBOT_MIRROR="http://127.0.0.1:8000", NEWSBOT_STATE="redis://127.0.0.1:6379/1")
+    assert state["NEWSBOT_STATE_NAMESPACE"] == "newsbot-mirror"
+    named = crawl_settings(tmp_path, NEWSBOT_MIRROR="demo", NEWSBOT_STATE_NAMESPACE="newsbot",
+                           NEWSBOT_CLUSTER="redis://127.0.0.1:6379/0")
+    assert named["NEWSBOT_STATE_NAMESPACE"] == "newsbot-demo"  # never the live crawls' namespace
+    again = crawl_settings(tmp_path, NEWSBOT_MIRROR="demo", NEWSBOT_STATE_NAMESPACE="nb-demo",
+                           NEWSBOT_CLUSTER="redis://127.0.0.1:6379/0")
+    assert again["NEWSBOT_STATE_NAMESPACE"] == "nb-demo"
+    live = crawl_settings(tmp_path, NEWSBOT_CLUSTER="redis://127.0.0.1:6379/0")
+    assert live["NEWSBOT_STATE_NAMESPACE"] is None  # BOT_NAME, newsbot
+    sqlite = crawl_settings(tmp_path, NEWSBOT_MIRROR="demo")
+    assert sqlite["NEWSBOT_STATE_NAMESPACE"] is None  # a file of its own is enough
 
 
 def test_a_bad_mirror_stops_the_crawl_with_the_fix(tmp_path):

@@ -82,13 +82,17 @@ def _redirecting_snapshot(root: Path) -> Path:
         (HOST, "/fr/varia"): (301, "https://maghress.com/fr/varia"),
         (APEX, "/fr/varia"): (200, HEAD.format(t="Varia") + "".join(
             f'<div class="teaser"><a class="teasertitle" href="/fr/varia/{n}">Article {n}</a></div>'
-            for n in (201, 202, 203, 204)) + "</body></html>"),
+            for n in (201, 202, 203, 204, 205, 206)) + "</body></html>"),
         (HOST, "/fr/varia/201"): (301, "https://maghress.com/fr/varia/201"),
         (APEX, "/fr/varia/201"): (200, _article(201, "Un quai neuf à Safi")),
         (HOST, "/fr/varia/202"): (301, "https://www.maghress.com/fr/varia/202/"),
         (HOST, "/fr/varia/202/"): (200, _article(202, "Une récolte de miel abondante")),
         (HOST, "/fr/varia/203"): (301, "https://elsewhere.example/story/203"),
         (HOST, "/fr/varia/204"): (302, "/fr/"),
+        (HOST, "/fr/varia/205"): (301, "https://www.maghress.com/fr/varia/205/"),  # a loop of two spellings
+        (HOST, "/fr/varia/205/"): (301, "https://www.maghress.com/fr/varia/205"),
+        (HOST, "/fr/varia/206"): (302, "https://www.maghress.com/fr/varia/207"),  # a loop of two pages
+        (HOST, "/fr/varia/207"): (302, "https://www.maghress.com/fr/varia/206"),
     }
     return write_snapshot(root, {
         key: (status, {"Location": value}, "moved") if status in (301, 302) else (status, {}, value)
@@ -105,3 +109,45 @@ def test_redirects_to_another_spelling_keep_the_article(tmp_path):
     assert {i["title"] for i in result.items} == {"Un quai neuf à Safi", "Une récolte de miel abondante"}
     assert result.stat("newsbot/rejected/redirected_away") == 2
     assert "No item from https://www.maghress.com/fr/varia/203: it redirects (301) to https://elsewhere.example/story/203" in result.log
+    assert result.stat("newsbot/rejected/redirect_loop") == 2
+    loops = sorted(line.split(" INFO: ", 1)[1] for line in result.log.splitlines() if "redirect loop" in line)
+    assert loops == [
+        "No page from https://www.maghress.com/fr/varia/205: redirect loop (back to a URL of the chain):"
+        " https://www.maghress.com/fr/varia/205 -> https://www.maghress.com/fr/varia/205/ -> https://www.maghress.com/fr/varia/205",
+        "No page from https://www.maghress.com/fr/varia/206: redirect loop (back to a URL of the chain):"
+        " https://www.maghress.com/fr/varia/206 -> https://www.maghress.com/fr/varia/207 -> https://www.maghress.com/fr/varia/206",
+    ]
+
+
+def test_a_redirect_chain_past_the_limit_is_reported(tmp_path):
+    pages = {(HOST, "/fr/"): (200, {}, HEAD.format(t="Accueil") + '<a href="/fr/varia/300">x</a></body></html>')}
+    for n in range(300, 304):
+        pages[(HOST, f"/fr/varia/{n}")] = (301, {"Location": f"https://www.maghress.com/fr/varia/{n + 1}"}, "moved")
+    result = crawl_snapshot("maghress", write_snapshot(tmp_path / "snapshot", pages), tmp_path / "crawl",
+                            args={"editions": "fr"}, settings={"REDIRECT_MAX_TIMES": 2})
+    assert result.returncode == 0 and result.items == []
+    assert result.stat("newsbot/rejected/redirect_loop") == 1
+    assert ("INFO: No page from https://www.maghress.com/fr/varia/300: redirect loop (more than 2 redirects):"
+            " https://www.maghress.com/fr/varia/300 -> https://www.maghress.com/fr/varia/301"
+            " -> https://www.maghress.com/fr/varia/302 -> https://www.maghress.com/fr/varia/303") in result.log
+
+
+def test_control_characters_become_spaces_without_gluing_words(tmp_path):
+    """NUL (dropped by lxml), BEL, ESC, DEL and C1 controls in a page: each separates words."""
+    title = "Un\x00port\x07neuf\x1bà\x7fSafi\x85!\x9f"
+    page = (HEAD.format(t="Safi") + '<div class="article">'
+            f'<span class="articletitle">{title}</span>'
+            '<span class="articlenewspaper">Publié dans <a href="/fr/varia">Varia</a> le 06 - 10 - 2021</span>'
+            '<span class="articlecontent">Les\x00travaux\x01ont commencé.<br />Ils\x00\x00durent\x9dun an.</span>'
+            "</div></body></html>")
+    pages = {
+        (HOST, "/fr/"): (200, {}, HEAD.format(t="Accueil") + '<a href="/fr/varia">Varia</a></body></html>'),
+        (HOST, "/fr/varia"): (200, {}, HEAD.format(t="Varia") + '<div class="teaser">'
+                              '<a class="teasertitle" href="/fr/varia/301">Safi</a></div></body></html>'),
+        (HOST, "/fr/varia/301"): (200, {}, page),
+    }
+    result = crawl_snapshot("maghress", write_snapshot(tmp_path / "snapshot", pages), tmp_path / "crawl",
+                            args={"editions": "fr"}, settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
+    assert result.returncode == 0, result.log[-2000:]
+    assert [(i["title"], i["body"]) for i in result.items] == [
+        ("Un port neuf à Safi !", "Les travaux ont commencé.\n\nIls durent un an.")]

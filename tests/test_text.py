@@ -148,3 +148,22 @@ def test_nb12_every_field_is_present_and_null_when_unknown():
     assert record["title"] == "Titre de l'article"
     assert (record["outlet"], record["published"], record["body"], record["source_url"]) == (None, None, None, None)
     assert "body_parts" not in record and "body_folded" not in record
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Le\x00Maroc", "Le Maroc"),
+        ("Le\x01\x02\x03Maroc\x08!", "Le Maroc !"),
+        ("\x00\x1b", None),
+        ("bat\x7fl\x80\x84\x86\x9fÉgypte", "bat l Égypte"),
+        ("الرباط\x00افتتاح\u200f", "الرباط افتتاح"),
+        ("a\tb\x0bc\x1cd\x85e", "a b c d e"),  # whitespace controls, as before
+        ("Sans\u200bcontrôle", "Sanscontrôle"),  # zero-width characters are still removed
+    ],
+)
+def test_control_characters_become_spaces(raw, clean):
+    from newsbot.text.normalize import fold_for_match, normalize_text
+
+    assert normalize_text(raw) == clean
+    assert fold_for_match(raw) == fold_for_match(clean)

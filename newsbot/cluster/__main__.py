@@ -1,5 +1,8 @@
 """``python -m newsbot.cluster status|reset REDIS_URL [CRAWL ...]``: look at or reset cluster crawls.
 
+``--namespace`` names the state namespace of the crawls (``NEWSBOT_STATE_NAMESPACE``; default
+``newsbot``, the live crawls; ``newsbot-demo`` or ``newsbot-mirror`` for mirrored ones).
+
 ``status`` prints, per crawl found in that Redis (or the crawls named), one JSON line:
 the queued requests, requests in flight, seen and failed fingerprints, the seeding
 worker and the live workers with their share (responses, items). ``reset`` deletes a
@@ -19,25 +22,26 @@ from scrapy.settings import Settings
 
 from newsbot.cluster.config import cluster_url, worker_timeout
 from newsbot.cluster.crawl import ClusterCrawl, redis_client
-from newsbot.cluster.keys import PREFIX, ClusterKeys
+from newsbot.cluster.keys import DEFAULT_NAMESPACE, ClusterKeys, prefix
 from newsbot.cluster.outage import REDIS_ERRORS
 from newsbot.config import masked_url
 
 
-def crawls_in(server) -> list[str]:  # noqa: ANN001 - a redis.Redis
-    """Names of the crawls that have keys in ``server``."""
-    names = {ClusterKeys.crawl_of(k.decode()) for k in server.scan_iter(match=f"{PREFIX}:*", count=1000)}
+def crawls_in(server, namespace: str = DEFAULT_NAMESPACE) -> list[str]:  # noqa: ANN001 - a redis.Redis
+    """Names of the crawls of ``namespace`` that have keys in ``server``."""
+    keys = server.scan_iter(match=f"{prefix(namespace)}:*", count=1000)
+    names = {ClusterKeys.crawl_of(k.decode(), namespace) for k in keys}
     return sorted(n for n in names if n)
 
 
-def handle_of(server, crawl: str) -> ClusterCrawl:  # noqa: ANN001 - a redis.Redis
+def handle_of(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> ClusterCrawl:  # noqa: ANN001 - a redis.Redis
     """The crawl ``crawl`` as a worker with the default ``NEWSBOT_CLUSTER_WORKER_TIMEOUT`` sees it."""
-    return ClusterCrawl(server, ClusterKeys(crawl), timeout=worker_timeout(Settings()))
+    return ClusterCrawl(server, ClusterKeys(crawl, namespace), timeout=worker_timeout(Settings()))
 
 
-def describe(server, crawl: str) -> dict:  # noqa: ANN001
+def describe(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> dict:  # noqa: ANN001
     """A crawl's state as a dict (what ``status`` prints)."""
-    handle = handle_of(server, crawl)
+    handle = handle_of(server, crawl, namespace)
     keys = handle.keys
     seeded = server.get(keys.seeded)
     return {
@@ -59,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("redis_url", help="the NEWSBOT_CLUSTER value, e.g. redis://127.0.0.1:6379/0")
     parser.add_argument("crawls", nargs="*", help="crawl names (NEWSBOT_CLUSTER_CRAWL, default the spider name)")
     parser.add_argument("--force", action="store_true", help="reset even while workers are alive")
+    parser.add_argument("--namespace", default=DEFAULT_NAMESPACE,
+                        help="NEWSBOT_STATE_NAMESPACE of the crawls (default newsbot; mirrored crawls: newsbot-demo, newsbot-mirror)")
     args = parser.parse_args(argv)
     try:
         url = cluster_url(args.redis_url)
@@ -77,19 +83,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser, server) -> int:  # noqa: ANN001 - a redis.Redis
     if args.command == "status":
-        for crawl in args.crawls or crawls_in(server):
-            print(json.dumps(describe(server, crawl), ensure_ascii=False, sort_keys=True))
+        for crawl in args.crawls or crawls_in(server, args.namespace):
+            print(json.dumps(describe(server, crawl, args.namespace), ensure_ascii=False, sort_keys=True))
         return 0
     if not args.crawls:
         parser.error("reset needs the crawl name(s), e.g. maghress (see the status command)")
     status = 0
     for crawl in args.crawls:
-        live = handle_of(server, crawl).live_workers()
+        live = handle_of(server, crawl, args.namespace).live_workers()
         if live and not args.force:
             print(f"{crawl}: {len(live)} worker(s) alive ({', '.join(live)}): stop them first or use --force", file=sys.stderr)
             status = 1
             continue
-        names = list(server.scan_iter(match=ClusterKeys(crawl).pattern, count=1000))
+        names = list(server.scan_iter(match=ClusterKeys(crawl, args.namespace).pattern, count=1000))
         deleted = server.delete(*names) if names else 0
         print(f"{crawl}: reset ({deleted} key(s) deleted)")
     return status

@@ -38,6 +38,7 @@ from newsbot.cluster.config import cluster_url, crawl_name, worker_timeout
 from newsbot.cluster.keys import ClusterKeys
 from newsbot.cluster.outage import FINISH_REASON, RedisOutage, check_reachable
 from newsbot.cluster.scripts import HEARTBEAT, LEAVE, LIVE, POP
+from newsbot.state import state_namespace
 
 if TYPE_CHECKING:
     import redis
@@ -122,7 +123,7 @@ class ClusterCrawl:
         if crawler not in cls._instances:
             settings = crawler.settings
             assert crawler.spidercls is not None
-            keys = ClusterKeys(crawl_name(settings, crawler.spidercls.name))
+            keys = ClusterKeys(crawl_name(settings, crawler.spidercls.name), state_namespace(settings))
             url = str(cluster_url(settings.get("NEWSBOT_CLUSTER")))
             server = redis_client(settings)
             check_reachable(server, url)

@@ -20,15 +20,15 @@ from redis.exceptions import LockError
 
 from newsbot.cluster.crawl import ClusterCrawl
 from newsbot.cluster.outage import REDIS_ERRORS
-from newsbot.config import name_setting
 from newsbot.pipelines.dedupe import DedupePipeline
+from newsbot.state import state_namespace
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
-LOCK_PREFIX = "newsbot:lock:dedupe"
+LOCK_NAME = "lock:dedupe"  # under the state namespace: <namespace>:lock:dedupe
 LOCK_TIMEOUT = 30.0  # seconds a lock lives if its worker dies holding it
 LOCK_WAIT = 60.0  # seconds to wait for it before the item is processed anyway (and logged)
 
@@ -42,10 +42,10 @@ class ClusterDedupePipeline(DedupePipeline):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        namespace = name_setting(crawler.settings, "NEWSBOT_STATE_NAMESPACE") or crawler.settings.get("BOT_NAME") or "newsbot"
+        namespace = state_namespace(crawler.settings)
         self.cluster = ClusterCrawl.of(crawler)
         self.lock = self.cluster.server.lock(
-            f"{LOCK_PREFIX}:{namespace}", timeout=LOCK_TIMEOUT, sleep=0.005, blocking_timeout=LOCK_WAIT
+            f"{namespace}:{LOCK_NAME}", timeout=LOCK_TIMEOUT, sleep=0.005, blocking_timeout=LOCK_WAIT
         )
 
     def process_item(self, item: Any) -> Any:

@@ -1,29 +1,50 @@
-"""The Redis keys of one cluster crawl (everything a crawl keeps in Redis is named here)."""
+"""The Redis keys of one cluster crawl (everything a crawl keeps in Redis is named here).
+
+They live under the state namespace (``NEWSBOT_STATE_NAMESPACE``, default ``BOT_NAME``:
+``newsbot:cluster:<crawl>:...``), like the state store's own keys, so a mirrored crawl,
+whose namespace is ``newsbot-demo`` or ``newsbot-mirror``, never shares a queue or a seen set
+with a live one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-PREFIX = "newsbot:cluster"
+DEFAULT_NAMESPACE = "newsbot"
+
+
+def prefix(namespace: str = DEFAULT_NAMESPACE) -> str:
+    """What every cluster key of ``namespace`` starts with.
+
+    >>> prefix(), prefix("newsbot-demo")
+    ('newsbot:cluster', 'newsbot-demo:cluster')
+    """
+    return f"{namespace}:cluster"
 
 
 @dataclass(frozen=True)
 class ClusterKeys:
-    """Key names of the crawl ``crawl`` (``NEWSBOT_CLUSTER_CRAWL``, default the spider name).
+    """Key names of the crawl ``crawl`` (``NEWSBOT_CLUSTER_CRAWL``, default the spider name)
+    in ``namespace`` (the state namespace).
 
     >>> keys = ClusterKeys("maghress")
     >>> keys.requests, keys.dupefilter
     ('newsbot:cluster:maghress:requests', 'newsbot:cluster:maghress:dupefilter')
+    >>> ClusterKeys("maghress", "newsbot-demo").requests
+    'newsbot-demo:cluster:maghress:requests'
     >>> ClusterKeys.crawl_of("newsbot:cluster:maghress-fr:workers")
     'maghress-fr'
     >>> ClusterKeys.crawl_of("newsbot:cluster:maghress:inflight:host:4242:1a2b3c")
     'maghress'
+    >>> ClusterKeys.crawl_of("newsbot-demo:cluster:maghress:workers") is None
+    True
     """
 
     crawl: str
+    namespace: str = DEFAULT_NAMESPACE
 
     def _key(self, name: str) -> str:
-        return f"{PREFIX}:{self.crawl}:{name}"
+        return f"{prefix(self.namespace)}:{self.crawl}:{name}"
 
     @property
     def requests(self) -> str:
@@ -70,9 +91,10 @@ class ClusterKeys:
         return self._key("*")
 
     @staticmethod
-    def crawl_of(key: str) -> str | None:
-        """The crawl name in a key of this layout, or None (crawl names have no ``:``)."""
-        if not key.startswith(PREFIX + ":"):
+    def crawl_of(key: str, namespace: str = DEFAULT_NAMESPACE) -> str | None:
+        """The crawl name in a key of this layout in ``namespace``, or None (crawl names have no ``:``)."""
+        start = prefix(namespace) + ":"
+        if not key.startswith(start):
             return None
-        crawl, sep, _ = key[len(PREFIX) + 1 :].partition(":")
+        crawl, sep, _ = key[len(start) :].partition(":")
         return crawl if sep and crawl else None

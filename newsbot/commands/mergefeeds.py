@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from newsbot.feeds import merge_feeds
+from newsbot.feeds import MergeError, merge_feeds
 
 
 class Command(ScrapyCommand):
@@ -25,7 +25,9 @@ class Command(ScrapyCommand):
         return (
             "Merge JSON Lines feeds (e.g. the feeds of a killed run and of the run after it) into OUT: "
             "records in feed order, the first record of each url kept, lines that are not a JSON object "
-            "(a last line cut by a kill) skipped and reported. Exits 0 unless a feed cannot be read."
+            "(a last line cut by a kill) skipped and reported, lines with invalid UTF-8 kept with U+FFFD and"
+            " reported, OUT written with the first feed's permissions. Exits 0 unless a feed cannot be read"
+            " or no record has the --key field (exit 2, OUT untouched)."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -41,9 +43,14 @@ class Command(ScrapyCommand):
             raise UsageError(f"no such feed: {', '.join(missing)}")
         try:
             written, reports = merge_feeds(feeds, out, key=opts.key)
+        except MergeError as error:
+            raise UsageError(f"{error}; give it with --key (url or article_id)") from None
         except OSError as error:
             raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
         for report in reports:
             bad = f", {len(report.bad_lines)} bad line(s) skipped: {report.bad_lines}" if report.bad_lines else ""
-            print(f"{report.path}: {report.records} records{bad}")
+            utf8 = (f", {len(report.invalid_utf8)} line(s) with invalid UTF-8 kept with U+FFFD: {report.invalid_utf8}"
+                    if report.invalid_utf8 else "")
+            unkeyed = f", {report.unkeyed} without {opts.key} kept as they are" if report.unkeyed else ""
+            print(f"{report.path}: {report.records} records{bad}{utf8}{unkeyed}")
         print(f"{out}: {written} records, one per {opts.key}")

@@ -18,7 +18,11 @@ the newsbot add-on, then
   which download through it (Scrapy's "fallback" pattern for add-ons);
 * gives the crawl its own state file, ``.newsbot/demo-state.db`` (``demo``) or
   ``.newsbot/mirror-state.db``, under ``NEWSBOT_DATA_DIR``, so a replica never marks a live
-  article as done; an explicit ``NEWSBOT_STATE``, or the Redis of ``NEWSBOT_CLUSTER``, is kept.
+  article as done; an explicit ``NEWSBOT_STATE``, or the Redis of ``NEWSBOT_CLUSTER``, is kept;
+* in Redis (a Redis ``NEWSBOT_STATE``, or cluster mode), where live and mirrored crawls share
+  one server, gives it a namespace of its own: ``NEWSBOT_STATE_NAMESPACE`` (default
+  ``BOT_NAME``) with ``-demo`` or ``-mirror`` appended (``newsbot-demo``), for the state's
+  keys and the cluster's queue and seen set alike.
 
 The rewriting happens in a download handler, below the scheduler: a downloader
 middleware returning a new Request would send it through the dupefilter again. Browser
@@ -43,7 +47,7 @@ from scrapy.utils.python import global_object_name
 from newsbot.config import handler_setting, setting_or_default
 from newsbot.demo.replica import ReplicaServer
 from newsbot.demo.routing import MirrorRoute, mirror_url
-from newsbot.state import DEFAULT_FILE, data_file_uri, state_uri
+from newsbot.state import DEFAULT_FILE, REDIS_SCHEMES, data_file_uri, state_namespace, state_uri
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -109,6 +113,18 @@ def configure_mirror(settings: BaseSettings) -> None:
     if state_uri(settings) == data_file_uri(settings, DEFAULT_FILE):
         own = DEFAULT_FILE.replace("state.db", "demo-state.db" if mirror == DEMO else "mirror-state.db")
         _set_if_unset(settings, "NEWSBOT_STATE", data_file_uri(settings, own))
+    if state_uri(settings).startswith(REDIS_SCHEMES) or settings.get("NEWSBOT_CLUSTER"):
+        _mirror_namespace(settings, "demo" if mirror == DEMO else "mirror")
+
+
+def _mirror_namespace(settings: BaseSettings, kind: str) -> None:
+    """Append ``-<kind>`` to the state namespace (unless it ends so already): a mirrored crawl
+    never writes into the namespace of live crawls in a Redis they share."""
+    namespace = state_namespace(settings)
+    suffix = f"-{kind}"
+    if not namespace.endswith(suffix):
+        priority = max(settings.getpriority("NEWSBOT_STATE_NAMESPACE") or 0, SETTINGS_PRIORITIES["addon"])
+        settings.set("NEWSBOT_STATE_NAMESPACE", namespace + suffix, priority=priority)
 
 
 def _set_if_unset(settings: BaseSettings, name: str, value: object) -> None:

@@ -166,6 +166,23 @@ def is_slug(segment: str) -> bool:
     return bool(SLUG.fullmatch(segment)) and segment not in RESERVED_SEGMENTS
 
 
+def slug_problem(segment: str) -> str | None:
+    """Why ``segment`` cannot be an outlet slug (its spelling, or a reserved word), or None.
+
+    >>> slug_problem("h24info") is None
+    True
+    >>> slug_problem("rss")
+    "'rss' is a reserved word of the sites' URLs (a site page or an edition, not an outlet)"
+    >>> slug_problem("H24 Info")
+    "'H24 Info' is not spelt as an outlet slug: lower-case letters, digits, '-' and '_' as in the URL"
+    """
+    if not SLUG.fullmatch(segment):
+        return f"{segment!r} is not spelt as an outlet slug: lower-case letters, digits, '-' and '_' as in the URL"
+    if segment in RESERVED_SEGMENTS:
+        return f"{segment!r} is a reserved word of the sites' URLs (a site page or an edition, not an outlet)"
+    return None
+
+
 _OTHER_EDITION = re.compile(r"^/(fr|en|ar)(/|$)")  # an edition prefix (of a site without that edition)
 
 

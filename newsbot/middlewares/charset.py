@@ -15,6 +15,11 @@ lies (header windows-1256, meta utf-8), and wrong when the declaration is provab
 A UTF-8 page with a stray invalid byte or two is still UTF-8 (one U+FFFD, not a page
 re-decoded as windows-1256). Otherwise the other declared charset is tried, then
 ``NEWSBOT_FALLBACK_ENCODINGS``.
+
+A decoded page with NUL characters gets spaces in their place: lxml drops a NUL from the
+text it parses, which glues the words on either side (``Le\x00Maroc`` -> ``LeMaroc``).
+The other control characters reach the text and are made spaces by
+:func:`~newsbot.text.normalize.normalize_text`.
 """
 
 from __future__ import annotations
@@ -154,8 +159,10 @@ class CharsetMiddleware:
             return response
         header = http_content_type_encoding(response.headers.get("Content-Type", b"").decode("latin-1"))
         encoding = repaired_encoding(response.body, header, self.fallbacks)
-        if encoding is None:
-            return response
-        self.stats.inc_value("newsbot/charset/repaired")
-        logger.info("%s is not %s as declared; decoded as %s", response.url, header or "what its meta says", encoding)
-        return response.replace(encoding=encoding)
+        if encoding is not None:
+            self.stats.inc_value("newsbot/charset/repaired")
+            logger.info("%s is not %s as declared; decoded as %s", response.url, header or "what its meta says", encoding)
+            response = response.replace(encoding=encoding)
+        if "\x00" in response.text:  # lxml would drop them and glue the words around
+            response = response.replace(body=response.text.replace("\x00", " ").encode("utf-8"), encoding="utf-8")
+        return response

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from newsbot.family.urls import is_slug
+from newsbot.family.urls import slug_problem
 from newsbot.sites.base import SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -103,12 +103,14 @@ def _outlets(site: SiteProfile, editions: tuple[str, ...], value: object) -> fro
     if value is None:
         return None
     slugs = _split(value)
-    bad = [s for s in slugs if not is_slug(s)]
-    if not slugs or bad:
+    if not slugs:
         raise ArgumentError(
             f"outlets={value!s}: outlet slugs are lower-case letters, digits, '-' and '_' as in the"
             f" URL, comma-separated (example: -a outlets=h24info,le360)"
         )
+    problems = [problem for s in slugs if (problem := slug_problem(s))]
+    if problems:
+        raise ArgumentError(f"outlets={value!s}: {'; '.join(problems)} (example: -a outlets=h24info,le360)")
     known = set().union(*(site.known_outlets.get(e, frozenset()) for e in editions))
     for slug in slugs:
         if slug not in known:
@@ -152,8 +154,8 @@ def _id_ranges(site: SiteProfile, value: object) -> tuple[IdRange, ...]:
                 f" example: {example})"
             )
         slug = match.group("slug")
-        if not is_slug(slug):
-            raise ArgumentError(f"ids={value!s}: {slug!r} is not an outlet slug (example: {example})")
+        if problem := slug_problem(slug):
+            raise ArgumentError(f"ids={value!s}: {problem} (example: {example})")
         first = int(match.group("first"))
         last = int(match.group("last") or first)
         if last < first:

@@ -34,13 +34,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DROPPED", "ITEM", "CrawlState", "GuardedState", "StateError", "StateStore", "StoredDocument",
-    "crawl_state", "data_file_uri", "fresh_run", "is_final", "open_state", "state_uri", "text_key",
+    "crawl_state", "data_file_uri", "fresh_run", "is_final", "open_state", "state_namespace", "state_uri", "text_key",
 ]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_FILE = ".newsbot/state.db"
-_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def state_uri(settings: BaseSettings) -> str:
@@ -66,9 +66,21 @@ def state_uri(settings: BaseSettings) -> str:
         _validate(explicit, "NEWSBOT_STATE")
         return explicit
     cluster = (settings.get("NEWSBOT_CLUSTER") or "").strip()
-    if cluster.startswith(_REDIS_SCHEMES):
+    if cluster.startswith(REDIS_SCHEMES):
         return cluster
     return data_file_uri(settings, DEFAULT_FILE)
+
+
+def state_namespace(settings: BaseSettings) -> str:
+    """The key prefix of the state (and of the cluster's keys): ``NEWSBOT_STATE_NAMESPACE``,
+    else ``BOT_NAME``. A mirrored crawl on Redis gets one of its own (see
+    :func:`newsbot.demo.mirror.configure_mirror`).
+
+    >>> from scrapy.settings import Settings
+    >>> state_namespace(Settings({"BOT_NAME": "newsbot"})), state_namespace(Settings({"NEWSBOT_STATE_NAMESPACE": "nb2"}))
+    ('newsbot', 'nb2')
+    """
+    return name_setting(settings, "NEWSBOT_STATE_NAMESPACE") or settings.get("BOT_NAME") or "newsbot"
 
 
 def data_file_uri(settings: BaseSettings, file: str) -> str:
@@ -85,7 +97,7 @@ def data_file_uri(settings: BaseSettings, file: str) -> str:
 def _validate(uri: str, name: str) -> None:
     if uri.startswith("sqlite:"):
         sqlite_path(uri)  # raises ValueError with the accepted forms
-    elif uri.startswith(_REDIS_SCHEMES):
+    elif uri.startswith(REDIS_SCHEMES):
         redis_url(uri, name)  # database, host and port checked: redis-py would fall back to db 0
     else:
         raise ValueError(
@@ -97,7 +109,7 @@ def _validate(uri: str, name: str) -> None:
 def open_state(uri: str, namespace: str = "newsbot", *, candidate_ttl: float = 30 * 86400) -> StateStore:
     """Open the store at ``uri`` (created on first use); :class:`StateError` if unreadable."""
     _validate(uri, "NEWSBOT_STATE")
-    if uri.startswith(_REDIS_SCHEMES):
+    if uri.startswith(REDIS_SCHEMES):
         from newsbot.state.redisdb import RedisState
 
         return RedisState(uri, namespace, candidate_ttl=candidate_ttl)
@@ -129,7 +141,7 @@ def crawl_state(crawler: Crawler) -> CrawlState:
         return state
     settings = crawler.settings
     uri = state_uri(settings)
-    namespace = name_setting(settings, "NEWSBOT_STATE_NAMESPACE") or settings.get("BOT_NAME") or "newsbot"
+    namespace = state_namespace(settings)
     ttl = float_setting(settings, "NEWSBOT_BOILERPLATE_FORGET_DAYS") * 86400
 
     def count_error(exc: BaseException) -> None:

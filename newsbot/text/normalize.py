@@ -16,7 +16,16 @@ from w3lib.html import replace_entities
 
 # Bidi controls (LRM, RLM, ALM, embeddings, isolates) and zero-width characters:
 # invisible, but they break equality of titles and fingerprints of bodies.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+# Control characters (C0, DEL, C1) that str.split() does not take for whitespace: NUL, BEL,
+# ESC, ... They separate words as much as a tab does, so they become spaces (removing them
+# would glue the words on either side).
+_CONTROL = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+_HIDDEN = re.compile(f"[{_INVISIBLE}{_CONTROL}]")  # one scan finds both kinds
+
+
+def _unhide(match: re.Match[str]) -> str:
+    return " " if match.group() <= "\x9f" else ""
 
 PARAGRAPH_SEPARATOR = "\n\n"
 """How paragraphs of ``body`` are joined: one blank line."""
@@ -26,8 +35,9 @@ def normalize_text(value: str | None) -> str | None:
     """Return ``value`` as clean one-line text, or None when nothing visible is left.
 
     Steps: HTML entities decoded (``&amp;`` -> ``&``, also left-over double-encoded
-    ones), Unicode NFC, bidi marks and zero-width characters removed, no-break and
-    other spaces made plain spaces, whitespace collapsed and stripped.
+    ones), Unicode NFC, bidi marks and zero-width characters removed, control characters
+    (NUL, BEL, ESC, DEL, C1), no-break and other spaces made plain spaces, whitespace
+    collapsed and stripped.
 
     >>> normalize_text("\\u00a0Le\\u00a0Maroc bat l\\u2019\\u00c9gypte\\u00a0")
     'Le Maroc bat l’Égypte'
@@ -35,12 +45,14 @@ def normalize_text(value: str | None) -> str | None:
     'الرباط: افتتاح'
     >>> normalize_text("&nbsp;") is None
     True
+    >>> normalize_text("Le\\x00Maroc\\x07bat\\x1b\\x7f l\\x9f\\u00c9gypte\\x00")
+    'Le Maroc bat l Égypte'
     """
     if value is None:
         return None
     text = replace_entities(value, remove_illegal=True) if "&" in value else value
     text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
+    text = _HIDDEN.sub(_unhide, text)  # invisible characters removed, control characters made spaces
     # Every Unicode space (NO-BREAK SPACE, NARROW NO-BREAK SPACE, FIGURE SPACE, ...) and
     # ordinary whitespace collapse into one ASCII space: str.split() splits on str.isspace().
     text = " ".join(text.split())
