@@ -69,6 +69,12 @@ SPIDER_MIDDLEWARES = {
     # incremental runs: article pages done in an earlier run are not scheduled
     "newsbot.middlewares.incremental.IncrementalMiddleware": 800,
 }
+# `scrapy check`: the contracts in the callbacks' docstrings (@sample, @fields, @follows: newsbot/contracts.py)
+SPIDER_CONTRACTS = {
+    "newsbot.contracts.SampleContract": 10,
+    "newsbot.contracts.FieldsContract": 10,
+    "newsbot.contracts.FollowsContract": 10,
+}
 
 # --- JavaScript pages (scrapy-playwright; newsbot/render, README "JavaScript pages") ------
 # On: the add-on sets DOWNLOAD_HANDLERS http/https to scrapy-playwright's handler (started on

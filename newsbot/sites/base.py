@@ -25,13 +25,16 @@ from newsbot.family.urls import (
 class SiteProfile:
     """A sister site: ``name`` (spider name, ``maghress``), ``domain`` (``maghress.com``),
     its editions (first = default for ``ids``), the outlet slugs known so far per
-    edition (informative: outlet lists are open), and which page kinds need a browser."""
+    edition (informative: outlet lists are open), which page kinds need a browser, and
+    ``samples``: paths of one page of each kind that ``scrapy check`` fetches (the spider
+    contracts, :mod:`newsbot.contracts`)."""
 
     name: str
     domain: str
     editions: tuple[Edition, ...]
     known_outlets: dict[str, frozenset[str]] = field(default_factory=dict)
     render_kinds: frozenset[PageKind] = frozenset()
+    samples: tuple[str, ...] = ()
 
     @property
     def host(self) -> str:
@@ -67,6 +70,19 @@ class SiteProfile:
 
     def article_url(self, ed: str, outlet_slug: str, number: int) -> str:
         return f"https://{self.host}{page_path(self.edition(ed), outlet_slug, number)}"
+
+    def sample_url(self, kind: PageKind) -> str | None:
+        """The URL of the first of ``samples`` that is a page of ``kind``, or None.
+
+        >>> from newsbot.sites import get_site
+        >>> get_site("maghress").sample_url(PageKind.FEED)
+        'https://www.maghress.com/hespress/rss'
+        """
+        for path in self.samples:
+            where = self.classify(f"https://{self.host}{path}")
+            if where is not None and where.kind == kind:
+                return where.url
+        return None
 
     def owns(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()

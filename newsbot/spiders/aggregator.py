@@ -64,7 +64,6 @@ class AggregatorSpider(scrapy.Spider):
         own = {k: kwargs.pop(k) for k in list(kwargs) if not k.startswith("_")}
         self.arguments = CrawlArguments.parse(self.site, own)
         super().__init__(*args, **kwargs)
-        self.allowed_domains = list(self.site.hosts)
         self._decided: OrderedDict[str, None] = OrderedDict()
         # One bound method for every request: Scrapy remembers its check of a callback's source
         # per callback object, weakly, so a new bound method per request meant reading and
@@ -96,10 +95,16 @@ class AggregatorSpider(scrapy.Spider):
 
     # --- callbacks -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """Route a response by the kind of page its request was made for; the ticker and
-        "most read" boxes of every HTML page are handed to the boilerplate pipeline first
-        (signal :data:`newsbot.signals.furniture_read`)."""
+        """Route a response by the kind of page it is: the kind its request was made for
+        (request meta), else the kind of its URL (:meth:`SiteProfile.classify
+        <newsbot.sites.base.SiteProfile.classify>`), so ``scrapy parse URL`` reads an article
+        URL as an article and a feed URL as a feed; other pages are read as listings. The
+        ticker and "most read" boxes of every HTML page are handed to the boilerplate pipeline
+        first (signal :data:`newsbot.signals.furniture_read`)."""
         kind = response.meta.get(META_KIND)
+        if kind is None:
+            where = self.site.classify(response.url)
+            kind = where.kind if where is not None else None
         tree = PageTree(response) if isinstance(response, HtmlResponse) else None
         if tree is not None:
             boxes = furniture_boxes(tree)
@@ -113,7 +118,12 @@ class AggregatorSpider(scrapy.Spider):
             yield from self.parse_listing(response)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        """Home or outlet listing: follow article and listing links, then the next page."""
+        """Home or outlet listing: follow article and listing links, then the next page.
+
+        @sample listing
+        @returns requests 2
+        @follows article listing
+        """
         page = parse_listing(response)
         rendered = self.renderer.escalate(response, page, errback=self._render_failed)
         if rendered is not None:
@@ -128,13 +138,24 @@ class AggregatorSpider(scrapy.Spider):
             yield from self._next_page(response, next_url)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        """RSS feed: follow its article links."""
+        """RSS feed: follow its article links.
+
+        @sample feed
+        @returns requests 1
+        @follows article
+        """
         for entry in parse_feed(response):
             yield from self._follow(entry.url)
 
     def parse_article(self, response: Response, tree: PageTree | None = None) -> Iterator[ArticleItem]:
         """Article page: one item, or a logged and counted reason why not. ``tree``: the page
-        as already parsed by :meth:`parse`, if it was."""
+        as already parsed by :meth:`parse`, if it was.
+
+        @sample article
+        @returns items 1 1
+        @returns requests 0 0
+        @fields title outlet published body source_url
+        """
         where = self.site.classify(response.url)
         if where is None or where.kind != PageKind.ARTICLE:
             self._reject(response, "not_article", "the page is not an article URL of the site")
