@@ -39,6 +39,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 520, 521, 522, 523, 524, 408, 429]
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control (scrapy.extensions.remote_control.RemoteControl): an HTTP endpoint
+# on localhost that runs any Python code sent to it inside the crawl, with a token file left in
+# the user's profile after a kill. Off; for one run, to drive it with Scrapy's MCP server:
+# -s REMOTE_CONTROL_ENABLED=True.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # --- downloading -----------------------------------------------------------------------
