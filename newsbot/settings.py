@@ -7,6 +7,8 @@ from a ``Settings`` object here, and no other module writes a ``NEWSBOT_*`` defa
 
 import os
 
+import platformdirs
+
 from newsbot.items import PUBLIC_FIELDS
 
 BOT_NAME = "newsbot"
@@ -133,7 +135,9 @@ NEWSBOT_RUN_ID = None  # id of this run in the dedupe index (default: new per pr
 
 # --- output ------------------------------------------------------------------------------
 # FEEDS: with no -o/-O the add-on writes <NEWSBOT_DATA_DIR>/data/<spider>/<time>.jsonl
-# Services (Scrapyd, cron) set it once in their environment; under Scrapyd it must be absolute.
-NEWSBOT_DATA_DIR = os.environ.get("NEWSBOT_DATA_DIR") or "."
+# Default: the NEWSBOT_DATA_DIR environment variable, else the user's data directory
+# (platformdirs: ~/.local/share/newsbot on Linux, $XDG_DATA_HOME/newsbot when that is set), an
+# absolute path whatever the working directory. Under Scrapyd a relative value stops the job.
+NEWSBOT_DATA_DIR = os.environ.get("NEWSBOT_DATA_DIR") or platformdirs.user_data_dir("newsbot", appauthor=False)
 FEED_EXPORT_ENCODING = "utf-8"  # Arabic written as Arabic, not \u escapes
 FEED_EXPORT_FIELDS = list(PUBLIC_FIELDS)

@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # What the job processes must not inherit from the test run: it would import the checkout
 # instead of the egg, or pick other settings.
-_HIDDEN_ENV = ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT", "NEWSBOT_DATA_DIR", "SCRAPYD_EGG_VERSION")
+# XDG_DATA_HOME too: the jobs' default data directory is then the Scrapyd user's, under its HOME.
+_HIDDEN_ENV = ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT", "NEWSBOT_DATA_DIR", "SCRAPYD_EGG_VERSION",
+               "XDG_DATA_HOME")
 
 
 def free_port() -> int:

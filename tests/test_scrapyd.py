@@ -162,16 +162,31 @@ def test_job_writes_the_expected_items_to_scrapyds_feed(scrapyd, maghreb, tmp_pa
     assert not any(" /fr/" in key for key in maghreb.hits())
 
 
-def test_job_with_a_relative_data_dir_stops_before_crawling(scrapyd, maghreb):
+def test_job_without_a_data_dir_keeps_its_state_in_the_scrapyd_users_data_directory(scrapyd, maghreb):
+    """A stock job (no NEWSBOT_DATA_DIR anywhere) runs: its state goes to the per-user data
+    directory of the user Scrapyd runs as (platformdirs, under Scrapyd's HOME here)."""
     job = scrapyd.schedule("maghress", [("setting", f"NEWSBOT_MIRROR={maghreb.url}"), ("editions", "ar")])
     scrapyd.wait(job)
     log = scrapyd.log("maghress", job)
-    assert "NEWSBOT_DATA_DIR='.' would be relative to Scrapyd's working directory" in log
+    data = scrapyd.workdir / "home" / ".local" / "share" / "newsbot"
+    assert without_time(read_feed(scrapyd.feed("maghress", job))) == without_time(EXPECTED), log[-3000:]
+    assert f"data in {data}\n" in log
+    assert (data / ".newsbot" / "mirror-state.db").is_file()
+    assert "] ERROR:" not in log
+    # nothing was written relative to Scrapyd's working directory (default feed, state)
+    assert not (scrapyd.workdir / "data").exists() and not (scrapyd.workdir / ".newsbot").exists()
+
+
+def test_job_with_a_relative_data_dir_stops_before_crawling(scrapyd, maghreb):
+    job = scrapyd.schedule("maghress", [("setting", f"NEWSBOT_MIRROR={maghreb.url}"), ("editions", "ar"),
+                                        ("setting", "NEWSBOT_DATA_DIR=newsbot-data")])
+    scrapyd.wait(job)
+    log = scrapyd.log("maghress", job)
+    assert "NEWSBOT_DATA_DIR='newsbot-data' would be relative to Scrapyd's working directory" in log
     assert "-d setting=NEWSBOT_DATA_DIR=/var/lib/newsbot" in log
     assert "Spider opened" not in log
     assert not scrapyd.feed("maghress", job).exists()
-    # nothing was written relative to Scrapyd's working directory (default feed, state)
-    assert not (scrapyd.workdir / "data").exists() and not (scrapyd.workdir / ".newsbot").exists()
+    assert not (scrapyd.workdir / "newsbot-data").exists()
 
 
 def test_reference_replica_under_scrapyd_gives_the_gold_and_a_direct_crawls_items(scrapyd, tmp_path):
