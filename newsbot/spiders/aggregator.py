@@ -19,7 +19,7 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from newsbot.errors import report_configuration_error
-from newsbot.family.urls import META_KIND, PageKind, SiteUrl
+from newsbot.family.urls import META_KIND, PageKind, SiteUrl, is_web_url
 from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
@@ -43,7 +43,8 @@ class AggregatorSpider(scrapy.Spider):
 
     Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
     (``missing_title``, ``not_article``, ``out_of_range``), ``newsbot/published/unknown``
-    and ``newsbot/published/future`` for dates left null, ``newsbot/ids/not_found`` for
+    and ``newsbot/published/future`` for dates left null, ``newsbot/source_url/not_http`` for source
+    links that are no http(s) URL (left null), ``newsbot/ids/not_found`` for
     404s of ``ids`` ranges, ``newsbot/listing/stopped_since`` for paginations cut by ``since``,
     ``newsbot/render/...`` for pages fetched with a browser (see :class:`~newsbot.render.Renderer`).
     A rejected article page also sends :data:`newsbot.signals.page_rejected` (the rejects feed).
@@ -165,6 +166,7 @@ class AggregatorSpider(scrapy.Spider):
         if not fields.title:
             self._reject(response, "missing_title", "no text in span.articletitle")
             return
+        fields.source_url = self._source_url(response, fields.source_url)
         published = self._published(response, fields.date_text, language)
         if published and not self._in_range(published):
             self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
@@ -207,6 +209,15 @@ class AggregatorSpider(scrapy.Spider):
         assert where is not None, "start URLs are built from the site profile"
         request = scrapy.Request(where.url, callback=self._callback, meta=where.meta(), **kwargs)
         return self.renderer.for_kind(request, where.kind, errback=self._render_failed)
+
+    def _source_url(self, response: Response, url: str | None) -> str | None:
+        """The source link when it is an http(s) URL; another one (``javascript:``, ``mailto:``,
+        ``data:``...) is left null and counted as ``newsbot/source_url/not_http``."""
+        if url is None or is_web_url(url):
+            return url
+        self.crawler.stats.inc_value("newsbot/source_url/not_http")
+        self.logger.info("Source link of %s is not an http(s) URL (%.80r); source_url left null", response.url, url)
+        return None
 
     def _published(self, response: Response, date_text: str | None, language: str) -> dt.date | None:
         published = parse_date(date_text, language)
