@@ -65,6 +65,9 @@ DOWNLOADER_MIDDLEWARES = {
     # redirects to another spelling of the same URL are not lost to the dupefilter
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsbot.middlewares.redirect.CanonicalRedirectMiddleware": 600,
+    # off-site: an allowed host on another port than its scheme's default is off-site too
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newsbot.middlewares.offsite.PortAwareOffsiteMiddleware": 50,
     # cluster mode only: outside RetryMiddleware (550), sees a request once retries are spent
     "newsbot.cluster.middlewares.ClusterFailureMiddleware": 50,
 }

@@ -8,6 +8,7 @@ which outlets are known.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 from urllib.parse import urlsplit
 
 from newsbot.family.urls import (
@@ -19,6 +20,8 @@ from newsbot.family.urls import (
     classify,
     page_path,
 )
+
+DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,19 @@ class SiteProfile:
         return None
 
     def owns(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return host in self.hosts
+        """True for a URL on one of the site's hosts, on its scheme's default port.
+
+        >>> from newsbot.sites import get_site
+        >>> site = get_site("maghress")
+        >>> site.owns("https://maghress.com/fr/"), site.owns("https://www.maghress.com:443/"), site.owns("https://www.maghress.com:8443/")
+        (True, True, False)
+        """
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:  # not a port number
+            return False
+        return (parts.hostname or "").lower() in self.hosts and port in (None, DEFAULT_PORTS.get(parts.scheme.lower()))
 
     def canonical_url(self, url: str) -> str:
         """See :func:`newsbot.family.urls.canonical_site_url`; article URLs lose a trailing slash."""
