@@ -21,7 +21,8 @@ SETTINGS = {"NEWSBOT_BOILERPLATE_WARMUP": 0, "NEWSBOT_RENDER_ENABLED": False}
 @pytest.fixture(scope="module")
 def untrusted(tmp_path_factory):
     """A crawl of the French demo edition: two articles link their source with ``javascript:``
-    and ``mailto:``, one redirects to ``www.maghress.com:8443``."""
+    and ``mailto:``, one redirects to ``www.maghress.com:8443``, and the le360 feed is a gzip
+    bomb (gzipped three times, 9 MiB inflated: over DOWNLOAD_MAXSIZE, 8 MiB, in total)."""
     site = tmp_path_factory.mktemp("untrusted") / "site"
     shutil.copytree(DEMO, site)
     pages = site / "files" / "www.maghress.com" / "fr"
@@ -34,6 +35,13 @@ def untrusted(tmp_path_factory):
     [entry] = [e for e in manifest["entries"] if e["path"] == "/fr/lematin/310201"]
     entry.update(status=301, headers={"Location": f"{MA}:8443/fr/lematin/310201"})
     (site / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    feed = pages / "le360" / "rss.xml"
+    text = feed.read_text(encoding="utf-8")
+    body = text.replace("<channel>", "<channel><!--" + " " * 9 * 1024 * 1024 + "-->", 1).encode()
+    for _ in range(3):
+        body = gzip.compress(body, mtime=0)
+    assert len(body) < 20_000
+    feed.write_bytes(body)
     return crawl_snapshot("maghress", site, tmp_path_factory.mktemp("crawl"), args={"editions": "fr"},
                           settings=SETTINGS)
 
@@ -48,6 +56,14 @@ def test_a_source_link_that_is_not_http_is_left_null_and_counted(untrusted):
     for url, item in items.items():
         if url not in (f"{MA}/fr/h24info/1165520", f"{MA}/fr/le360/2042690"):
             assert item["source_url"] == gold[url]["source_url"]
+
+
+def test_a_feed_gzipped_over_and_over_is_capped_by_download_maxsize_in_total(untrusted):
+    assert untrusted.stat("newsbot/feed/too_large") == 1
+    assert (f"WARNING: Feed {MA}/fr/le360/rss skipped: its gzip layers inflate to more than 8388608 bytes"
+            " (DOWNLOAD_MAXSIZE)") in untrusted.log
+    # its articles still come from the outlet's listing
+    assert {f"{MA}/fr/le360/2042690", f"{MA}/fr/le360/2042711"} <= set(untrusted.by_url())
 
 
 def test_a_redirect_to_the_sites_host_on_another_port_is_refused_as_off_site(untrusted):

@@ -23,7 +23,7 @@ from newsbot.family.urls import META_KIND, PageKind, SiteUrl, is_web_url
 from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
-from newsbot.pages.feed import parse_feed
+from newsbot.pages.feed import FeedTooLarge, parse_feed
 from newsbot.pages.furniture import furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.pages.markup import PageTree
@@ -44,7 +44,8 @@ class AggregatorSpider(scrapy.Spider):
     Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
     (``missing_title``, ``not_article``, ``out_of_range``), ``newsbot/published/unknown``
     and ``newsbot/published/future`` for dates left null, ``newsbot/source_url/not_http`` for source
-    links that are no http(s) URL (left null), ``newsbot/ids/not_found`` for
+    links that are no http(s) URL (left null), ``newsbot/feed/too_large`` for feeds whose gzipped
+    body inflates past ``DOWNLOAD_MAXSIZE`` (all layers together), ``newsbot/ids/not_found`` for
     404s of ``ids`` ranges, ``newsbot/listing/stopped_since`` for paginations cut by ``since``,
     ``newsbot/render/...`` for pages fetched with a browser (see :class:`~newsbot.render.Renderer`).
     A rejected article page also sends :data:`newsbot.signals.page_rejected` (the rejects feed).
@@ -145,7 +146,16 @@ class AggregatorSpider(scrapy.Spider):
         @returns requests 1
         @follows article
         """
-        for entry in parse_feed(response):
+        max_size = response.meta.get("download_maxsize", getattr(self, "download_maxsize", None))
+        if max_size is None:
+            max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        try:
+            entries = parse_feed(response, max_size)
+        except FeedTooLarge as error:
+            self.crawler.stats.inc_value("newsbot/feed/too_large")
+            self.logger.warning("Feed %s skipped: %s (DOWNLOAD_MAXSIZE)", response.url, error)
+            return
+        for entry in entries:
             yield from self._follow(entry.url)
 
     def parse_article(self, response: Response, tree: PageTree | None = None) -> Iterator[ArticleItem]:
