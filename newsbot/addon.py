@@ -37,7 +37,8 @@ FEED_TEMPLATE = "data/%(name)s/%(time)s.jsonl"
 
 
 def data_dir(settings: BaseSettings) -> Path:
-    """``NEWSBOT_DATA_DIR`` as an absolute path (default: the current directory)."""
+    """``NEWSBOT_DATA_DIR`` as an absolute path (default: the user's data directory, see
+    :mod:`newsbot.settings`; a relative value is taken from the current directory)."""
     return Path(setting_or_default(settings, "NEWSBOT_DATA_DIR")).expanduser().resolve()
 
 

@@ -13,16 +13,19 @@ import asyncio
 import logging
 from typing import Any
 
+from newsbot.config import mask_secrets
+
 logger = logging.getLogger("newsbot")
 
 
 def report_configuration_error(what: str, error: BaseException) -> None:
-    """Log ``"<what>, nothing crawled: <error>"`` as one ERROR line, only once.
+    """Log ``"<what>, nothing crawled: <error>"`` as one ERROR line, only once, with the
+    password of any URL in it masked (:func:`newsbot.config.mask_secrets`).
 
     Call it just before re-raising ``error``; any other error still reaches the loop's
     previous exception handler as before.
     """
-    logger.error("%s, nothing crawled: %s", what, error)
+    logger.error("%s, nothing crawled: %s", what, mask_secrets(str(error)))
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # not started from an asyncio loop: the caller gets the exception

@@ -26,7 +26,8 @@ class ArticleItem:
     * ``body``: paragraphs joined by a blank line;
     * ``body_source``: ``aggregator``, or ``aggregator_teaser`` when the page holds only a
       teaser ending in ``(...)``;
-    * ``source_url``: the "read it at its source" link, absolute, otherwise as written;
+    * ``source_url``: the "read it at its source" link, absolute, otherwise as written; an
+      http(s) URL or null (a ``javascript:`` or ``mailto:`` link is not kept);
     * ``crawled_at``: UTC time of the response, ``2026-11-29T15:04:05Z``.
 
     Internal fields (not exported, see ``FEED_EXPORT_FIELDS``), set by the loader and kept in

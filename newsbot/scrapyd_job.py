@@ -15,7 +15,8 @@ So under Scrapyd newsbot's feed is Scrapyd's (the default feed of
 with the project's ``FEED_EXPORT_ENCODING`` (utf-8) and ``FEED_EXPORT_FIELDS``. A relative
 path would land in whatever directory Scrapyd was started from, and the incremental state
 with it, so :class:`ScrapydJobAddon` stops a job whose ``NEWSBOT_DATA_DIR`` (or another
-path setting) is relative, with a message saying what to set.
+path setting) is set to a relative path, with a message saying what to set. A job given no
+``NEWSBOT_DATA_DIR`` runs: the default is the user's data directory, an absolute path.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 import newsbot
+from newsbot.config import setting_or_default
 from newsbot.errors import report_configuration_error
 
 if TYPE_CHECKING:
@@ -74,15 +76,15 @@ def scrapyd_job(crawler: Crawler) -> ScrapydJob | None:
 def relative_paths(settings: BaseSettings) -> dict[str, str]:
     """``{setting: value}`` of the :data:`PATH_SETTINGS` set to a relative path.
 
-    ``NEWSBOT_DATA_DIR`` counts even when unset (its default, the current directory,
-    is relative). ``~`` is expanded first, so ``~/newsbot`` is absolute. ``NEWSBOT_STATE``
+    Unset, ``NEWSBOT_DATA_DIR`` is its default, the user's data directory (absolute).
+    ``~`` is expanded first, so ``~/newsbot`` is absolute. ``NEWSBOT_STATE``
     counts when it is an SQLite URI with three slashes (``sqlite:///state.db``: relative).
 
     >>> from scrapy.settings import Settings
     >>> relative_paths(Settings({"NEWSBOT_DATA_DIR": "/var/lib/newsbot", "JOBDIR": "jobs/1"}))
     {'JOBDIR': 'jobs/1'}
-    >>> relative_paths(Settings({"NEWSBOT_DATA_DIR": ""}))
-    {'NEWSBOT_DATA_DIR': '.'}
+    >>> relative_paths(Settings({"NEWSBOT_DATA_DIR": ""})), relative_paths(Settings({"NEWSBOT_DATA_DIR": "."}))
+    ({}, {'NEWSBOT_DATA_DIR': '.'})
     >>> relative_paths(Settings({"NEWSBOT_DATA_DIR": "/srv/nb", "NEWSBOT_STATE": "sqlite:///state.db"}))
     {'NEWSBOT_STATE': 'sqlite:///state.db'}
     >>> relative_paths(Settings({"NEWSBOT_DATA_DIR": "/srv/nb", "NEWSBOT_STATE": "redis://r:6379/0"}))
@@ -90,11 +92,9 @@ def relative_paths(settings: BaseSettings) -> dict[str, str]:
     """
     found = {}
     for name in PATH_SETTINGS:
-        value = str(settings.get(name) or "")
-        path = value
-        if name == "NEWSBOT_DATA_DIR":
-            value = path = value or "."
-        elif name == "NEWSBOT_STATE":
+        raw = setting_or_default(settings, name) if name == "NEWSBOT_DATA_DIR" else settings.get(name)
+        value = path = str(raw or "")
+        if name == "NEWSBOT_STATE":
             path = value[len(_SQLITE):] if value.startswith(_SQLITE) else ""
             if path == ":memory:":
                 path = ""
@@ -130,9 +130,9 @@ class ScrapydJobAddon:
             names = ", ".join(f"{name}={value!r}" for name, value in relative.items())
             message = (
                 f"Scrapyd job {self.job.job} of project {self.job.project!r}: {names} would be relative to"
-                f" Scrapyd's working directory ({os.getcwd()}). Give absolute paths: start Scrapyd with"
-                " NEWSBOT_DATA_DIR=/var/lib/newsbot in its environment, or schedule with"
-                " -d setting=NEWSBOT_DATA_DIR=/var/lib/newsbot (same for the other settings named)"
+                f" Scrapyd's working directory ({os.getcwd()}). Give absolute paths, e.g."
+                " -d setting=NEWSBOT_DATA_DIR=/var/lib/newsbot, or leave NEWSBOT_DATA_DIR unset for the"
+                " Scrapyd user's data directory (same for the other settings named)"
             )
             error = ScrapydSettingError(message)
             report_configuration_error("bad setting for a Scrapyd job", error)

@@ -7,6 +7,8 @@ from a ``Settings`` object here, and no other module writes a ``NEWSBOT_*`` defa
 
 import os
 
+import platformdirs
+
 from newsbot.items import PUBLIC_FIELDS
 
 BOT_NAME = "newsbot"
@@ -39,6 +41,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 520, 521, 522, 523, 524, 408, 429]
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control (scrapy.extensions.remote_control.RemoteControl): an HTTP endpoint
+# on localhost that runs any Python code sent to it inside the crawl, with a token file left in
+# the user's profile after a kill. Off; for one run, to drive it with Scrapy's MCP server:
+# -s REMOTE_CONTROL_ENABLED=True.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"  # a dropped item in one line (URL, reason); the item at DEBUG
 
@@ -59,6 +66,9 @@ DOWNLOADER_MIDDLEWARES = {
     # redirects to another spelling of the same URL are not lost to the dupefilter
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsbot.middlewares.redirect.CanonicalRedirectMiddleware": 600,
+    # off-site: an allowed host on another port than its scheme's default is off-site too
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newsbot.middlewares.offsite.PortAwareOffsiteMiddleware": 50,
     # cluster mode only: outside RetryMiddleware (550), sees a request once retries are spent
     "newsbot.cluster.middlewares.ClusterFailureMiddleware": 50,
 }
@@ -69,6 +79,12 @@ SPIDER_MIDDLEWARES = {
     "newsbot.cluster.middlewares.ClusterSeedMiddleware": 25,  # cluster mode only: seed once per crawl
     # incremental runs: article pages done in an earlier run are not scheduled
     "newsbot.middlewares.incremental.IncrementalMiddleware": 800,
+}
+# `scrapy check`: the contracts in the callbacks' docstrings (@sample, @fields, @follows: newsbot/contracts.py)
+SPIDER_CONTRACTS = {
+    "newsbot.contracts.SampleContract": 10,
+    "newsbot.contracts.FieldsContract": 10,
+    "newsbot.contracts.FollowsContract": 10,
 }
 
 # --- JavaScript pages (scrapy-playwright; newsbot/render, README "JavaScript pages") ------
@@ -124,8 +140,10 @@ NEWSBOT_RUN_ID = None  # id of this run in the dedupe index (default: new per pr
 
 # --- output ------------------------------------------------------------------------------
 # FEEDS: with no -o/-O the add-on writes <NEWSBOT_DATA_DIR>/data/<spider>/<time>.jsonl
-# Services (Scrapyd, cron) set it once in their environment; under Scrapyd it must be absolute.
-NEWSBOT_DATA_DIR = os.environ.get("NEWSBOT_DATA_DIR") or "."
+# Default: the NEWSBOT_DATA_DIR environment variable, else the user's data directory
+# (platformdirs: ~/.local/share/newsbot on Linux, $XDG_DATA_HOME/newsbot when that is set), an
+# absolute path whatever the working directory. Under Scrapyd a relative value stops the job.
+NEWSBOT_DATA_DIR = os.environ.get("NEWSBOT_DATA_DIR") or platformdirs.user_data_dir("newsbot", appauthor=False)
 FEED_STORAGES = {  # a feed file that cannot be written fails in one line, and scrapy crawl exits 1
     "": "newsbot.feedstorage.CheckedFileFeedStorage",
     "file": "newsbot.feedstorage.CheckedFileFeedStorage",

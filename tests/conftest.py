@@ -4,11 +4,22 @@ user's: see :mod:`tests.redis_server`)."""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+# NEWSBOT_DATA_DIR's default is the user's data directory (platformdirs: $XDG_DATA_HOME/newsbot):
+# every crawl the tests run, in this process or a child, gets a temporary one instead, set
+# before newsbot.settings is first imported, and removed at the end.
+_DATA_HOME = tempfile.mkdtemp(prefix="newsbot-tests-data-")
+os.environ["XDG_DATA_HOME"] = _DATA_HOME
+atexit.register(shutil.rmtree, _DATA_HOME, True)
 
 from newsbot.demo.replica import ReplicaServer
 from tests.redis_server import ENV, RedisServer, missing_reason, named_server

@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # What the job processes must not inherit from the test run: it would import the checkout
 # instead of the egg, or pick other settings.
-_HIDDEN_ENV = ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT", "NEWSBOT_DATA_DIR", "SCRAPYD_EGG_VERSION")
+# XDG_DATA_HOME too: the jobs' default data directory is then the Scrapyd user's, under its HOME.
+_HIDDEN_ENV = ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE", "SCRAPY_PROJECT", "NEWSBOT_DATA_DIR", "SCRAPYD_EGG_VERSION",
+               "XDG_DATA_HOME")
 
 
 def free_port() -> int:
@@ -63,6 +65,7 @@ class Scrapyd:
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     max_proc: int = 1
     env: dict[str, str] = field(default_factory=dict)
+    conf_extra: str = ""  # appended to scrapyd.conf (e.g. a [settings] section)
     port: int = 0
     process: subprocess.Popen | None = None
     deployed: dict[str, Any] = field(default_factory=dict)  # addversion.json's answer
@@ -96,7 +99,7 @@ class Scrapyd:
             f"eggs_dir = {self.workdir / 'eggs'}\n"
             f"dbs_dir = {self.workdir / 'dbs'}\n"
             f"max_proc = {self.max_proc}\n"
-            "poll_interval = 0.2\n",
+            "poll_interval = 0.2\n" + self.conf_extra,
             encoding="utf-8",
         )
         env = {k: v for k, v in os.environ.items() if k not in _HIDDEN_ENV and not k.startswith("SCRAPYD_")}
@@ -171,19 +174,21 @@ class Scrapyd:
             return status, text
 
     def deploy(self, project_copy: Path, egg: Path, version: str) -> dict[str, Any]:
-        """``scrapyd-deploy test --egg EGG --version V`` through a ``[deploy:test]`` target
-        written like the checkout's ``[deploy:local]``: credentials from the environment."""
+        """``scrapyd-deploy test-PORT --egg EGG --version V`` through a ``[deploy:test-PORT]``
+        target (one per server) written like the checkout's ``[deploy:local]``: credentials from
+        the environment."""
+        target = f"test-{self.port}"
         cfg = project_copy / "scrapy.cfg"
         text = cfg.read_text(encoding="utf-8")
-        if "[deploy:test]" not in text:
+        if f"[deploy:{target}]" not in text:
             cfg.write_text(
-                text + f"\n[deploy:test]\nurl = {self.url}\nproject = newsbot\n"
+                text + f"\n[deploy:{target}]\nurl = {self.url}\nproject = newsbot\n"
                 "username = ${SCRAPYD_USERNAME}\npassword = ${SCRAPYD_PASSWORD}\n",
                 encoding="utf-8",
             )
         env = {**os.environ, "SCRAPYD_USERNAME": self.username, "SCRAPYD_PASSWORD": self.password}
         proc = subprocess.run(
-            [str(BIN / "scrapyd-deploy"), "test", "--egg", str(egg), "--version", version],
+            [str(BIN / "scrapyd-deploy"), target, "--egg", str(egg), "--version", version],
             cwd=project_copy, env=env, capture_output=True, text=True, timeout=120,
         )
         assert proc.returncode == 0, proc.stdout + proc.stderr

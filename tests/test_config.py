@@ -214,7 +214,12 @@ BAD = {  # setting -> (value, what the one ERROR line must say besides NAME=valu
                           "DOWNLOAD_HANDLERS: the https handler 'nosuch.Handler' cannot be imported"),
     "NEWSBOT_DEDUP_ENABLED": ("False", "did you mean NEWSBOT_DEDUPE_ENABLED?"),
     "NEWSBOT_DOWNLOAD_HANDLER": ("nosuch.Handler", "is not a newsbot setting"),  # removed: DOWNLOAD_HANDLERS does it
+    # a password in a value is masked in the line (and nowhere else in the log)
+    "NEWSBOT_CLUSTR": ("redis://:s3cret@10.0.0.5:6379/0",
+                       "did you mean NEWSBOT_CLUSTER? e.g. -s NEWSBOT_CLUSTER=redis://:***@10.0.0.5:6379/0"),
+    "NEWSBOT_STATE#password": ("redis://newsbot:s3cret@127.0.0.1:6379/x", "the database must be a number"),
 }
+SECRET = "s3cret"
 NAMED_IN_THE_MESSAGE = {"DOWNLOAD_HANDLERS"}  # the message names the entry, not NAME=value
 
 
@@ -237,8 +242,10 @@ def test_a_bad_setting_stops_the_crawl_before_any_request_with_one_line(bad_runs
     errors = [line for line in result.log.splitlines() if "ERROR" in line or "CRITICAL" in line]
     assert len(errors) == 1, result.log[-3000:]
     if name not in NAMED_IN_THE_MESSAGE:
-        assert f"{name}={value!r}" in errors[0] or f"{name}={value}" in errors[0], errors[0]
+        shown = value.replace(SECRET, "***")
+        assert f"{name}={shown!r}" in errors[0] or f"{name}={shown}" in errors[0], errors[0]
     assert message in errors[0], errors[0]
+    assert SECRET not in result.log
     assert "nothing crawled" in errors[0]
     assert "Traceback" not in result.log
 

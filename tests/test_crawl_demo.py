@@ -105,3 +105,11 @@ def test_readme_states_the_demo_command_and_its_item_count():
         pytest.skip("the README's quickstart section is not written yet")
     assert DEMO_COMMAND in readme
     assert re.search(rf"\b{DEMO_ITEMS}\b", readme), f"the README should say the demo yields {DEMO_ITEMS} items"
+
+
+def test_demo_crawl_runs_no_remote_control(demo_run):
+    """Scrapy 2.19's remote control (Python code over HTTP) is off in newsbot's crawls (issue 8)."""
+    proc, _ = demo_run
+    enabled = (proc.stdout + proc.stderr).split("Enabled extensions:", 1)[1].split("]", 1)[0]
+    assert "newsbot.extensions.seen.SeenArticlesExtension" in enabled
+    assert "remote_control" not in enabled

@@ -3,9 +3,11 @@ and NB-23 read by path) and the JSON Lines newsbot writes (NB-18: Arabic as UTF-
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import os
+import random
 import subprocess
 import sys
 
@@ -17,7 +19,7 @@ from scrapy.http import Response, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from newsbot import settings
-from newsbot.pages.feed import parse_feed, repair_xml
+from newsbot.pages.feed import FeedTooLarge, parse_feed, repair_xml
 from newsbot.demo.replica import ReplicaServer
 from tests.cases_snapshot import CASES
 from tests.crawling import ROOT, shared
@@ -77,6 +79,28 @@ def test_nb21_gzip_layers_in_the_body(layers):
         assert body == gzip.compress(gzip.compress(shared("cases", "NB-21.xml").read_bytes(), mtime=0), mtime=0)
     response = Response(SITEMAP_URL, headers={"Content-Type": "application/x-gzip"}, body=body)
     assert [e.url for e in parse_feed(response)] == NB21_URLS
+
+
+def test_any_number_of_gzip_layers_is_inflated():
+    body = shared("cases", "NB-21.xml").read_bytes()
+    for _ in range(6):
+        body = gzip.compress(body, mtime=0)
+    response = Response(SITEMAP_URL, headers={"Content-Type": "application/x-gzip"}, body=body)
+    assert [e.url for e in parse_feed(response, max_size=1024 * 1024)] == NB21_URLS
+
+
+def test_gzip_layers_are_capped_in_total_not_each():
+    """Two layers of a feed that hardly compresses: each inflates to less than the cap, both
+    together to more (a per-layer cap would let a bomb of many layers through)."""
+    noise = base64.b64encode(random.Random(8).randbytes(450_000)).decode()  # about 600 KB
+    xml = f'<rss><channel><!-- {noise} --><item><link>{NB21_URLS[0]}</link></item></channel></rss>'.encode()
+    inner = gzip.compress(xml, mtime=0)
+    body = gzip.compress(inner, mtime=0)
+    assert len(inner) < len(xml) < 1_000_000 < len(inner) + len(xml)
+    response = Response(SITEMAP_URL, headers={"Content-Type": "application/x-gzip"}, body=body)
+    assert [e.url for e in parse_feed(response, max_size=2_000_000)] == NB21_URLS[:1]
+    with pytest.raises(FeedTooLarge, match="its gzip layers inflate to more than 1000000 bytes"):
+        parse_feed(response, max_size=1_000_000)
 
 
 def test_nb21_the_shared_double_gzip_file():

@@ -15,6 +15,7 @@ import doctest
 import importlib.util
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -35,7 +36,8 @@ from tests.crawling import ROOT, TEST_CRAWL_SETTINGS, run_crawl, shared
 from tests.gold import load_jsonl
 from tests.maghreb_snapshot import EXPECTED, write_snapshot
 from tests.maghreb_snapshot import GENERATOR as STAND_IN
-from tests.scrapyd_server import BIN, Scrapyd, build_egg
+from tests.redis_server import missing_reason
+from tests.scrapyd_server import BIN, Scrapyd, build_egg, free_port
 
 pytestmark = pytest.mark.scrapyd
 
@@ -162,16 +164,31 @@ def test_job_writes_the_expected_items_to_scrapyds_feed(scrapyd, maghreb, tmp_pa
     assert not any(" /fr/" in key for key in maghreb.hits())
 
 
-def test_job_with_a_relative_data_dir_stops_before_crawling(scrapyd, maghreb):
+def test_job_without_a_data_dir_keeps_its_state_in_the_scrapyd_users_data_directory(scrapyd, maghreb):
+    """A stock job (no NEWSBOT_DATA_DIR anywhere) runs: its state goes to the per-user data
+    directory of the user Scrapyd runs as (platformdirs, under Scrapyd's HOME here)."""
     job = scrapyd.schedule("maghress", [("setting", f"NEWSBOT_MIRROR={maghreb.url}"), ("editions", "ar")])
     scrapyd.wait(job)
     log = scrapyd.log("maghress", job)
-    assert "NEWSBOT_DATA_DIR='.' would be relative to Scrapyd's working directory" in log
+    data = scrapyd.workdir / "home" / ".local" / "share" / "newsbot"
+    assert without_time(read_feed(scrapyd.feed("maghress", job))) == without_time(EXPECTED), log[-3000:]
+    assert f"data in {data}\n" in log
+    assert (data / ".newsbot" / "mirror-state.db").is_file()
+    assert "] ERROR:" not in log
+    # nothing was written relative to Scrapyd's working directory (default feed, state)
+    assert not (scrapyd.workdir / "data").exists() and not (scrapyd.workdir / ".newsbot").exists()
+
+
+def test_job_with_a_relative_data_dir_stops_before_crawling(scrapyd, maghreb):
+    job = scrapyd.schedule("maghress", [("setting", f"NEWSBOT_MIRROR={maghreb.url}"), ("editions", "ar"),
+                                        ("setting", "NEWSBOT_DATA_DIR=newsbot-data")])
+    scrapyd.wait(job)
+    log = scrapyd.log("maghress", job)
+    assert "NEWSBOT_DATA_DIR='newsbot-data' would be relative to Scrapyd's working directory" in log
     assert "-d setting=NEWSBOT_DATA_DIR=/var/lib/newsbot" in log
     assert "Spider opened" not in log
     assert not scrapyd.feed("maghress", job).exists()
-    # nothing was written relative to Scrapyd's working directory (default feed, state)
-    assert not (scrapyd.workdir / "data").exists() and not (scrapyd.workdir / ".newsbot").exists()
+    assert not (scrapyd.workdir / "newsbot-data").exists()
 
 
 def test_reference_replica_under_scrapyd_gives_the_gold_and_a_direct_crawls_items(scrapyd, tmp_path):
@@ -236,6 +253,108 @@ def test_demo_replica_is_read_from_the_zipped_egg(scrapyd, built, tmp_path):
     assert stats["finish_reason"] == "finished" and stats.get("log_count/ERROR", 0) == 0, log[-3000:]
     stats = json.loads((tmp_path / "job" / "stats.json").read_text(encoding="utf-8"))
     assert stats["finish_reason"] == "finished" and stats.get("log_count/ERROR", 0) == 0, log[-3000:]
+
+
+# --- secrets --------------------------------------------------------------------------------
+EXAMPLE_CONF = ROOT / "deploy" / "scrapyd.conf.example"
+
+
+def run_example_conf(tmp: Path, conf: str) -> tuple[subprocess.Popen, Path, int]:
+    """Scrapyd started in ``tmp`` with ``conf`` (the example, its directories and port moved to
+    ``tmp`` and a free port), no credentials in its environment."""
+    port = free_port()
+    conf = conf.replace("/var/lib/scrapyd", str(tmp)).replace("http_port    = 6800", f"http_port    = {port}")
+    (tmp / "scrapyd.conf").write_text(conf, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPYD_") and k != "PYTHONPATH"}
+    env["HOME"] = str(tmp)
+    out = tmp / "scrapyd.out"
+    with out.open("wb") as sink:
+        process = subprocess.Popen([str(BIN / "scrapyd")], cwd=tmp, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    return process, out, port
+
+
+def test_the_example_scrapyd_conf_as_copied_does_not_start_scrapyd(tmp_path):
+    """``deploy/scrapyd.conf.example`` copied as it is: Scrapyd refuses to start (no
+    unauthenticated Scrapyd); with the README's two lines filled in it starts and wants them."""
+    text = EXAMPLE_CONF.read_text(encoding="utf-8")
+    process, out, port = run_example_conf(tmp_path, text)
+    try:
+        assert process.wait(60) == 1
+    finally:
+        process.kill()
+    log = out.read_text(encoding="utf-8")
+    assert "Failed to load application: Bad value substitution: option 'username'" in log
+    assert "interpolation key 'set_a_username'" in log and "web console available" not in log
+
+    filled = tmp_path / "filled"
+    filled.mkdir()
+    # what README step 1 does with sed
+    text = re.sub(r"(?m)^username *=.*", "username = newsbot", text)
+    text = re.sub(r"(?m)^password *=.*", "password = Xk3-long-random", text)
+    server = Scrapyd(filled, password="Xk3-long-random")
+    process, out, server.port = run_example_conf(filled, text)
+    server.process = process
+    try:
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                if server.api("daemonstatus.json")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert server.api("daemonstatus.json")[0] == 200, out.read_text(encoding="utf-8")
+        assert server.api("daemonstatus.json", auth=None)[0] == 401
+        assert "Basic authentication enabled" in out.read_text(encoding="utf-8")
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def _redis_with_password(workdir: Path, password: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir), "--requirepass", password],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return process, port
+
+
+def test_a_redis_password_reaches_jobs_through_a_settings_module_not_the_log(built, maghreb, tmp_path):
+    """README: the password lives in a settings module only the Scrapyd user reads, named in
+    scrapyd.conf's [settings] section; nothing secret is scheduled, logged or on a command line."""
+    if reason := missing_reason(opt_in=False):
+        pytest.skip(reason)
+    import redis
+
+    password = "pw-" + os.urandom(8).hex()
+    redis_process, port = _redis_with_password(tmp_path, password)
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    (private / "newsbot_secrets.py").write_text(
+        "from newsbot.settings import *  # noqa: F403\n"
+        f'NEWSBOT_STATE = "redis://:{password}@127.0.0.1:{port}/0"\n', encoding="utf-8")
+    egg, project = built
+    server = Scrapyd(tmp_path / "scrapyd", env={"PYTHONPATH": str(private)},
+                     conf_extra="\n[settings]\nnewsbot = newsbot_secrets\n")
+    try:
+        server.start()
+        server.deploy(project, egg, VERSION)
+        job = server.schedule("maghress", [*job_settings(tmp_path, maghreb.url), ("editions", "ar")])
+        server.wait(job)
+        log = server.log("maghress", job)
+        assert without_time(read_feed(server.feed("maghress", job))) == without_time(EXPECTED), log[-3000:]
+        client = redis.Redis(port=port, password=password)
+        # the job's state went to that Redis
+        assert sum(client.hlen(key) for key in client.scan_iter("*:articles")) == len(EXPECTED)
+        client.close()
+        assert "redis://:***@127.0.0.1" in log  # the store is named, masked
+    finally:
+        server.stop()
+        redis_process.terminate()
+        redis_process.wait(10)
+    assert password not in log
+    assert password not in server.output()  # Scrapyd's own log: every job's command line
 
 
 # --- the cron guard --------------------------------------------------------------------------

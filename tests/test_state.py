@@ -53,7 +53,8 @@ def store(request, tmp_path):
 @pytest.mark.parametrize(
     ("settings", "uri"),
     [
-        ({}, "sqlite:///.newsbot/state.db"),
+        ({}, "sqlite:///$XDG_DATA_HOME/newsbot/.newsbot/state.db"),  # the user's data directory (tests: a tmp one)
+        ({"NEWSBOT_DATA_DIR": "."}, "sqlite:///.newsbot/state.db"),
         ({"NEWSBOT_DATA_DIR": "/srv/newsbot"}, "sqlite:////srv/newsbot/.newsbot/state.db"),
         ({"NEWSBOT_DATA_DIR": "jobs"}, "sqlite:///jobs/.newsbot/state.db"),
         ({"NEWSBOT_CLUSTER": "redis://10.0.0.5:6379/3"}, "redis://10.0.0.5:6379/3"),
@@ -62,7 +63,7 @@ def store(request, tmp_path):
     ],
 )
 def test_state_uri_resolution(settings, uri):
-    assert state_uri(Settings(settings)) == uri
+    assert state_uri(Settings(settings)) == os.path.expandvars(uri)
 
 
 @pytest.mark.parametrize("value", ["postgres://db/state", "/var/lib/state.db", "sqlite://state.db"])

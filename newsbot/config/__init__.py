@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from newsbot.config.errors import SettingError
 from newsbot.config.paths import check_data_dir, check_feeds, output_path_setting, unwritable
 from newsbot.config.redisurl import masked_url, redis_url
+from newsbot.config.secrets import mask_secrets
 from newsbot.config.values import (
     BOOLEANS,
     NAMES,
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOOLEANS", "NUMBERS", "Number", "SettingError", "bool_setting", "check_names", "class_setting", "default",
-    "encodings_setting", "float_setting", "handler_setting", "int_setting", "known_settings", "masked_url",
+    "encodings_setting", "float_setting", "handler_setting", "int_setting", "known_settings", "mask_secrets", "masked_url",
     "name_setting", "output_path_setting", "redis_url", "setting_or_default", "unwritable", "validate_settings",
 ]
 
@@ -68,19 +69,25 @@ def known_settings() -> set[str]:
 
 def check_names(settings: BaseSettings) -> None:
     """Refuse a ``NEWSBOT_*`` setting no component reads (a typo would be ignored silently).
+    The value is echoed with any password masked (:func:`mask_secrets`).
 
     >>> from scrapy.settings import Settings
     >>> check_names(Settings({"NEWSBOT_DEDUP_ENABLED": "False"}))
     Traceback (most recent call last):
     ...
     newsbot.config.SettingError: NEWSBOT_DEDUP_ENABLED='False' is not a newsbot setting: did you mean NEWSBOT_DEDUPE_ENABLED? e.g. -s NEWSBOT_DEDUPE_ENABLED=False
+    >>> check_names(Settings({"NEWSBOT_CLUSTR": "redis://:pw@10.0.0.5:6379/0"}))
+    Traceback (most recent call last):
+    ...
+    newsbot.config.SettingError: NEWSBOT_CLUSTR='redis://:***@10.0.0.5:6379/0' is not a newsbot setting: did you mean NEWSBOT_CLUSTER? e.g. -s NEWSBOT_CLUSTER=redis://:***@10.0.0.5:6379/0
     """
     known = known_settings()
     for name, value in settings.items():
         if name.startswith("NEWSBOT_") and name not in known:
+            shown = mask_secrets(str(value))
             close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]}? e.g. -s {close[0]}={value}" if close else "the README lists the settings"
-            raise SettingError(f"{name}={value!r} is not a newsbot setting: {hint}")
+            hint = f"did you mean {close[0]}? e.g. -s {close[0]}={shown}" if close else "the README lists the settings"
+            raise SettingError(f"{name}={shown!r} is not a newsbot setting: {hint}")
 
 
 def validate_settings(settings: BaseSettings) -> None:

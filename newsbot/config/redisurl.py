@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from newsbot.config.errors import SettingError
+from newsbot.config.secrets import mask_secrets
 
 _REDIS_SCHEMES = ("redis", "rediss", "unix")
 
@@ -61,12 +62,7 @@ def redis_url(value: object, name: str) -> str:
 
 def _masked(url: str) -> str:
     """``url`` with its password replaced by ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0]
-    return parts._replace(netloc=f"{user}:***@{host}").geturl()
+    return mask_secrets(url)
 
 
 def masked_url(url: str) -> str:

@@ -105,6 +105,18 @@ class SiteUrl:
         return meta
 
 
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a host: what a link to an article may be.
+
+    >>> is_web_url("https://www.h24info.ma/actu/1"), is_web_url("HTTP://x.ma/"), is_web_url("javascript:void(0)")
+    (True, True, False)
+    >>> is_web_url("mailto:redaction@x.ma"), is_web_url("data:text/html,hi"), is_web_url("https:///nohost")
+    (False, False, False)
+    """
+    parts = urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def strip_tracking(url: str) -> str:
     """``url`` without ``utm_*`` and other tracking query parameters.
 

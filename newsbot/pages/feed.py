@@ -6,7 +6,10 @@ HTML entities XML does not declare (shared case NB-23), and HTML markup in title
 unclosed ``<b>``); lxml's recovering parser silently mangles those (``?id=3&p=4`` becomes
 ``?id=3=4``; what follows an unclosed tag, the item's link included, is nested inside
 it), so the text is repaired before parsing (:func:`repair_xml`) and tags are taken out
-of titles (:func:`plain_text`). A body still gzip-compressed after the transport (NB-21) is inflated.
+of titles (:func:`plain_text`). A body still gzip-compressed after the transport (NB-21) is inflated,
+however many times it was gzipped, within a budget for all layers together
+(``DOWNLOAD_MAXSIZE``, :class:`FeedTooLarge` past it): gzip inside gzip is a decompression bomb
+that a per-layer cap would let through.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import zlib
 from dataclasses import dataclass
 
 from parsel import Selector
 from scrapy.http import Response
-from scrapy.utils.gz import gunzip
 
 from newsbot.text.dates import parse_feed_date
 from newsbot.text import normalize_text
@@ -53,6 +56,12 @@ _MARKUP = re.compile(
 )
 _HTML_TAG = re.compile(r"</?(" + "|".join(sorted(_HTML_ONLY, key=len, reverse=True)) + r")\b(?:\s[^<>]*)?/?>", re.I)
 MAX_FEED_BYTES = 16 * 1024 * 1024
+"""What the gzip layers of a feed may inflate to together when no ``max_size`` is given."""
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class FeedTooLarge(ValueError):
+    """A feed's gzip layers inflate to more than the budget (``DOWNLOAD_MAXSIZE``)."""
 
 
 @dataclass
@@ -124,20 +133,56 @@ def plain_text(value: str | None) -> str | None:
     return normalize_text(_HTML_TAG.sub(lambda m: " " if m.group(1).lower() in _BLOCK_TAGS else "", value))
 
 
-def feed_text(response: Response) -> str:
-    """The feed's text, inflated if the body is still gzip and decoded by its charset."""
-    body = response.body
-    for _ in range(3):  # a sitemap or feed gzipped twice is seen in the wild
-        if body[:2] != b"\x1f\x8b":
+def gunzip_within(data: bytes, budget: int) -> bytes:
+    """``data`` (gzip, one member or several) inflated; :class:`FeedTooLarge` as soon as the
+    output would pass ``budget`` bytes. A truncated or corrupt tail ends the output (as
+    Scrapy's ``gunzip`` does) once something was inflated.
+
+    >>> import gzip
+    >>> gunzip_within(gzip.compress(b"<rss/>") + gzip.compress(b"<!-- -->"), 100)
+    b'<rss/><!-- -->'
+    >>> gunzip_within(gzip.compress(b"x" * 101), 100)
+    Traceback (most recent call last):
+    ...
+    newsbot.pages.feed.FeedTooLarge: gzip inflates to more than 100 bytes
+    """
+    out = bytearray()
+    while data[:2] == _GZIP_MAGIC:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(data, budget - len(out) + 1)
+        except zlib.error:
+            if out:
+                break
+            raise
+        if len(out) > budget:
+            raise FeedTooLarge(f"gzip inflates to more than {budget} bytes")
+        if not inflater.eof:  # truncated: keep what came out
             break
-        body = gunzip(body, max_size=MAX_FEED_BYTES)
+        data = inflater.unused_data  # the next member, if any
+    return bytes(out)
+
+
+def feed_text(response: Response, max_size: int = 0) -> str:
+    """The feed's text, inflated while the body is still gzip (any number of layers) and
+    decoded by its charset. All layers together inflate to ``max_size`` bytes at most
+    (0: :data:`MAX_FEED_BYTES`), else :class:`FeedTooLarge`."""
+    body = response.body
+    total = budget = max_size or MAX_FEED_BYTES
+    while body[:2] == _GZIP_MAGIC:
+        try:
+            body = gunzip_within(body, budget)
+        except FeedTooLarge:
+            raise FeedTooLarge(f"its gzip layers inflate to more than {total} bytes") from None
+        budget -= len(body)
     encoding = getattr(response, "encoding", None) or "utf-8"
     return body.decode(encoding, errors="replace")
 
 
-def parse_feed(response: Response) -> list[FeedEntry]:
-    """Entries of an RSS 2.0 or Atom feed, or of a (news) sitemap, in document order."""
-    text = repair_xml(feed_text(response))
+def parse_feed(response: Response, max_size: int = 0) -> list[FeedEntry]:
+    """Entries of an RSS 2.0 or Atom feed, or of a (news) sitemap, in document order.
+    ``max_size``: see :func:`feed_text` (raises :class:`FeedTooLarge`)."""
+    text = repair_xml(feed_text(response, max_size))
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # parsel refuses a str with an encoding declaration
     sel = Selector(text=text, type="xml")
     sel.remove_namespaces()

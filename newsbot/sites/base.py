@@ -8,6 +8,7 @@ which outlets are known.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 from urllib.parse import urlsplit
 
 from newsbot.family.urls import (
@@ -20,18 +21,23 @@ from newsbot.family.urls import (
     page_path,
 )
 
+DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
 
 @dataclass(frozen=True)
 class SiteProfile:
     """A sister site: ``name`` (spider name, ``maghress``), ``domain`` (``maghress.com``),
     its editions (first = default for ``ids``), the outlet slugs known so far per
-    edition (informative: outlet lists are open), and which page kinds need a browser."""
+    edition (informative: outlet lists are open), which page kinds need a browser, and
+    ``samples``: paths of one page of each kind that ``scrapy check`` fetches (the spider
+    contracts, :mod:`newsbot.contracts`)."""
 
     name: str
     domain: str
     editions: tuple[Edition, ...]
     known_outlets: dict[str, frozenset[str]] = field(default_factory=dict)
     render_kinds: frozenset[PageKind] = frozenset()
+    samples: tuple[str, ...] = ()
 
     @property
     def host(self) -> str:
@@ -68,9 +74,33 @@ class SiteProfile:
     def article_url(self, ed: str, outlet_slug: str, number: int) -> str:
         return f"https://{self.host}{page_path(self.edition(ed), outlet_slug, number)}"
 
+    def sample_url(self, kind: PageKind) -> str | None:
+        """The URL of the first of ``samples`` that is a page of ``kind``, or None.
+
+        >>> from newsbot.sites import get_site
+        >>> get_site("maghress").sample_url(PageKind.FEED)
+        'https://www.maghress.com/hespress/rss'
+        """
+        for path in self.samples:
+            where = self.classify(f"https://{self.host}{path}")
+            if where is not None and where.kind == kind:
+                return where.url
+        return None
+
     def owns(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return host in self.hosts
+        """True for a URL on one of the site's hosts, on its scheme's default port.
+
+        >>> from newsbot.sites import get_site
+        >>> site = get_site("maghress")
+        >>> site.owns("https://maghress.com/fr/"), site.owns("https://www.maghress.com:443/"), site.owns("https://www.maghress.com:8443/")
+        (True, True, False)
+        """
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:  # not a port number
+            return False
+        return (parts.hostname or "").lower() in self.hosts and port in (None, DEFAULT_PORTS.get(parts.scheme.lower()))
 
     def canonical_url(self, url: str) -> str:
         """See :func:`newsbot.family.urls.canonical_site_url`; article URLs lose a trailing slash."""

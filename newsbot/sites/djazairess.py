@@ -11,4 +11,6 @@ SITE = SiteProfile(
         "ar": frozenset({"annasr", "aps", "echchaab", "eldjoumhouria", "elkhabar", "elmassa", "ennahar"}),
         "fr": frozenset({"elwatan", "lesoirdalgerie"}),
     },
+    # `scrapy check` pages: an article seen in a stored capture, a listing, the feed.
+    samples=("/elmassa/172482", "/aps", "/rss"),
 )

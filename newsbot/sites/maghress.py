@@ -20,4 +20,7 @@ SITE = SiteProfile(
             "lobservateur", "lopinion",
         }),
     },
+    # Pages of the bundled demo replica (newsbot/demo/site), so `scrapy check maghress
+    # -s NEWSBOT_MIRROR=demo` runs offline.
+    samples=("/fr/h24info/1165520", "/fr/lematin", "/hespress/rss"),
 )

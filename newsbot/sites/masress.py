@@ -18,4 +18,6 @@ SITE = SiteProfile(
             "egypttoday", "seenews", "sis",
         }),
     },
+    # `scrapy check` pages: an article seen in a stored capture, a listing, the feed.
+    samples=("/alwafd/818996", "/alwafd", "/rss"),
 )

@@ -11,4 +11,6 @@ SITE = SiteProfile(
         "ar": frozenset({"alriyadh", "alwatan", "alweeam"}),
         "en": frozenset({"saudigazette"}),
     },
+    # `scrapy check` pages: an article seen in a stored capture, a listing, the feed.
+    samples=("/alwatan/1169986", "/alwatan", "/rss"),
 )

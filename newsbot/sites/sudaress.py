@@ -8,4 +8,6 @@ SITE = SiteProfile(
     domain="sudaress.com",
     editions=(edition("ar"),),
     known_outlets={"ar": frozenset({"koorasudan"})},
+    # `scrapy check` pages: an article seen in a stored capture, a listing, the feed.
+    samples=("/koorasudan/562196", "/koorasudan", "/rss"),
 )

@@ -8,4 +8,6 @@ SITE = SiteProfile(
     domain="turess.com",
     editions=(edition("ar"),),
     known_outlets={"ar": frozenset({"alchourouk", "assabah", "echaab"})},
+    # `scrapy check` pages: an article seen in a stored capture, a listing, the feed.
+    samples=("/alchourouk/2154140", "/alchourouk", "/rss"),
 )

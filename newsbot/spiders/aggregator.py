@@ -19,11 +19,11 @@ from scrapy.http import HtmlResponse, Response
 from twisted.python.failure import Failure
 
 from newsbot.errors import report_configuration_error
-from newsbot.family.urls import META_KIND, PageKind, SiteUrl
+from newsbot.family.urls import META_KIND, PageKind, SiteUrl, is_web_url
 from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
-from newsbot.pages.feed import parse_feed
+from newsbot.pages.feed import FeedTooLarge, parse_feed
 from newsbot.pages.furniture import furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.pages.markup import PageTree
@@ -43,7 +43,9 @@ class AggregatorSpider(scrapy.Spider):
 
     Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
     (``missing_title``, ``not_article``, ``out_of_range``), ``newsbot/published/unknown``
-    and ``newsbot/published/future`` for dates left null, ``newsbot/ids/not_found`` for
+    and ``newsbot/published/future`` for dates left null, ``newsbot/source_url/not_http`` for source
+    links that are no http(s) URL (left null), ``newsbot/feed/too_large`` for feeds whose gzipped
+    body inflates past ``DOWNLOAD_MAXSIZE`` (all layers together), ``newsbot/ids/not_found`` for
     404s of ``ids`` ranges, ``newsbot/listing/stopped_since`` for paginations cut by ``since``,
     ``newsbot/render/...`` for pages fetched with a browser (see :class:`~newsbot.render.Renderer`).
     A rejected article page also sends :data:`newsbot.signals.page_rejected` (the rejects feed).
@@ -64,7 +66,6 @@ class AggregatorSpider(scrapy.Spider):
         own = {k: kwargs.pop(k) for k in list(kwargs) if not k.startswith("_")}
         self.arguments = CrawlArguments.parse(self.site, own)
         super().__init__(*args, **kwargs)
-        self.allowed_domains = list(self.site.hosts)
         self._decided: OrderedDict[str, None] = OrderedDict()
         # One bound method for every request: Scrapy remembers its check of a callback's source
         # per callback object, weakly, so a new bound method per request meant reading and
@@ -96,10 +97,16 @@ class AggregatorSpider(scrapy.Spider):
 
     # --- callbacks -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        """Route a response by the kind of page its request was made for; the ticker and
-        "most read" boxes of every HTML page are handed to the boilerplate pipeline first
-        (signal :data:`newsbot.signals.furniture_read`)."""
+        """Route a response by the kind of page it is: the kind its request was made for
+        (request meta), else the kind of its URL (:meth:`SiteProfile.classify
+        <newsbot.sites.base.SiteProfile.classify>`), so ``scrapy parse URL`` reads an article
+        URL as an article and a feed URL as a feed; other pages are read as listings. The
+        ticker and "most read" boxes of every HTML page are handed to the boilerplate pipeline
+        first (signal :data:`newsbot.signals.furniture_read`)."""
         kind = response.meta.get(META_KIND)
+        if kind is None:
+            where = self.site.classify(response.url)
+            kind = where.kind if where is not None else None
         tree = PageTree(response) if isinstance(response, HtmlResponse) else None
         if tree is not None:
             self._read_furniture(tree)
@@ -112,7 +119,12 @@ class AggregatorSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response, tree: PageTree | None = None) -> Iterator[scrapy.Request]:
         """Home or outlet listing: follow article and listing links, then the next page.
-        ``tree``: the page as already parsed by :meth:`parse`, if it was."""
+        ``tree``: the page as already parsed by :meth:`parse`, if it was.
+
+        @sample listing
+        @returns requests 2
+        @follows article listing
+        """
         page = parse_listing(tree or response)
         rendered = self.renderer.escalate(response, page, errback=self._render_failed)
         if rendered is not None:
@@ -127,13 +139,33 @@ class AggregatorSpider(scrapy.Spider):
             yield from self._next_page(response, next_url)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        """RSS feed: follow its article links."""
-        for entry in parse_feed(response):
+        """RSS feed: follow its article links.
+
+        @sample feed
+        @returns requests 1
+        @follows article
+        """
+        max_size = response.meta.get("download_maxsize", getattr(self, "download_maxsize", None))
+        if max_size is None:
+            max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        try:
+            entries = parse_feed(response, max_size)
+        except FeedTooLarge as error:
+            self.crawler.stats.inc_value("newsbot/feed/too_large")
+            self.logger.warning("Feed %s skipped: %s (DOWNLOAD_MAXSIZE)", response.url, error)
+            return
+        for entry in entries:
             yield from self._follow(entry.url)
 
     def parse_article(self, response: Response, tree: PageTree | None = None) -> Iterator[ArticleItem]:
         """Article page: one item, or a logged and counted reason why not. ``tree``: the page
-        as already parsed by :meth:`parse`, if it was."""
+        as already parsed by :meth:`parse`, if it was.
+
+        @sample article
+        @returns items 1 1
+        @returns requests 0 0
+        @fields title outlet published body source_url
+        """
         where = self.site.classify(response.url)
         if where is None or where.kind != PageKind.ARTICLE:
             self._reject(response, "not_article", "the page is not an article URL of the site")
@@ -145,6 +177,7 @@ class AggregatorSpider(scrapy.Spider):
         if not fields.title:
             self._reject(response, "missing_title", "no text in span.articletitle")
             return
+        fields.source_url = self._source_url(response, fields.source_url)
         published = self._published(response, fields.date_text, language)
         if published and not self._in_range(published):
             self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
@@ -194,6 +227,15 @@ class AggregatorSpider(scrapy.Spider):
         assert where is not None, "start URLs are built from the site profile"
         request = scrapy.Request(where.url, callback=self._callback, meta=where.meta(), **kwargs)
         return self.renderer.for_kind(request, where.kind, errback=self._render_failed)
+
+    def _source_url(self, response: Response, url: str | None) -> str | None:
+        """The source link when it is an http(s) URL; another one (``javascript:``, ``mailto:``,
+        ``data:``...) is left null and counted as ``newsbot/source_url/not_http``."""
+        if url is None or is_web_url(url):
+            return url
+        self.crawler.stats.inc_value("newsbot/source_url/not_http")
+        self.logger.info("Source link of %s is not an http(s) URL (%.80r); source_url left null", response.url, url)
+        return None
 
     def _published(self, response: Response, date_text: str | None, language: str) -> dt.date | None:
         published = parse_date(date_text, language)

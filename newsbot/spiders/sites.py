@@ -11,7 +11,10 @@ from newsbot.spiders.aggregator import AggregatorSpider
 
 
 def _spider_class(name: str) -> type[AggregatorSpider]:
-    attrs = {"name": name, "site": SITES[name], "__module__": __name__, "__doc__": f"Crawls {SITES[name].domain}."}
+    site = SITES[name]
+    # allowed_domains on the class: `scrapy shell URL` and `scrapy parse URL` pick the spider by it.
+    attrs = {"name": name, "site": site, "allowed_domains": list(site.hosts), "__module__": __name__,
+             "__doc__": f"Crawls {site.domain}."}
     return type(f"{name.capitalize()}Spider", (AggregatorSpider,), attrs)
 
 

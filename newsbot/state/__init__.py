@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
-from newsbot.config import float_setting, masked_url, name_setting, redis_url
+from newsbot.config import float_setting, masked_url, name_setting, redis_url, setting_or_default
 from newsbot.state.base import DROPPED, ITEM, StateError, StateStore, StoredDocument, is_final, text_key
 from newsbot.state.guard import GuardedState
 from newsbot.state.sqlite import SqliteState, sqlite_path
@@ -48,12 +48,13 @@ def state_uri(settings: BaseSettings) -> str:
 
     An explicit ``NEWSBOT_STATE`` wins; else, when ``NEWSBOT_CLUSTER`` (a ``redis://`` URI)
     is set, the state lives in that Redis; else it is the SQLite file
-    ``<NEWSBOT_DATA_DIR>/.newsbot/state.db`` (``NEWSBOT_DATA_DIR`` defaults to ``.``, the
-    current directory). A value that is no state URI raises ValueError with what to write.
+    ``<NEWSBOT_DATA_DIR>/.newsbot/state.db`` (``NEWSBOT_DATA_DIR`` defaults to the user's
+    data directory). A value that is no state URI raises ValueError with what to write.
 
     >>> from scrapy.settings import Settings
-    >>> state_uri(Settings({}))
-    'sqlite:///.newsbot/state.db'
+    >>> from newsbot.config import default
+    >>> state_uri(Settings({})) == f"sqlite:///{default('NEWSBOT_DATA_DIR')}/.newsbot/state.db"
+    True
     >>> state_uri(Settings({"NEWSBOT_DATA_DIR": "/srv/newsbot"}))
     'sqlite:////srv/newsbot/.newsbot/state.db'
     >>> state_uri(Settings({"NEWSBOT_CLUSTER": "redis://127.0.0.1:6379/2"}))
@@ -91,7 +92,7 @@ def data_file_uri(settings: BaseSettings, file: str) -> str:
     >>> data_file_uri(Settings({"NEWSBOT_DATA_DIR": "jobs"}), ".newsbot/demo-state.db")
     'sqlite:///jobs/.newsbot/demo-state.db'
     """
-    return f"sqlite:///{PurePosixPath(settings.get('NEWSBOT_DATA_DIR') or '') / file}"  # "" and "." add nothing
+    return f"sqlite:///{PurePosixPath(setting_or_default(settings, 'NEWSBOT_DATA_DIR')) / file}"  # "." adds nothing
 
 
 def _validate(uri: str, name: str) -> None:

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import redis
 
+from newsbot.config import masked_url
 from newsbot.state.base import ITEM, PENDING_TTL, SCHEMA_VERSION, StateError, StoredDocument
 
 # KEYS[1]: a pending hash; ARGV: its TTL, then article_id, status pairs.
@@ -65,7 +66,7 @@ class RedisState:
             self._add_pending = self._r.register_script(_ADD_PENDING)
             self._document_of_url = self._r.register_script(_DOCUMENT_OF_URL)
         except (redis.RedisError, ValueError) as exc:
-            raise StateError(f"state store {uri} is unreadable: {exc}") from exc
+            raise StateError(f"state store {masked_url(uri)} is unreadable: {exc}") from exc
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.namespace, *parts))
