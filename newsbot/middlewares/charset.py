@@ -16,7 +16,7 @@ A UTF-8 page with a stray invalid byte or two is still UTF-8 (one U+FFFD, not a 
 re-decoded as windows-1256). Otherwise the other declared charset is tried, then
 ``NEWSBOT_FALLBACK_ENCODINGS``.
 
-A decoded page with NUL characters gets spaces in their place: lxml drops a NUL from the
+A decoded HTML page with NUL characters gets spaces in their place: lxml drops a NUL from the
 text it parses, which glues the words on either side (``Le\x00Maroc`` -> ``LeMaroc``).
 The other control characters reach the text and are made spaces by
 :func:`~newsbot.text.normalize.normalize_text`.
@@ -29,7 +29,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from newsbot.config import encodings_setting
@@ -163,6 +163,8 @@ class CharsetMiddleware:
             self.stats.inc_value("newsbot/charset/repaired")
             logger.info("%s is not %s as declared; decoded as %s", response.url, header or "what its meta says", encoding)
             response = response.replace(encoding=encoding)
-        if "\x00" in response.text:  # lxml would drop them and glue the words around
+        # An HTML page only: lxml would drop its NULs and glue the words around them. A feed's
+        # body may be binary still (gzipped in the body, not by Content-Encoding): left as it is.
+        if isinstance(response, HtmlResponse) and "\x00" in response.text:
             response = response.replace(body=response.text.replace("\x00", " ").encode("utf-8"), encoding="utf-8")
         return response
