@@ -1,0 +1,58 @@
+"""``scrapy crawl``, with an exit status that says whether the crawl was good.
+
+Scrapy's own command exits 0 whenever the crawl could start, even when every download
+failed. This one exits:
+
+* 0: the crawl ran and every monitor passed (:mod:`newsbot.monitoring`);
+* 1: a monitor failed, or the crawl downloaded no page at all (checked even with
+  ``SPIDERMON_ENABLED=False``), or the crawl could not start (a bad setting or argument:
+  Scrapy's own rule);
+* 2: a usage error (Scrapy's own rule).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from newsbot.monitoring.verdict import FAILED_STAT
+
+if TYPE_CHECKING:
+    import argparse
+
+    from scrapy.crawler import Crawler
+
+FAILED_CRAWL = 1
+
+
+def crawl_failed(crawler: Crawler) -> bool:
+    """True when a finished crawl must exit non-zero: a monitor failed or no page answered."""
+    stats = crawler.stats
+    if stats is None:
+        return True
+    return bool(stats.get_value(FAILED_STAT, 0)) or not stats.get_value("response_received_count", 0)
+
+
+class Command(ScrapyCrawlCommand):
+    """Scrapy's ``crawl`` command, exiting 1 when the crawl failed its monitors (module docstring)."""
+
+    def long_desc(self) -> str:
+        return (
+            "Run a spider of the project. Exit status: 0 when every monitor passed, 1 when a monitor"
+            " failed (see the 'newsbot verdict:' log line and <feed>.report.json) or no page could be"
+            " downloaded or the crawl could not start, 2 on a usage error."
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) < 1:
+            raise UsageError
+        if len(args) > 1:
+            raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed or crawl_failed(crawler):
+            self.exitcode = FAILED_CRAWL
