@@ -65,6 +65,7 @@ NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
 SPIDER_MIDDLEWARES = {
     "newsbot.monitoring.pages.PageErrorMiddleware": 950,  # a page that fails to read: logged, counted, crawl goes on
+    "newsbot.monitoring.counters.MonitorCountersMiddleware": 900,  # per site/edition counters the monitors judge
     "newsbot.cluster.middlewares.ClusterSeedMiddleware": 25,  # cluster mode only: seed once per crawl
     # incremental runs: article pages done in an earlier run are not scheduled
     "newsbot.middlewares.incremental.IncrementalMiddleware": 800,
@@ -83,8 +84,7 @@ NEWSBOT_RENDER_WAIT = 5  # seconds to wait after load for a listing's entries to
 
 EXTENSIONS = {
     "newsbot.extensions.stats_file.StatsFileExtension": 900,
-    "newsbot.monitoring.counters.MonitorCountersExtension": 870,  # per site/edition counters the monitors judge
-    "spidermon.contrib.scrapy.extensions.Spidermon": 880,  # runs the monitors at close (before the stats file)
+    "newsbot.monitoring.extension.MonitorsExtension": 880,  # spidermon: the monitors at close (before the stats file)
     "newsbot.cluster.extension.ClusterWorkerExtension": 500,  # cluster mode only
     "newsbot.extensions.rejects.RejectsExtension": 510,  # newsbot/dropped/<reason>; NEWSBOT_REJECTS_FEED
     "newsbot.extensions.seen.SeenArticlesExtension": 520,  # records done articles once the feeds are stored
@@ -132,9 +132,10 @@ NEWSBOT_MONITOR_COVERAGE_FIELDS = ["title", "outlet", "published", "body"]  # ju
 NEWSBOT_MONITOR_MIN_COVERAGE = 0.98  # share of an edition's items with each of those fields filled
 NEWSBOT_MONITOR_MAX_REJECTED = 0.2  # share of an edition's article pages the spider rejected (out_of_range aside)
 NEWSBOT_MONITOR_MAX_EMPTY_LISTINGS = 0.5  # share of an edition's home/listing pages with no entry
-NEWSBOT_MONITOR_MAX_ERROR_RATE = 0.2  # failed downloads, HTTP errors and unreadable pages per request
+NEWSBOT_MONITOR_MAX_ERROR_RATE = 0.2  # failed downloads, HTTP errors (404 and 410 aside) and unreadable pages per request
 NEWSBOT_MONITOR_MAX_RETRY_RATE = 0.2  # retries per request
-NEWSBOT_MONITOR_FINISH_REASONS = ["finished"]  # finish reasons that pass (e.g. add closespider_itemcount)
+# finish reasons that pass: the end of the crawl, or a limit the user set (CLOSESPIDER_ITEMCOUNT, ...)
+NEWSBOT_MONITOR_FINISH_REASONS = ["finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"]
 NEWSBOT_REPORT_FILE = None  # path of the JSON report; None: <feed>.report.json next to the first local feed
 
 # --- output ------------------------------------------------------------------------------

@@ -3,8 +3,8 @@ listings without entries. Kept in the crawl's stats, read back by :func:`edition
 
 Stats (``<site>/<edition>``, e.g. ``maghress/fr``; ``?`` when a page's edition is unknown):
 
-* ``newsbot/monitor/<site>/<edition>/items``: items the spider made (written or dropped by a
-  pipeline): the template's output, before any pipeline judged it;
+* ``newsbot/monitor/<site>/<edition>/items``: items the spider made, counted as they leave
+  it (written or not): the template's output, before any pipeline cleaned or judged it;
 * ``.../items/<field>``: of those, items whose ``<field>`` (each of
   ``NEWSBOT_MONITOR_COVERAGE_FIELDS``) is neither null nor empty;
 * ``.../articles/rejected/<reason>``: article pages the spider rejected (``missing_title``, ...);
@@ -19,15 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
-from scrapy import signals
+from itemadapter import ItemAdapter, is_item
 
 from newsbot.config import list_setting
 from newsbot.signals import listing_read, page_rejected
 from newsbot.sites import classify_url
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
@@ -91,31 +90,38 @@ def edition_counts(stats: Mapping[str, Any]) -> list[EditionCounts]:
     return [found[key] for key in sorted(found)]
 
 
-class MonitorCountersExtension:
-    """Keeps the counters of the module docstring from the crawl's signals."""
+class MonitorCountersMiddleware:
+    """Spider middleware keeping the counters of the module docstring: items from the
+    spider's output, rejected pages and listings from newsbot's signals."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.fields = list_setting(crawler.settings, "NEWSBOT_MONITOR_COVERAGE_FIELDS")
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> MonitorCountersExtension:
-        extension = cls(crawler)
-        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(extension.page_rejected, signal=page_rejected)
-        crawler.signals.connect(extension.listing_read, signal=listing_read)
-        return extension
+    def from_crawler(cls, crawler: Crawler) -> MonitorCountersMiddleware:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.page_rejected, signal=page_rejected)
+        crawler.signals.connect(middleware.listing_read, signal=listing_read)
+        return middleware
 
-    def item_scraped(self, item: Any, spider: Spider) -> None:
-        self._count_item(item, spider)
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        for output in result:
+            if is_item(output):
+                self._count_item(output, response)
+            yield output
 
-    def item_dropped(self, item: Any, spider: Spider) -> None:
-        self._count_item(item, spider)
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for output in result:
+            if is_item(output):
+                self._count_item(output, response)
+            yield output
 
-    def _count_item(self, item: Any, spider: Spider) -> None:
+    def _count_item(self, item: Any, response: Response) -> None:
         adapter = ItemAdapter(item)
-        base = f"{PREFIX}/{adapter.get('site') or spider.name}/{adapter.get('edition') or UNKNOWN_EDITION}/items"
+        where = classify_url(response.url)
+        site = adapter.get("site") or (where.site if where else UNKNOWN_EDITION)
+        base = f"{PREFIX}/{site}/{adapter.get('edition') or UNKNOWN_EDITION}/items"
         self.stats.inc_value(base)
         for name in self.fields:
             if adapter.get(name) not in (None, ""):

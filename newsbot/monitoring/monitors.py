@@ -169,9 +169,14 @@ class ListingsMonitor(NewsbotMonitor):
         self.fail_all(problems)
 
 
+MISSING_PAGE_STATUSES = ("404", "410")
+"""HTTP errors that say a page is gone (a deleted article, an unknown outlet), not that the
+site is failing: left out of the error rate."""
+
+
 @monitors.name("Errors and retries")
 class ErrorRatesMonitor(NewsbotMonitor):
-    """Failed downloads, HTTP error answers and pages that failed to read stay under
+    """Failed downloads, HTTP error answers (but :data:`MISSING_PAGE_STATUSES`) and pages that failed to read stay under
     ``NEWSBOT_MONITOR_MAX_ERROR_RATE`` of the requests; retries under
     ``NEWSBOT_MONITOR_MAX_RETRY_RATE``."""
 
@@ -183,7 +188,8 @@ class ErrorRatesMonitor(NewsbotMonitor):
         maximum = float_setting(self.settings, "NEWSBOT_MONITOR_MAX_ERROR_RATE")
         parts = {
             "failed downloads": self.stat("downloader/exception_count"),
-            "HTTP errors": self.stat("httperror/response_ignored_count"),
+            "HTTP errors": self.stat("httperror/response_ignored_count") - sum(
+                self.stat(f"httperror/response_ignored_status_count/{status}") for status in MISSING_PAGE_STATUSES),
             "unreadable pages": sum(self.stats_under("newsbot/malformed/").values()),
         }
         errors = sum(parts.values())

@@ -31,7 +31,7 @@ from spidermon.core.actions import Action
 
 from newsbot.config import list_setting
 from newsbot.monitoring.counters import edition_counts
-from newsbot.monitoring.monitors import TEMPLATE_REJECTS
+from newsbot.monitoring.monitors import MISSING_PAGE_STATUSES, TEMPLATE_REJECTS
 from newsbot.monitoring.verdict import FAILED_STAT, PASSED_STAT, VERDICT_PREFIX
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ def report_path(crawler: Crawler) -> Path | None:
     """
     configured = crawler.settings.get("NEWSBOT_REPORT_FILE")
     if configured:
-        return Path(configured).expanduser()
+        return Path(configured).expanduser().absolute()
     feeds = feed_paths(crawler)
-    return feeds[0].with_suffix(REPORT_SUFFIX) if feeds else None
+    return feeds[0].absolute().with_suffix(REPORT_SUFFIX) if feeds else None
 
 
 def build_report(
@@ -107,6 +107,7 @@ def build_report(
             "items_invalid": stats.get("spidermon/validation/items/errors", 0),
             "failed_downloads": stats.get("downloader/exception_count", 0),
             "http_errors": stats.get("httperror/response_ignored_count", 0),
+            "http_not_found": sum(stats.get(f"httperror/response_ignored_status_count/{s}", 0) for s in MISSING_PAGE_STATUSES),
             "retries": stats.get("retry/count", 0),
             "skipped_as_done": stats.get("newsbot/incremental/skipped", 0),
         },
