@@ -81,7 +81,7 @@ def test_a_healthy_crawl_passes_every_monitor_and_exits_0(tmp_path):
     assert report["finish_reason"] == "finished" and report["feeds"] == [str(result.feed)]
     assert report["counts"] == {
         "requests": 83, "responses": 83, "items_written": 28, "items_dropped": 2, "items_invalid": 0,
-        "failed_downloads": 0, "http_errors": 0, "retries": 0, "skipped_as_done": 0,
+        "failed_downloads": 0, "http_errors": 0, "http_not_found": 0, "retries": 0, "skipped_as_done": 0,
     }
     assert report["editions"] == {
         "maghress/ar": {"items": 14, "coverage": FULL_COVERAGE, "article_pages_rejected": {}, "rejected_share": 0.0,
