@@ -131,6 +131,10 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsbot.monitoring.suite.CrawlMonitorSuite"]
 NEWSBOT_MONITOR_COVERAGE_FIELDS = ["title", "outlet", "published", "body"]  # judged per site and edition
 NEWSBOT_MONITOR_MIN_COVERAGE = 0.98  # share of an edition's items with each of those fields filled
 NEWSBOT_MONITOR_MAX_REJECTED = 0.2  # share of an edition's article pages the spider rejected (out_of_range aside)
+# An edition with fewer article pages read (a small incremental run) is judged on coverage only for
+# fields found in none of its items, and not on its share of rejected pages (a broken page fetched
+# again by every run would be all of it).
+NEWSBOT_MONITOR_MIN_PAGES = 10
 NEWSBOT_MONITOR_MAX_EMPTY_LISTINGS = 0.5  # share of an edition's home/listing pages with no entry
 NEWSBOT_MONITOR_MAX_ERROR_RATE = 0.2  # failed downloads, HTTP errors (404 and 410 aside) and unreadable pages per request
 NEWSBOT_MONITOR_MAX_RETRY_RATE = 0.2  # retries per request

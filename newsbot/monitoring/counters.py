@@ -54,6 +54,11 @@ class EditionCounts:
         """``site edition``, as messages name it (``maghress fr``)."""
         return f"{self.site} {self.edition}"
 
+    @property
+    def article_pages(self) -> int:
+        """Article pages read: items made plus pages rejected (for any reason)."""
+        return self.items + sum(self.rejected.values())
+
     def coverage(self, name: str) -> float | None:
         """Share of items with ``name`` filled; None without items."""
         return self.covered.get(name, 0) / self.items if self.items else None

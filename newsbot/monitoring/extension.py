@@ -1,9 +1,12 @@
-"""spidermon's extension, logging through the spider's logger.
+"""spidermon's extension, logging through the spider's logger, one line per failure.
 
 spidermon 1.27 writes its monitor results with ``Spider.log()``, which Scrapy 2.19
-deprecates (a ``ScrapyDeprecationWarning`` in every crawl's log); this subclass runs the
-same suites with a result that logs through ``spider.logger``, the lines unchanged
-(``[Spidermon] Field coverage/fields are filled... FAIL``).
+deprecates (a ``ScrapyDeprecationWarning`` in every crawl's log), and logs a failed
+monitor with the traceback of its assertion. This subclass runs the same suites with a
+result that logs through ``spider.logger`` (``[Spidermon] Field coverage/fields are
+filled... FAIL``) and gives a failure as one ERROR line with its message
+(``[Spidermon] FAIL: Field coverage/fields are filled: maghress fr: published in 0% ...``);
+a monitor that crashed (ERROR) keeps its traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from spidermon import settings
 from spidermon.contrib.scrapy.extensions import Spidermon
 from spidermon.contrib.scrapy.runners import LOG_MESSAGE_HEADER, SpiderMonitorResult, SpiderMonitorRunner
 
@@ -22,6 +26,13 @@ if TYPE_CHECKING:
 class _LoggerResult(SpiderMonitorResult):
     def log(self, msg: Any, level: int = logging.DEBUG) -> None:
         self.spider.logger.log(level, f"[{LOG_MESSAGE_HEADER}] {msg}")
+
+    def write_errors(self) -> None:
+        for status in self.step.error_statuses:
+            for item in self.step.items_for_status(status):
+                reason = getattr(item, "reason", None)
+                text = reason if status == settings.MONITOR.STATUS.FAILURE and reason else item.error
+                self.log_error(f"{status}: {item.item.name}: {text}")
 
 
 class _LoggerRunner(SpiderMonitorRunner):

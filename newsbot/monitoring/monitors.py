@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from spidermon import Monitor, monitors
 
-from newsbot.config import float_setting, list_setting
+from newsbot.config import float_setting, int_setting, list_setting
 from newsbot.monitoring.counters import EditionCounts, edition_counts
 from newsbot.pipelines.drops import DROP_STAT
 
@@ -111,16 +111,20 @@ class FinishReasonMonitor(NewsbotMonitor):
 class FieldCoverageMonitor(NewsbotMonitor):
     """Per site and edition, each field of ``NEWSBOT_MONITOR_COVERAGE_FIELDS`` is filled in at
     least ``NEWSBOT_MONITOR_MIN_COVERAGE`` of the items the spider made: a dateline span
-    renamed on the site leaves ``outlet`` and ``published`` empty on the first run after."""
+    renamed on the site leaves ``outlet`` and ``published`` empty on the first run after. An
+    edition with fewer than ``NEWSBOT_MONITOR_MIN_PAGES`` article pages fails only on a field
+    found in none of its items."""
 
     @monitors.name("fields are filled")
     def test_fields_are_filled(self) -> None:
         minimum = float_setting(self.settings, "NEWSBOT_MONITOR_MIN_COVERAGE")
+        enough = int_setting(self.settings, "NEWSBOT_MONITOR_MIN_PAGES")
         problems = []
         for counts in self.editions():
             for name in list_setting(self.settings, "NEWSBOT_MONITOR_COVERAGE_FIELDS"):
                 share = counts.coverage(name)
-                if share is not None and share < minimum:
+                judged = share is not None and (counts.article_pages >= enough or share == 0)
+                if judged and share < minimum:
                     problems.append(
                         f"{counts.name}: {name} in {percent(share)} of items ({counts.covered.get(name, 0)}"
                         f" of {counts.items}), below {percent(minimum)}"
@@ -131,13 +135,17 @@ class FieldCoverageMonitor(NewsbotMonitor):
 @monitors.name("Article pages")
 class RejectedPagesMonitor(NewsbotMonitor):
     """Per site and edition, at most ``NEWSBOT_MONITOR_MAX_REJECTED`` of the article pages read
-    are rejected for not matching the article template (no title, not an article)."""
+    are rejected for not matching the article template (no title, not an article); an edition
+    with fewer than ``NEWSBOT_MONITOR_MIN_PAGES`` article pages is not judged."""
 
     @monitors.name("article pages are read")
     def test_article_pages_are_read(self) -> None:
         maximum = float_setting(self.settings, "NEWSBOT_MONITOR_MAX_REJECTED")
+        enough = int_setting(self.settings, "NEWSBOT_MONITOR_MIN_PAGES")
         problems = []
         for counts in self.editions():
+            if counts.article_pages < enough:
+                continue
             rejected = {reason: n for reason, n in counts.rejected.items() if reason in TEMPLATE_REJECTS}
             pages = counts.items + sum(rejected.values())
             share = sum(rejected.values()) / pages if pages else 0.0
