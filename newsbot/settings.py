@@ -75,7 +75,8 @@ DOWNLOADER_MIDDLEWARES = {
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
 SPIDER_MIDDLEWARES = {
-    "newsbot.middlewares.errors.PageErrorMiddleware": 950,
+    "newsbot.monitoring.pages.PageErrorMiddleware": 950,  # a page that fails to read: logged, counted, crawl goes on
+    "newsbot.monitoring.counters.MonitorCountersMiddleware": 900,  # per site/edition counters the monitors judge
     "newsbot.cluster.middlewares.ClusterSeedMiddleware": 25,  # cluster mode only: seed once per crawl
     # incremental runs: article pages done in an earlier run are not scheduled
     "newsbot.middlewares.incremental.IncrementalMiddleware": 800,
@@ -101,7 +102,7 @@ NEWSBOT_RENDER_WAIT = 5  # seconds to wait after load for a listing's entries to
 EXTENSIONS = {
     "newsbot.extensions.store_lock.StoreLockExtension": 100,  # one crawl of a spider at a time on a SQLite store
     "newsbot.extensions.stats_file.StatsFileExtension": 900,
-    "newsbot.extensions.health.CrawlHealthExtension": 890,  # an ERROR when no page could be downloaded
+    "newsbot.monitoring.extension.MonitorsExtension": 880,  # spidermon: the monitors at close (before the stats file)
     "newsbot.cluster.extension.ClusterWorkerExtension": 500,  # cluster mode only
     "newsbot.extensions.rejects.RejectsExtension": 510,  # newsbot/dropped/<reason>; NEWSBOT_REJECTS_FEED
     "newsbot.extensions.seen.SeenArticlesExtension": 520,  # records done articles once the feeds are stored
@@ -121,8 +122,10 @@ NEWSBOT_CLUSTER_WORKER_TIMEOUT = 20  # seconds without heartbeat: a worker is de
 # --- item pipelines, state store, incremental runs (README "Pipelines and state") -----------
 ITEM_PIPELINES = {
     "newsbot.pipelines.boilerplate.BoilerplatePipeline": 300,  # clean first ...
+    "newsbot.pipelines.validation.ValidationPipeline": 350,  # the record checked against its JSON Schema ...
     "newsbot.pipelines.dedupe.DedupePipeline": 400,  # ... then dedupe: banners never enter a fingerprint
 }
+NEWSBOT_VALIDATION_ENABLED = True  # items that do not match newsbot/schemas/article.json are dropped as "invalid"
 NEWSBOT_BOILERPLATE_ENABLED = True
 NEWSBOT_BOILERPLATE_MIN_REPEATS = 5  # a paragraph in this many articles of a site (different titles) is boilerplate
 NEWSBOT_BOILERPLATE_WARMUP = 50  # items of a site held until the learner has seen this many (counting earlier runs)
@@ -137,6 +140,25 @@ NEWSBOT_INCREMENTAL_ENABLED = True  # skip article pages that yielded or were dr
 NEWSBOT_STATE = None
 NEWSBOT_STATE_NAMESPACE = None  # key prefix in the store (default BOT_NAME): one Redis, several projects
 NEWSBOT_RUN_ID = None  # id of this run in the dedupe index (default: new per process)
+
+# --- monitors (spidermon; newsbot/monitoring, README "Monitors, report and exit status") ----
+# At close the monitors judge the crawl; a failure is logged, written to the report and makes
+# `scrapy crawl` exit 1. -s SPIDERMON_ENABLED=False turns them off (and validation's stats).
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newsbot.monitoring.suite.CrawlMonitorSuite"]
+NEWSBOT_MONITOR_COVERAGE_FIELDS = ["title", "outlet", "published", "body"]  # judged per site and edition
+NEWSBOT_MONITOR_MIN_COVERAGE = 0.98  # share of an edition's items with each of those fields filled
+NEWSBOT_MONITOR_MAX_REJECTED = 0.2  # share of an edition's article pages the spider rejected (out_of_range aside)
+# An edition with fewer article pages read (a small incremental run) is judged on coverage only for
+# fields found in none of its items, and not on its share of rejected pages (a broken page fetched
+# again by every run would be all of it).
+NEWSBOT_MONITOR_MIN_PAGES = 10
+NEWSBOT_MONITOR_MAX_EMPTY_LISTINGS = 0.5  # share of an edition's home/listing pages with no entry
+NEWSBOT_MONITOR_MAX_ERROR_RATE = 0.2  # failed downloads, HTTP errors (404 and 410 aside) and unreadable pages per request
+NEWSBOT_MONITOR_MAX_RETRY_RATE = 0.2  # retries per request
+# finish reasons that pass: the end of the crawl, or a limit the user set (CLOSESPIDER_ITEMCOUNT, ...)
+NEWSBOT_MONITOR_FINISH_REASONS = ["finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"]
+NEWSBOT_REPORT_FILE = None  # path of the JSON report; None: <feed>.report.json next to the first local feed
 
 # --- output ------------------------------------------------------------------------------
 # FEEDS: with no -o/-O the add-on writes <NEWSBOT_DATA_DIR>/data/<spider>/<time>.jsonl

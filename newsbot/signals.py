@@ -7,7 +7,13 @@
   site; arguments ``site`` (the site's name), ``boxes``
   (:class:`newsbot.pages.furniture.FurnitureBox` list, valid during the call only) and
   ``spider``. The boilerplate pipeline collects their headlines.
+* :data:`listing_read`: the spider read a home or listing page (the last reading of it: a
+  page sent to the browser is reported once rendered); arguments ``response``, ``entries``
+  (how many article entries it found, teasers or main-column links), ``teasers`` (True when
+  the template's teasers matched) and ``spider``. The monitors count listings with no
+  entries (:mod:`newsbot.monitoring`).
 """
 
 page_rejected = object()
 furniture_read = object()
+listing_read = object()

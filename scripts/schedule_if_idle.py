@@ -19,12 +19,19 @@ Prints one line and exits 0 when it scheduled (``scheduled SPIDER job ID``) or s
 (``skipped SPIDER: job ID is running since ...``); exits 1 with the reason when Scrapyd
 cannot be asked (down, 401, project not deployed) and 2 on bad options. Standard library
 only, so cron can run it with any Python 3.8+.
+
+``--wait``: after scheduling, wait for the job to finish and pass its exit status on, as
+``scrapy crawl`` would have given it (Scrapyd does not keep it): the job's log holds one
+``newsbot verdict:`` line (newsbot's monitors); the guard prints it and exits 0 when it says
+OK, 1 when it says FAILED, or when the log has no verdict (the crawl could not start, or
+was killed), or the job is still running after ``--timeout`` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import time
 import json
 import netrc
 import os
@@ -35,6 +42,7 @@ import urllib.parse
 import urllib.request
 
 DEFAULT_URL = "http://127.0.0.1:6800/"
+VERDICT_PREFIX = "newsbot verdict:"  # newsbot.monitoring.verdict.VERDICT_PREFIX (this script imports no newsbot)
 
 
 class GuardError(Exception):
@@ -104,6 +112,52 @@ def busy_job(jobs: dict, spider: str) -> str | None:
     return None
 
 
+def fetch(url: str, endpoint: str, auth: tuple[str, str] | None) -> str:
+    """The text at ``url + endpoint`` (a job's log)."""
+    request = urllib.request.Request(urllib.parse.urljoin(url, endpoint))
+    if auth:
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, OSError) as error:
+        raise GuardError(f"{request.full_url}: {error}") from None
+
+
+def verdict(log: str) -> str | None:
+    """The last ``newsbot verdict:`` line of a job's log, from the prefix on; None if none.
+
+    >>> verdict("x\\n2026-11-29 04:16:02 [newsbot.monitoring.report] INFO: newsbot verdict: OK, 9 of 9 monitors passed")
+    'newsbot verdict: OK, 9 of 9 monitors passed'
+    >>> verdict("2026-11-29 04:15:01 [scrapy.utils.log] INFO: Scrapy 2.19.0 started") is None
+    True
+    """
+    lines = [line for line in log.splitlines() if VERDICT_PREFIX in line]
+    return lines[-1][lines[-1].index(VERDICT_PREFIX):] if lines else None
+
+
+def wait_for(url: str, project: str, job: str, auth: tuple[str, str] | None, poll: float, timeout: float | None) -> int:
+    """Wait until ``job`` finished; print its verdict line and return the crawl's exit status."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        jobs = call(url, "listjobs.json?" + urllib.parse.urlencode({"project": project}), auth)
+        finished = [j for j in jobs.get("finished", []) if j.get("id") == job]
+        if finished:
+            break
+        if deadline is not None and time.monotonic() >= deadline:
+            raise GuardError(f"job {job} is still running after {timeout:g} s")
+        time.sleep(poll)
+    log_url = finished[0].get("log_url")
+    if not log_url:
+        raise GuardError(f"job {job} finished, but Scrapyd keeps no log of it (logs_dir): its verdict is unknown")
+    line = verdict(fetch(url, log_url, auth))
+    if line is None:
+        raise GuardError(f"job {job} finished without a verdict (it could not start, or was killed): see {log_url}")
+    print(f"job {job}: {line}", flush=True)
+    return 0 if line.startswith(f"{VERDICT_PREFIX} OK") else 1
+
+
 def pair(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name:
@@ -120,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"Scrapyd address (env SCRAPYD_URL, default {DEFAULT_URL})")
     parser.add_argument("--project", default="newsbot")
     parser.add_argument("--auth-file", help="file with one line username:password (chmod 600)")
+    parser.add_argument("--wait", action="store_true",
+                        help="wait for the job to finish and exit with its status (0: monitors passed, 1: failed)")
+    parser.add_argument("--poll", type=float, default=10.0, help="with --wait: seconds between checks (default 10)")
+    parser.add_argument("--timeout", type=float, help="with --wait: give up (exit 1) after this many seconds")
     args = parser.parse_args(argv)
     url = args.url if args.url.endswith("/") else args.url + "/"
     try:
@@ -130,10 +188,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipped {args.spider}: {busy}", flush=True)
             return 0
         answer = call(url, "schedule.json", auth, [("project", args.project), ("spider", args.spider), *args.data])
+        print(f"scheduled {args.spider} job {answer['jobid']}", flush=True)
+        if args.wait:
+            return wait_for(url, args.project, answer["jobid"], auth, args.poll, args.timeout)
     except GuardError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"scheduled {args.spider} job {answer['jobid']}", flush=True)
     return 0
 
 

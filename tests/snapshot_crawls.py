@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from newsbot.demo.replica import ReplicaServer
+from tests.cases_snapshot import CASES, MONITOR_SETTINGS
 from tests.crawling import CrawlResult, run_crawl
 from tests.gold import load_jsonl
 
@@ -61,7 +62,8 @@ def _crawl_one(spider: str, snapshot: Path, workdir: Path) -> tuple[CrawlResult,
     rejects = workdir / "rejects.jsonl"
     server = ReplicaServer(snapshot).start()
     try:
-        result = run_crawl(spider, workdir, mirror=server.url, settings={"NEWSBOT_REJECTS_FEED": str(rejects)})
+        settings = {**(MONITOR_SETTINGS if snapshot == CASES else {}), "NEWSBOT_REJECTS_FEED": str(rejects)}
+        result = run_crawl(spider, workdir, mirror=server.url, settings=settings)
         hits = server.hits()
     finally:
         server.stop()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import newsbot.settings
 from newsbot.config import BOOLEANS, NUMBERS, default, known_settings
-from newsbot.config.values import NAMES
+from newsbot.config.values import LISTS, NAMES
 
 PACKAGE = Path(newsbot.settings.__file__).parent
 SETTINGS = PACKAGE / "settings.py"
@@ -97,7 +97,7 @@ def test_rendering_does_not_import_the_mirror():
 
 # --- defaults only in newsbot/settings.py --------------------------------------------------------------
 def test_every_setting_the_getters_know_has_its_default_in_the_table():
-    names = set(BOOLEANS) | set(NUMBERS) | set(NAMES) | {"NEWSBOT_FALLBACK_ENCODINGS"}
+    names = set(BOOLEANS) | set(NUMBERS) | set(NAMES) | set(LISTS) | {"NEWSBOT_FALLBACK_ENCODINGS"}
     assert names <= known_settings()
     for name in names:
         default(name)  # declared in newsbot/settings.py (None where "unset" is the default)

@@ -4,6 +4,7 @@ page is dropped with one warning naming it, and the other articles still come ou
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 from tests.crawling import crawl_snapshot, write_snapshot
@@ -26,8 +27,12 @@ def _snapshot(root: Path) -> Path:
 def test_bomb_and_huge_page_are_dropped_with_a_warning(tmp_path):
     result = crawl_snapshot("maghress", _snapshot(tmp_path / "snapshot"), tmp_path / "crawl",
                             args={"ids": "fr/varia:1-3"}, settings={"NEWSBOT_BOILERPLATE_WARMUP": 0})
-    assert result.returncode == 0 and result.stats["finish_reason"] == "finished"
+    assert result.stats["finish_reason"] == "finished"
     assert [i["title"] for i in result.items] == ["Un article ordinaire"]
+    # one download in four failed: the error-rate monitor says so, and the crawl exits 1
+    report = json.loads(result.feed.with_suffix(".report.json").read_text(encoding="utf-8"))
+    assert result.returncode == 1 and report["failed"] == [
+        "Errors and retries: error rate: 1 errors in 4 requests (25%: failed downloads 1), above 20%"]
     warnings = [line for line in result.log.splitlines() if " WARNING: " in line]
     for number in (2, 3):
         url = f"https://www.maghress.com/fr/varia/{number}"

@@ -1,8 +1,14 @@
-"""``scrapy crawl``, with an exit status that tells cron when the feed was lost.
+"""``scrapy crawl``, with an exit status that says whether the crawl was good.
 
-Scrapy's own command, plus: the process exits 1 when a feed of the crawl could not be
-written (stat ``newsbot/feed/store_failed``, :mod:`newsbot.feedstorage`). Scrapy's own
-reasons for a non-zero status (a crawl that did not start) are kept.
+Scrapy's own command exits 0 whenever the crawl could start, even when every download
+failed. This one exits:
+
+* 0: the crawl ran and every monitor passed (:mod:`newsbot.monitoring`);
+* 1: a monitor failed, or the crawl downloaded no page at all (checked even with
+  ``SPIDERMON_ENABLED=False``), or a feed could not be stored (stat
+  ``newsbot/feed/store_failed``, :mod:`newsbot.feedstorage`), or the crawl could not start (a
+  bad setting or argument, a busy state store: Scrapy's own rule);
+* 2: a usage error (Scrapy's own rule).
 """
 
 from __future__ import annotations
@@ -10,38 +16,50 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
 
 from newsbot.feedstorage import STORE_FAILED
+from newsbot.monitoring.verdict import FAILED_STAT
 
 if TYPE_CHECKING:
     import argparse
 
-    from scrapy import Spider
     from scrapy.crawler import Crawler
 
-FAILURE_STATS = (STORE_FAILED,)
-"""Stats that make ``scrapy crawl`` exit 1 when they are non-zero at the end of the crawl."""
+FAILED_CRAWL = 1
 
 
-class Command(ScrapyCrawlCommand):
-    """``scrapy crawl`` that exits 1 when a stat of :data:`FAILURE_STATS` is set."""
-
-    crawler: Crawler | None = None
-
-    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
-        self.crawler = super()._create_crawler(spidercls)
-        return self.crawler
-
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().run(args, opts)
-        if self.crawler is not None and _failed(self.crawler):
-            self.exitcode = 1
-
-
-def _failed(crawler: Crawler) -> bool:
-    """Whether a stat of :data:`FAILURE_STATS` is set (a crawl that never started has no stats)."""
+def crawl_failed(crawler: Crawler) -> bool:
+    """True when a finished crawl must exit non-zero: a monitor failed, a feed was lost or no
+    page answered."""
     try:
         stats = crawler.stats
     except RuntimeError:  # "Crawler.stats is not set yet": the crawl did not start
-        return False
-    return stats is not None and any(stats.get_value(name) for name in FAILURE_STATS)
+        return True
+    if stats is None:
+        return True
+    failed = stats.get_value(FAILED_STAT, 0) or stats.get_value(STORE_FAILED, 0)
+    return bool(failed) or not stats.get_value("response_received_count", 0)
+
+
+class Command(ScrapyCrawlCommand):
+    """Scrapy's ``crawl`` command, exiting 1 when the crawl failed its monitors (module docstring)."""
+
+    def long_desc(self) -> str:
+        return (
+            "Run a spider of the project. Exit status: 0 when every monitor passed, 1 when a monitor"
+            " failed (see the 'newsbot verdict:' log line and <feed>.report.json) or no page could be"
+            " downloaded or the crawl could not start, 2 on a usage error."
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) < 1:
+            raise UsageError
+        if len(args) > 1:
+            raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed or crawl_failed(crawler):
+            self.exitcode = FAILED_CRAWL

@@ -2,7 +2,7 @@
 
 Components read ``NEWSBOT_*`` settings through the typed getters here
 (:func:`bool_setting`, :func:`int_setting`, :func:`float_setting`,
-:func:`encodings_setting`, :func:`redis_url`, :func:`setting_or_default`), so a value is
+:func:`encodings_setting`, :func:`list_setting`, :func:`redis_url`, :func:`setting_or_default`), so a value is
 parsed and judged the same wherever it is used. Bounds live in :data:`BOOLEANS` and
 :data:`NUMBERS`; defaults only in :mod:`newsbot.settings`, which a getter reads when the
 ``Settings`` it is given lack the name. This package imports nothing else of newsbot.
@@ -16,7 +16,7 @@ check their own settings the same way (``NEWSBOT_CLUSTER*``: :mod:`newsbot.clust
 ``NEWSBOT_STATE``: :func:`newsbot.state.state_uri`; ``NEWSBOT_MIRROR``:
 :mod:`newsbot.demo.mirror`; ``NEWSBOT_CHROMIUM``: :mod:`newsbot.render.config`).
 
-Also checked up front: output paths (``NEWSBOT_STATS_FILE``, ``NEWSBOT_REJECTS_FEED``,
+Also checked up front: output paths (``NEWSBOT_STATS_FILE``, ``NEWSBOT_REJECTS_FEED``, ``NEWSBOT_REPORT_FILE``,
 local ``FEEDS`` files, ``NEWSBOT_DATA_DIR`` when it holds the default feed) must be
 writable, the directories being created as the crawl would create them; the http and https
 ``DOWNLOAD_HANDLERS`` must be importable; a ``NEWSBOT_*`` name that no component knows (a
@@ -34,6 +34,7 @@ from newsbot.config.redisurl import masked_url, redis_url
 from newsbot.config.secrets import mask_secrets
 from newsbot.config.values import (
     BOOLEANS,
+    LISTS,
     NAMES,
     NUMBERS,
     Number,
@@ -44,6 +45,7 @@ from newsbot.config.values import (
     float_setting,
     handler_setting,
     int_setting,
+    list_setting,
     name_setting,
     setting_or_default,
 )
@@ -53,7 +55,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOOLEANS", "NUMBERS", "Number", "SettingError", "bool_setting", "check_names", "class_setting", "default",
-    "encodings_setting", "float_setting", "handler_setting", "int_setting", "known_settings", "mask_secrets", "masked_url",
+    "encodings_setting", "float_setting", "handler_setting", "int_setting", "known_settings", "list_setting",
+    "mask_secrets", "masked_url",
     "name_setting", "output_path_setting", "redis_url", "setting_or_default", "unwritable", "validate_settings",
 ]
 
@@ -103,10 +106,13 @@ def validate_settings(settings: BaseSettings) -> None:
     encodings_setting(settings)
     for name in NAMES:
         name_setting(settings, name)
+    for name in LISTS:
+        list_setting(settings, name)
     for scheme in ("http", "https"):
         handler_setting(settings, scheme)
         class_setting(settings, f"NEWSBOT_MIRROR_{scheme.upper()}_HANDLER", HTTP11_HANDLER)
     check_data_dir(settings)
     output_path_setting(settings, "NEWSBOT_STATS_FILE", "stats/last.json")
     output_path_setting(settings, "NEWSBOT_REJECTS_FEED", "rejects/%(name)s.jsonl", placeholders=("name", "time"))
+    output_path_setting(settings, "NEWSBOT_REPORT_FILE", "reports/last.json")
     check_feeds(settings)

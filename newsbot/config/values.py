@@ -9,6 +9,7 @@ defaults, so ``bool_setting(Settings(), "NEWSBOT_DEDUPE_ENABLED")`` is True as i
 from __future__ import annotations
 
 import codecs
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ BOOLEANS: frozenset[str] = frozenset({
     "NEWSBOT_BOILERPLATE_ENABLED",
     "NEWSBOT_DEDUPE_ENABLED",
     "NEWSBOT_INCREMENTAL_ENABLED",
+    "NEWSBOT_VALIDATION_ENABLED",
 })
 """Boolean settings (read with :func:`bool_setting`)."""
 
@@ -88,6 +90,12 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_RENDER_WAIT": Number(minimum=0),
     "NEWSBOT_CLUSTER_PREFETCH": Number(integer=True, minimum=1, unit="requests"),
     "NEWSBOT_CLUSTER_WORKER_TIMEOUT": Number(minimum=6, unit="seconds, three heartbeats at least"),
+    "NEWSBOT_MONITOR_MIN_COVERAGE": Number(minimum=0, maximum=1, unit="share of items"),
+    "NEWSBOT_MONITOR_MAX_REJECTED": Number(minimum=0, maximum=1, unit="share of article pages"),
+    "NEWSBOT_MONITOR_MIN_PAGES": Number(integer=True, minimum=1, unit="article pages"),
+    "NEWSBOT_MONITOR_MAX_EMPTY_LISTINGS": Number(minimum=0, maximum=1, unit="share of listing pages"),
+    "NEWSBOT_MONITOR_MAX_ERROR_RATE": Number(minimum=0, maximum=1, unit="share of requests"),
+    "NEWSBOT_MONITOR_MAX_RETRY_RATE": Number(minimum=0, maximum=1, unit="share of requests"),
 }
 """Numeric settings and their bounds (read with :func:`int_setting`/:func:`float_setting`)."""
 
@@ -191,6 +199,46 @@ def encodings_setting(settings: BaseSettings, name: str = "NEWSBOT_FALLBACK_ENCO
                 f" e.g. -s {name}={','.join(default(name))}"
             ) from None
     return names
+
+
+_WORD = re.compile(r"^[A-Za-z0-9_]+$")
+LISTS: dict[str, tuple[tuple[str, ...] | None, str]] = {
+    # the record's fields: the default FEED_EXPORT_FIELDS (newsbot.items.PUBLIC_FIELDS)
+    "NEWSBOT_MONITOR_COVERAGE_FIELDS": (tuple(_defaults.FEED_EXPORT_FIELDS), "title,published"),
+    "NEWSBOT_MONITOR_FINISH_REASONS": (None, "finished,closespider_itemcount"),
+}
+"""List settings: the values allowed (None: any word) and an example (read with :func:`list_setting`)."""
+
+
+def list_setting(settings: BaseSettings, name: str) -> list[str]:
+    """A non-empty list of words of :data:`LISTS`: a list, a comma-separated string, or a JSON list.
+
+    >>> from scrapy.settings import Settings
+    >>> list_setting(Settings({"NEWSBOT_MONITOR_COVERAGE_FIELDS": "title, body"}), "NEWSBOT_MONITOR_COVERAGE_FIELDS")
+    ['title', 'body']
+    >>> list_setting(Settings({"NEWSBOT_MONITOR_COVERAGE_FIELDS": '["date"]'}), "NEWSBOT_MONITOR_COVERAGE_FIELDS")
+    Traceback (most recent call last):
+    ...
+    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, source_url, crawled_at, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
+    """
+    allowed, example = LISTS[name]
+    raw = setting_or_default(settings, name)
+    values: Any = raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            values = json.loads(text) if text.startswith("[") else text.split(",")
+        except ValueError:
+            values = None
+    if not isinstance(values, (list, tuple)) or not values:
+        raise SettingError(f"{name}={raw!r} must be a list of names, e.g. -s {name}={example}")
+    words = [str(value).strip() for value in values]
+    for word in words:
+        if allowed is not None and word not in allowed:
+            raise SettingError(f"{name}={raw!r}: {word!r} is not one of {', '.join(allowed)}, e.g. -s {name}={example}")
+        if not _WORD.match(word):
+            raise SettingError(f"{name}={raw!r}: {word!r} is not a name (letters, digits, '_'), e.g. -s {name}={example}")
+    return words
 
 
 NAMES = {

@@ -37,13 +37,15 @@ class ListingEntry:
 @dataclass
 class ListingFields:
     """What a home or listing page offers: its own ``entries``, ``next_url`` (absolute or
-    None), every link of the page (absolute, in page order) and whether it has scripts."""
+    None), every link of the page (absolute, in page order), whether it has scripts and
+    whether the entries are the template's teasers (``from_teasers``; False: main-column links)."""
 
     url: str
     entries: list[ListingEntry] = field(default_factory=list)
     next_url: str | None = None
     links: list[str] = field(default_factory=list)
     has_scripts: bool = False
+    from_teasers: bool = False
 
 
 def parse_listing(page: TextResponse | PageTree) -> ListingFields:
@@ -62,6 +64,7 @@ def parse_listing(page: TextResponse | PageTree) -> ListingFields:
         title = normalize_text(" ".join(teaser.css(selectors.TEASER_TITLE).getall()))
         date = parse_date(normalize_text(" ".join(teaser.css(selectors.TEASER_DATE).getall())))
         fields.entries.append(ListingEntry(response.urljoin(href.strip()), title, date))
+    fields.from_teasers = bool(fields.entries)
     if not fields.entries:
         main = sel.css(selectors.MAIN_COLUMN) or [sel]
         for link in main[0].xpath(f".//a[@href][not({selectors.FURNITURE_XPATH})]"):

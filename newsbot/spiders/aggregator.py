@@ -28,7 +28,7 @@ from newsbot.pages.furniture import furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.pages.markup import PageTree
 from newsbot.render import Renderer
-from newsbot.signals import furniture_read, page_rejected
+from newsbot.signals import furniture_read, listing_read, page_rejected
 from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
 from newsbot.text.dates import iso_utc, parse_date, utc_now
@@ -129,6 +129,9 @@ class AggregatorSpider(scrapy.Spider):
         rendered = self.renderer.escalate(response, page, errback=self._render_failed)
         if rendered is not None:
             yield rendered
+        else:
+            self.crawler.signals.send_catch_log(listing_read, response=response, entries=len(page.entries),
+                                                teasers=page.from_teasers, spider=self)
         stop = page.next_url is not None and self._older_than_since(page)  # a home page has no next page
         next_url = page.next_url if not stop else None
         for url in page.links:

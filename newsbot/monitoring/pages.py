@@ -1,4 +1,8 @@
-"""Malformed pages never stop a crawl: log the URL and the reason, count, go on."""
+"""Malformed pages never stop a crawl: log the URL and the reason, count, go on.
+
+The count (``newsbot/malformed/<Error>``) is part of the error rate the monitors judge
+(:class:`newsbot.monitoring.monitors.ErrorRatesMonitor`).
+"""
 
 from __future__ import annotations
 
