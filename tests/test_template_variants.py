@@ -125,7 +125,9 @@ def test_a_redirect_chain_past_the_limit_is_reported(tmp_path):
         pages[(HOST, f"/fr/varia/{n}")] = (301, {"Location": f"https://www.maghress.com/fr/varia/{n + 1}"}, "moved")
     result = crawl_snapshot("maghress", write_snapshot(tmp_path / "snapshot", pages), tmp_path / "crawl",
                             args={"editions": "fr"}, settings={"REDIRECT_MAX_TIMES": 2})
-    assert result.returncode == 0 and result.items == []
+    # The page is reported, and a crawl that wrote nothing fails its monitors: exit 1.
+    assert result.returncode == 1 and result.items == []
+    assert "newsbot verdict: FAILED" in result.log
     assert result.stat("newsbot/rejected/redirect_loop") == 1
     assert ("INFO: No page from https://www.maghress.com/fr/varia/300: redirect loop (more than 2 redirects):"
             " https://www.maghress.com/fr/varia/300 -> https://www.maghress.com/fr/varia/301"

@@ -75,10 +75,15 @@ class DownloadsMonitor(NewsbotMonitor):
         )
 
 
+DUPLICATE_REASONS = ("duplicate_url", "duplicate_of", "near_duplicate")
+"""Drops of an item the store or the run already holds: a run that met only those found nothing new."""
+
+
 @monitors.name("Items written")
 class ItemsMonitor(NewsbotMonitor):
-    """Some item was written, unless an incremental run found nothing new on listings that
-    still had entries (their articles were all done in earlier runs)."""
+    """Some item was written, unless a run found nothing new on listings that still had
+    entries: every article it met was skipped as done in an earlier run (incremental runs), or
+    made an item that was dropped as a duplicate (``-s NEWSBOT_INCREMENTAL_ENABLED=False``)."""
 
     @monitors.name("some item was written")
     def test_some_item_was_written(self) -> None:
@@ -86,9 +91,11 @@ class ItemsMonitor(NewsbotMonitor):
             return
         skipped = self.stat("newsbot/incremental/skipped")
         listings = sum(c.listings - c.empty_listings for c in self.editions())
-        if skipped and listings:
-            return  # nothing new since the last run, and the listings still list articles
         dropped = self.stats_under(DROP_STAT.format(reason=""))
+        duplicates = sum(count for reason, count in dropped.items() if reason in DUPLICATE_REASONS)
+        nothing_new = skipped or (duplicates and duplicates == sum(dropped.values()))
+        if nothing_new and listings:
+            return  # nothing new since the last run, and the listings still list articles
         drops = ", ".join(f"{reason} {count}" for reason, count in sorted(dropped.items()))
         self.fail(
             f"no item written ({sum(dropped.values())} dropped{': ' + drops if drops else ''};"
