@@ -55,6 +55,9 @@ NEWSBOT_OVERRIDES = {
     # Extraction and cleaning, as the issue defines the comparison: the dedupe pipeline is
     # not cleaning (it is measured on its own, step "dedupe" of bench/run.py).
     "NEWSBOT_DEDUPE_ENABLED": False,
+    # Nor is validating the record against its schema (a check of what was extracted; the crawl
+    # step counts it).
+    "NEWSBOT_VALIDATION_ENABLED": False,
     "NEWSBOT_RENDER_ENABLED": False,
     "LOG_LEVEL": "WARNING",
 }

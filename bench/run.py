@@ -229,7 +229,7 @@ class Bench:
         self.note(f"extract: {result.pages} pages ({sum(p.key.edition == 'fr' for p in pages)} French,"
                   f" {sum(p.key.edition == 'ar' for p in pages)} Arabic, {min(len(p.body) for p in pages) // 1000}-"
                   f"{max(len(p.body) for p in pages) // 1000} KB); newsbot: response, response_received, spider"
-                  " callback, boilerplate pipeline (bench.extraction.newsbot_extract; dedupe has its own step); ratio column = B/A for speed")
+                  " callback, boilerplate pipeline (bench.extraction.newsbot_extract; dedupe has its own step, the schema validation of the record is in the crawl step); ratio column = B/A for speed")
 
     def dates(self) -> None:
         from bench.datelines import compare_dates

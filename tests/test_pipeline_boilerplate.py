@@ -204,6 +204,7 @@ def test_learned_boilerplate_survives_in_the_store(tmp_path):
     first.observe("maghress", "Un", clean_lines(["Abonnez-vous à notre lettre."]).paragraphs)
     first.observe("maghress", "Deux", clean_lines(["Abonnez-vous à notre lettre."]).paragraphs)
     assert first.see_item("maghress") == 1
+    first.save()  # the pipeline saves the count at the end of the crawl
     first.store.close()
     second = BoilerplateLearner(open_state(uri), min_repeats=2)
     assert list(second.learned("maghress").values()) == ["Abonnez-vous à notre lettre."]

@@ -104,6 +104,7 @@ class BoilerplatePipeline:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.gate.release(None, "closed")  # nothing should be left; never strand an item
+        self.learner.save()
         forgotten = self.state.store.forget_candidates(time.time() - self.forget_days * 86400)
         if forgotten:
             logger.info("Forgot %d boilerplate candidates older than %g days", forgotten, self.forget_days)

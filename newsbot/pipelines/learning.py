@@ -43,6 +43,10 @@ class Learned:
     earlier: int
 
 
+SAVE_ITEMS_EVERY = 20
+"""Items of a site counted in memory before the store's counter is updated."""
+
+
 class BoilerplateLearner:
     """Counts paragraphs per site in ``store`` and remembers the learned ones.
 
@@ -61,6 +65,7 @@ class BoilerplateLearner:
         self.min_repeats = min_repeats
         self._learned: dict[str, dict[bytes, str]] = {}
         self._items: dict[str, int] = {}
+        self._unsaved: dict[str, int] = {}
 
     def learned(self, site: str) -> dict[bytes, str]:
         if site not in self._learned:
@@ -74,10 +79,26 @@ class BoilerplateLearner:
         return self._items[site]
 
     def see_item(self, site: str) -> int:
-        """Count one more item of ``site``; the new total."""
+        """Count one more item of ``site``; the new total. The store's counter is updated every
+        :data:`SAVE_ITEMS_EVERY` items and by :meth:`save` (a write per item would cost a
+        transaction per item, for a warm-up count that a few items more or less do not change)."""
         self.items_seen(site)
-        self._items[site] = self.store.add_site_items(site, 1)
+        self._unsaved[site] = self._unsaved.get(site, 0) + 1
+        self._items[site] += 1
+        if self._unsaved[site] >= SAVE_ITEMS_EVERY:
+            self._save(site)
         return self._items[site]
+
+    def save(self) -> None:
+        """Write the items counted since the last save to the store (at the end of a crawl)."""
+        for site in list(self._unsaved):
+            self._save(site)
+
+    def _save(self, site: str) -> None:
+        count = self._unsaved.pop(site, 0)
+        if count:
+            # The store's total also holds what concurrent crawls of the site counted meanwhile.
+            self._items[site] = self.store.add_site_items(site, count)
 
     def observe(self, site: str, title: str | None, paragraphs: Sequence[Paragraph]) -> list[Learned]:
         """Count ``paragraphs`` under ``title`` (:func:`observed` of them); the ones that just

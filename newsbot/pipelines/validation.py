@@ -25,7 +25,10 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 from spidermon.contrib.scrapy.pipelines import ItemValidationPipeline
+from jsonschema.validators import validator_for
 from spidermon.contrib.validation import JSONSchemaValidator
+from spidermon.contrib.validation.jsonschema.formats import format_checker
+from spidermon.contrib.validation.jsonschema.validator import REQUIRED_RE
 
 from newsbot.config import bool_setting
 from newsbot.items import PUBLIC_FIELDS
@@ -59,6 +62,23 @@ def describe_errors(errors: dict[str, list[str]]) -> str:
     return "; ".join(f"{field or '(record)'}: {', '.join(messages)}" for field, messages in sorted(errors.items()))
 
 
+class CompiledSchemaValidator(JSONSchemaValidator):
+    """spidermon's JSON Schema validator with jsonschema's validator built once: spidermon's
+    builds a new one for every item, a third of the cost of validating a record."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        super().__init__(schema)
+        self._compiled = validator_for(schema)(schema=schema, format_checker=format_checker)
+
+    def _validate(self, data: dict[str, Any], strict: bool = False) -> None:
+        for error in self._compiled.iter_errors(data):  # what spidermon's _validate does with each
+            path = [str(p) for p in error.absolute_path]
+            required = REQUIRED_RE.search(error.message)
+            if required:
+                path.append(required.group(1))
+            self._add_errors({".".join(path): [error.message]})
+
+
 class ValidationPipeline(ItemValidationPipeline):
     """spidermon's item validation pipeline with newsbot's schema; an invalid item is dropped
     as ``invalid`` with the reason (see the module docstring)."""
@@ -67,7 +87,7 @@ class ValidationPipeline(ItemValidationPipeline):
     def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
         if not bool_setting(crawler.settings, "NEWSBOT_VALIDATION_ENABLED"):
             raise NotConfigured("NEWSBOT_VALIDATION_ENABLED is False")
-        validators = {"ArticleItem": [JSONSchemaValidator(article_schema())]}
+        validators = {"ArticleItem": [CompiledSchemaValidator(article_schema())]}
         return cls(validators=validators, stats=crawler.stats, drop_items_with_errors=True)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
