@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,12 +57,24 @@ def test_a_crawl_whose_feed_fails_exits_1_with_one_line(tmp_path):
            "-s", "NEWSBOT_MIRROR=demo", "-s", f"NEWSBOT_DATA_DIR={tmp_path}", "-s", "NEWSBOT_RENDER_ENABLED=False",
            "-s", "AUTOTHROTTLE_START_DELAY=0"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings", "PYTHONPATH": str(ROOT)}
+    report = tmp_path / "run.report.json"
+    cmd += ["-s", f"NEWSBOT_REPORT_FILE={report}"]
     proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 1, log[-3000:]
     assert "Traceback" not in log
     errors = [line.split(" ERROR: ", 1)[1] for line in log.splitlines() if " ERROR: " in line]
-    assert errors == ["Error storing jsonlines feed (13 items) in: /dev/full: cannot write /dev/full:"
-                      " No space left on device; the feed of this run is incomplete"]
+    # the storage error, then the verdict: the log's last verdict, the report and the exit status agree
+    assert errors == [
+        "Error storing jsonlines feed (13 items) in: /dev/full: cannot write /dev/full:"
+        " No space left on device; the feed of this run is incomplete",
+        f"newsbot verdict: FAILED, the feed was not stored (report: {report}): Feed stored: 1 feed(s) of this"
+        " crawl could not be written (see the ERROR line above)",
+    ]
+    verdicts = [line for line in log.splitlines() if "newsbot verdict:" in line]
+    assert "FAILED" in verdicts[-1]
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert (written["verdict"], written["exit_status"]) == ("FAILED", 1)
+    assert written["failed"][-1].startswith("Feed stored: 1 feed(s)")
     assert "'newsbot/feed/store_failed': 1," in log
     assert "13 articles are not recorded as seen, so the next run fetches them again" in log

@@ -179,3 +179,33 @@ def test_a_bad_monitor_setting_stops_the_crawl_before_it_starts(tmp_path, settin
     assert result.returncode == 1 and "Error downloading" not in result.log
     errors = [line for line in result.log.splitlines() if re.search(r"\] ERROR: bad setting, nothing crawled", line)]
     assert len(errors) == 1 and message in errors[0], result.log[-2000:]
+
+
+def test_an_ids_backfill_run_again_when_all_is_done_exits_0(tmp_path):
+    """Started again, a finished ``ids`` backfill has nothing to fetch: no download, no listing,
+    no item, and that is no failure."""
+    settings = {**NO_RENDERING, "NEWSBOT_STATE": f"sqlite:///{tmp_path}/state.db"}
+    args = {"ids": "fr/h24info:1165520-1165520"}
+    first = run_crawl("maghress", tmp_path / "first", mirror="demo", args=args, settings=settings)
+    assert first.returncode == 0 and len(first.items) == 1, first.log[-3000:]
+    again = run_crawl("maghress", tmp_path / "again", mirror="demo", args=args, settings=settings)
+    assert again.returncode == 0, again.log[-3000:]
+    assert again.items == [] and again.stat("newsbot/incremental/skipped") == 1
+    assert again.stat("downloader/request_count") == 0
+    assert verdict_lines(again)[-1].endswith("OK, 9 of 9 monitors passed (report: " + str(again.feed.with_suffix(".report.json")) + ")")
+
+
+def test_an_unknown_spider_is_a_usage_error_with_the_spiders_names(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.crawling import ROOT
+
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "maghres"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert ("no spider named 'maghres': did you mean maghress? the spiders are djazairess, maghress, masress,"
+            " sauress, sudaress, turess (scrapy list)") in proc.stderr

@@ -13,13 +13,14 @@ failed. This one exits:
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newsbot.feedstorage import STORE_FAILED
-from newsbot.monitoring.verdict import FAILED_STAT
+from newsbot.monitoring.verdict import FAILED_STAT, nothing_to_fetch
 
 if TYPE_CHECKING:
     import argparse
@@ -39,7 +40,8 @@ def crawl_failed(crawler: Crawler) -> bool:
     if stats is None:
         return True
     failed = stats.get_value(FAILED_STAT, 0) or stats.get_value(STORE_FAILED, 0)
-    return bool(failed) or not stats.get_value("response_received_count", 0)
+    nothing_downloaded = not stats.get_value("response_received_count", 0) and not nothing_to_fetch(stats.get_value)
+    return bool(failed) or nothing_downloaded
 
 
 class Command(ScrapyCrawlCommand):
@@ -58,6 +60,12 @@ class Command(ScrapyCrawlCommand):
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process
+        names = self.crawler_process.spider_loader.list()
+        if args[0] not in names:
+            close = difflib.get_close_matches(args[0], names, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise UsageError(f"no spider named {args[0]!r}: {hint}the spiders are {', '.join(sorted(names))} (scrapy list)",
+                             print_help=False)
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()

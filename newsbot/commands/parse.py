@@ -17,7 +17,7 @@ from scrapy.utils import display
 
 
 class Command(parse.Command):
-    """Scrapy's ``parse`` command with feed-shaped items and no default feed."""
+    """Scrapy's ``parse`` command with feed-shaped items, no default feed and no monitors."""
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -25,6 +25,9 @@ class Command(parse.Command):
         # Above the newsbot add-on's default feed, below -o/-O (as `scrapy check` does).
         priority = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
         self.settings.set("FEEDS", {}, priority=priority)
+        # One page is no crawl: the close-of-crawl monitors (items written, coverage) would judge
+        # it as one and log a false failure.
+        self.settings.set("SPIDERMON_ENABLED", False, priority=priority)
 
     def print_items(self, lvl: int | None = None, colour: bool = True) -> None:
         """The items of depth ``lvl`` (all when None), each with the feed's fields only."""

@@ -14,12 +14,16 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from scrapy import signals
 from spidermon import settings
 from spidermon.contrib.scrapy.extensions import Spidermon
 from spidermon.contrib.scrapy.runners import LOG_MESSAGE_HEADER, SpiderMonitorResult, SpiderMonitorRunner
 
+from newsbot.monitoring.report import feed_not_stored
+
 if TYPE_CHECKING:
     from scrapy import Spider
+    from scrapy.crawler import Crawler
     from spidermon import MonitorSuite
 
 
@@ -43,6 +47,12 @@ class _LoggerRunner(SpiderMonitorRunner):
 class MonitorsExtension(Spidermon):
     """spidermon's ``Spidermon`` extension (``SPIDERMON_*`` settings) with results logged
     through the spider's logger."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MonitorsExtension:
+        extension = super().from_crawler(crawler)
+        crawler.signals.connect(lambda: feed_not_stored(crawler), signal=signals.feed_exporter_closed, weak=False)
+        return extension
 
     def _run_suites(self, spider: Spider, suites: list[MonitorSuite]) -> None:
         data = self._generate_data_for_spider(spider)

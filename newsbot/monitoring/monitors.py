@@ -11,6 +11,7 @@ from spidermon import Monitor, monitors
 
 from newsbot.config import float_setting, int_setting, list_setting
 from newsbot.monitoring.counters import EditionCounts, edition_counts
+from newsbot.monitoring.verdict import nothing_to_fetch
 from newsbot.pipelines.drops import DROP_STAT
 
 if TYPE_CHECKING:
@@ -65,8 +66,8 @@ class DownloadsMonitor(NewsbotMonitor):
 
     @monitors.name("some page was downloaded")
     def test_some_page_was_downloaded(self) -> None:
-        if self.stat("response_received_count"):
-            return
+        if self.stat("response_received_count") or nothing_to_fetch(self.stat):
+            return  # pages answered, or every article given was done in an earlier run
         kinds = sorted(self.stats_under("downloader/exception_type_count/"))
         self.fail(
             f"the crawl downloaded no page at all ({self.stat('downloader/exception_count')} failed downloads:"
@@ -94,8 +95,9 @@ class ItemsMonitor(NewsbotMonitor):
         dropped = self.stats_under(DROP_STAT.format(reason=""))
         duplicates = sum(count for reason, count in dropped.items() if reason in DUPLICATE_REASONS)
         nothing_new = skipped or (duplicates and duplicates == sum(dropped.values()))
-        if nothing_new and listings:
-            return  # nothing new since the last run, and the listings still list articles
+        read_no_listing = not any(c.listings for c in self.editions())  # an ids run reads none
+        if nothing_new and (listings or read_no_listing):
+            return  # nothing new since the last run, and the listings (if any) still list articles
         drops = ", ".join(f"{reason} {count}" for reason, count in sorted(dropped.items()))
         self.fail(
             f"no item written ({sum(dropped.values())} dropped{': ' + drops if drops else ''};"

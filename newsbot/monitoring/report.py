@@ -30,6 +30,7 @@ from scrapy.extensions.feedexport import FeedExporter
 from spidermon.core.actions import Action
 
 from newsbot.config import list_setting
+from newsbot.feedstorage import STORE_FAILED
 from newsbot.monitoring.counters import edition_counts
 from newsbot.monitoring.monitors import MISSING_PAGE_STATUSES, TEMPLATE_REJECTS
 from newsbot.monitoring.verdict import FAILED_STAT, PASSED_STAT, VERDICT_PREFIX
@@ -68,8 +69,8 @@ def report_path(crawler: Crawler) -> Path | None:
     configured = crawler.settings.get("NEWSBOT_REPORT_FILE")
     if configured:
         return Path(configured).expanduser().absolute()
-    feeds = feed_paths(crawler)
-    return feeds[0].absolute().with_suffix(REPORT_SUFFIX) if feeds else None
+    feeds = [path for path in feed_paths(crawler) if not str(path.absolute()).startswith("/dev/")]
+    return feeds[0].absolute().with_suffix(REPORT_SUFFIX) if feeds else None  # never beside a device
 
 
 def build_report(
@@ -159,3 +160,21 @@ def _monitor_result(item: Any) -> dict[str, Any]:
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def feed_not_stored(crawler: Crawler) -> None:
+    """After the feed exporter closed: a feed that could not be stored (stat
+    :data:`newsbot.feedstorage.STORE_FAILED`, set after the monitors ran) fails the verdict
+    too, so the log's last verdict line, the report and the exit status agree."""
+    failed_feeds = crawler.stats.get_value(STORE_FAILED, 0)
+    if not failed_feeds:
+        return
+    crawler.stats.inc_value(FAILED_STAT)
+    reason = f"Feed stored: {failed_feeds} feed(s) of this crawl could not be written (see the ERROR line above)"
+    path = report_path(crawler)
+    where = "none: no local feed, no NEWSBOT_REPORT_FILE"
+    if path is not None and path.is_file():
+        report = json.loads(path.read_text(encoding="utf-8"))
+        report.update(verdict="FAILED", exit_status=1, failed=[*report.get("failed", []), reason])
+        where = VerdictAction._write(path, report)
+    logger.error("%s FAILED, the feed was not stored (report: %s): %s", VERDICT_PREFIX, where, reason)

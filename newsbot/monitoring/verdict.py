@@ -1,10 +1,27 @@
-"""The names a crawl's verdict is told by (light: imported by ``scrapy crawl`` itself).
+"""The names a crawl's verdict is told by, and the one rule both the monitors and ``scrapy crawl``
+apply (light: imported by ``scrapy crawl`` itself).
 
 See :mod:`newsbot.monitoring.report` for where they are written.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 VERDICT_PREFIX = "newsbot verdict:"
 """Start of the one log line that gives the verdict (``scripts/schedule_if_idle.py`` reads it)."""
 PASSED_STAT = "newsbot/monitors/passed"
 FAILED_STAT = "newsbot/monitors/failed"
 """Stats: monitor checks passed and failed; ``scrapy crawl`` exits 1 when the second is not 0."""
+
+
+def nothing_to_fetch(stat: Callable[[str], Any]) -> bool:
+    """True when a crawl made no request because every article it was given was done in an
+    earlier run (an ``ids`` backfill started again): no download is then no failure.
+    ``stat``: a stat's value by name (0 or None when unset).
+
+    >>> nothing_to_fetch({"newsbot/incremental/skipped": 12}.get), nothing_to_fetch({}.get)
+    (True, False)
+    """
+    return not stat("downloader/request_count") and bool(stat("newsbot/incremental/skipped"))
