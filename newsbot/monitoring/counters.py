@@ -124,8 +124,10 @@ class MonitorCountersMiddleware:
 
     def _count_item(self, item: Any, response: Response) -> None:
         adapter = ItemAdapter(item)
-        where = classify_url(response.url)
-        site = adapter.get("site") or (where.site if where else UNKNOWN_EDITION)
+        site = adapter.get("site")
+        if not site:  # the loader sets it from the classified URL: classify again only without it
+            where = classify_url(response.url)
+            site = where.site if where else UNKNOWN_EDITION
         base = f"{PREFIX}/{site}/{adapter.get('edition') or UNKNOWN_EDITION}/items"
         self.stats.inc_value(base)
         for name in self.fields:
