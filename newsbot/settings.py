@@ -66,9 +66,17 @@ DOWNLOADER_MIDDLEWARES = {
     # redirects to another spelling of the same URL are not lost to the dupefilter
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newsbot.middlewares.redirect.CanonicalRedirectMiddleware": 600,
+    # a 200 page that redirects by script (+ <noscript> refresh): after charset (585) and MetaRefresh (580)
+    "newsbot.middlewares.redirect.ScriptRedirectMiddleware": 575,
     # off-site: an allowed host on another port than its scheme's default is off-site too
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newsbot.middlewares.offsite.PortAwareOffsiteMiddleware": 50,
+    # a compressed body cut short is rejected, not read as a whole page (same place as Scrapy's)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.compression.StrictHttpCompressionMiddleware": 590,
+    # robots.txt answering 5xx: the host fully disallowed for the run (RFC 9309 §2.3.1.4)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsbot.middlewares.robots.ServerErrorRobotsTxtMiddleware": 100,
     # cluster mode only: outside RetryMiddleware (550), sees a request once retries are spent
     "newsbot.cluster.middlewares.ClusterFailureMiddleware": 50,
 }

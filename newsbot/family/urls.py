@@ -7,8 +7,11 @@ Verified on stored captures (../shared/corpus/aggregator_facts.md):
 * listing     ``/[<ed>/]<outlet_slug>[?page=N]``  e.g. ``/aps?page=2``
 * RSS         ``/[<ed>/]rss`` and ``/[<ed>/]<outlet_slug>/rss``
 
-Every URL newsbot keeps or fingerprints is canonical (:func:`canonical_site_url`, w3lib
-does the URL work): one article, one URL, one ``article_id``.
+Every URL newsbot keeps or fingerprints is canonical (:func:`canonical_url`, w3lib
+does the URL work): one article, one URL, one ``article_id``. An article's URL is rebuilt
+from its parts (:func:`article_url_of`), so spellings the site answers alike are one
+article: a query (``?page=2``, ``?print=1``: the article page ignores it) and leading zeros
+in the id (``/012345`` is ``/12345``) are dropped (issue 9).
 """
 
 from __future__ import annotations
@@ -154,6 +157,34 @@ def canonical_site_url(url: str, host: str, *, strip_trailing_slash: bool = Fals
     return canonicalize_url(rebuilt, keep_blank_values=True)
 
 
+def article_url_of(host: str, ed: Edition, outlet_slug: str, number: int) -> str:
+    """The canonical URL of an article: https, ``host``, the id without leading zeros, no query,
+    no fragment, no trailing slash.
+
+    >>> article_url_of("www.maghress.com", edition("fr"), "h24info", int("012345"))
+    'https://www.maghress.com/fr/h24info/12345'
+    """
+    return f"https://{host}{page_path(ed, outlet_slug, number)}"
+
+
+def canonical_url(url: str, host: str, editions: Sequence[Edition]) -> str:
+    """The one spelling of a URL of the site served at ``host``: an article URL rebuilt from
+    its parts (:func:`article_url_of`: any query and leading zeros of the id dropped), any
+    other URL by :func:`canonical_site_url` (a listing keeps ``?page=N``).
+
+    >>> fr = (edition("ar"), edition("fr"))
+    >>> canonical_url("http://maghress.com/fr/h24info/0012345/?page=2&utm_source=x", "www.maghress.com", fr)
+    'https://www.maghress.com/fr/h24info/12345'
+    >>> canonical_url("http://maghress.com/fr/h24info?page=2", "www.maghress.com", fr)
+    'https://www.maghress.com/fr/h24info?page=2'
+    """
+    article = article_parts(urlsplit(url.strip()).path, editions)
+    if article:
+        ed, slug, number = article
+        return article_url_of(host, next(e for e in editions if e.code == ed), slug, number)
+    return canonical_site_url(url, host)
+
+
 # --- the scheme: paths of each page kind, and classification --------------------------------
 
 
@@ -227,8 +258,8 @@ def classify(url: str, *, site: str, host: str, editions: Sequence[Edition]) -> 
     article = article_parts(parts.path, editions)
     if article:
         ed, slug, number = article
-        return SiteUrl(canonical_site_url(url, host, strip_trailing_slash=True), PageKind.ARTICLE, ed, slug, number,
-                       site=site)
+        canonical = article_url_of(host, next(e for e in editions if e.code == ed), slug, number)
+        return SiteUrl(canonical, PageKind.ARTICLE, ed, slug, number, site=site)
     ed, rest = split_edition(parts.path, editions)
     if ed is None:
         return None

@@ -12,6 +12,12 @@ A redirect loop (a redirect back to a URL of the chain, or more than ``REDIRECT_
 redirects) loses the page: it is reported in one INFO line with the chain and counted as
 ``newsbot/rejected/redirect_loop``, where Scrapy said only "max redirections reached" at
 DEBUG, or its dupefilter dropped the way back to a seen URL without a word.
+
+A 200 page that redirects by script (scrapy/scrapy#1422: ``window.location.replace(...)``
+with a ``<noscript>`` meta refresh, which Scrapy's ``MetaRefreshMiddleware`` ignores on purpose)
+is followed by :class:`ScriptRedirectMiddleware` when :func:`newsbot.pages.redirect.script_redirect`
+is sure it is a redirect page, and only to a page of the same site; it was rejected as
+``missing_title`` before.
 """
 
 from __future__ import annotations
@@ -19,21 +25,24 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse
 
 from newsbot.fingerprint import canonical_request_url
-from newsbot.family.urls import META_KIND, PageKind
-from newsbot.sites import classify_url
+from newsbot.family.urls import META_ARTICLE_ID, META_KIND, PageKind
+from newsbot.pages.redirect import script_redirect
+from newsbot.sites import classify_url, site_for_url
 
 if TYPE_CHECKING:
-    from scrapy import Request
+    from scrapy import Request, Spider
+    from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
 
 
-class CanonicalRedirectMiddleware(RedirectMiddleware):
-    """Scrapy's ``RedirectMiddleware`` (replaced in ``DOWNLOADER_MIDDLEWARES``), plus:
+class NewsbotRedirects(BaseRedirectMiddleware):
+    """What newsbot adds to every kind of redirect it follows:
 
     * a redirect to another spelling of the same canonical URL is not filtered as a duplicate;
     * an article request redirected off the site or to a non-article page is logged with
@@ -62,6 +71,45 @@ class CanonicalRedirectMiddleware(RedirectMiddleware):
         shown = chain if len(chain) <= 4 else [*chain[:2], "...", *chain[-1:]]
         logger.info("No page from %s: redirect loop (%s): %s", chain[0], why, " -> ".join([*shown, target]))
         raise IgnoreRequest(f"redirect loop: {why}")
+
+
+class CanonicalRedirectMiddleware(NewsbotRedirects, RedirectMiddleware):
+    """Scrapy's ``RedirectMiddleware`` (replaced in ``DOWNLOADER_MIDDLEWARES``), with
+    :class:`NewsbotRedirects`."""
+
+
+class ScriptRedirectMiddleware(NewsbotRedirects):
+    """A 200 HTML page that is a redirect by script (see the module docstring) is followed to
+    its target on the same site, like an HTTP redirect (``redirect_urls``, ``REDIRECT_MAX_TIMES``,
+    :class:`NewsbotRedirects`), with the request's page kind taken from the target URL; counted
+    as ``newsbot/redirect/script``. A target on another site is not followed: the page is
+    dropped with a WARNING and counted as ``newsbot/rejected/redirected_away``. On with
+    ``REDIRECT_ENABLED``; ``meta["dont_redirect"]`` turns it off for one request. It sits after
+    the charset middleware in the response path (a decoded page) and after Scrapy's
+    ``MetaRefreshMiddleware`` (a plain meta refresh stays Scrapy's)."""
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
+        if (request.meta.get("dont_redirect") or request.meta.get("playwright") or request.method != "GET"
+                or response.status != 200 or not isinstance(response, HtmlResponse)):
+            return response
+        found = script_redirect(response)
+        if found is None or canonical_request_url(found.url) == canonical_request_url(response.url):
+            return response
+        site = site_for_url(request.url)
+        if site is None or site_for_url(found.url) is not site:
+            self.crawler.stats.inc_value("newsbot/rejected/redirected_away")
+            logger.warning("No item from %s: it redirects by %s to %s, off the site: not followed",
+                           request.url, found.how, found.url)
+            raise IgnoreRequest(f"script redirect off the site: {found.url}")
+        redirected = self._build_redirect_request(request, response, url=found.url)
+        redirected.meta.pop(META_ARTICLE_ID, None)
+        where = site.classify(found.url)
+        if where is not None:
+            redirected.meta.update(where.meta())
+        result = self._redirect(redirected, request, "script")
+        self.crawler.stats.inc_value("newsbot/redirect/script")
+        logger.info("Following the redirect by %s of %s to %s", found.how, request.url, found.url)
+        return result
 
 
 def _is_article(url: str) -> bool:

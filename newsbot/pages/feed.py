@@ -10,6 +10,11 @@ of titles (:func:`plain_text`). A body still gzip-compressed after the transport
 however many times it was gzipped, within a budget for all layers together
 (``DOWNLOAD_MAXSIZE``, :class:`FeedTooLarge` past it): gzip inside gzip is a decompression bomb
 that a per-layer cap would let through.
+
+A feed URL that answers something else (scrapy/scrapy#4211: a site's error or home page
+served with 200 where the feed should be, an empty body) or a feed with no entry raises
+:class:`FeedProblem` with a ``reason`` the spider logs and counts (``empty``, ``html``,
+``not_feed``, ``no_entries``, ``too_large``) instead of reading it as a feed of nothing.
 """
 
 from __future__ import annotations
@@ -60,8 +65,27 @@ MAX_FEED_BYTES = 16 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-class FeedTooLarge(ValueError):
+class FeedProblem(ValueError):
+    """A feed URL gave no entries to follow, and why: ``reason`` (a stat name part) and the
+    message (for the log line)."""
+
+    reason = "unreadable"
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
+
+
+class FeedTooLarge(FeedProblem):
     """A feed's gzip layers inflate to more than the budget (``DOWNLOAD_MAXSIZE``)."""
+
+    reason = "too_large"
+
+
+FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel", "urlset", "sitemapindex"})
+"""Root elements of the documents read as feeds: RSS 2.0/1.0 (RDF), Atom, sitemaps."""
+_HTML_START = re.compile(r"(?:<\?xml[^>]*\?>|<!--.*?-->|\s)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
 
 
 @dataclass
@@ -179,12 +203,38 @@ def feed_text(response: Response, max_size: int = 0) -> str:
     return body.decode(encoding, errors="replace")
 
 
+def not_a_feed(text: str) -> FeedProblem | None:
+    """Why ``text`` (a feed URL's body) is plainly no feed: empty, or an HTML page; else None.
+
+    >>> not_a_feed("  ").reason, not_a_feed("<!DOCTYPE html><html><body>Erreur</body></html>").reason
+    ('empty', 'html')
+    >>> not_a_feed('<?xml version="1.0"?><rss version="2.0"><channel/></rss>') is None
+    True
+    """
+    if not text.strip(" \t\r\n\ufeff"):
+        return FeedProblem("the body is empty", "empty")
+    if _HTML_START.match(text.lstrip("\ufeff")):
+        return FeedProblem("it is an HTML page, not RSS, Atom or a sitemap", "html")
+    return None
+
+
 def parse_feed(response: Response, max_size: int = 0) -> list[FeedEntry]:
     """Entries of an RSS 2.0 or Atom feed, or of a (news) sitemap, in document order.
-    ``max_size``: see :func:`feed_text` (raises :class:`FeedTooLarge`)."""
-    text = repair_xml(feed_text(response, max_size))
+    ``max_size``: see :func:`feed_text` (raises :class:`FeedTooLarge`). A body that is no
+    feed (empty, an HTML page, another XML document) or a feed without entries raises
+    :class:`FeedProblem` (``empty``, ``html``, ``not_feed``, ``no_entries``)."""
+    raw = feed_text(response, max_size)
+    problem = not_a_feed(raw)
+    if problem is not None:
+        raise problem
+    text = repair_xml(raw)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # parsel refuses a str with an encoding declaration
     sel = Selector(text=text, type="xml")
+    root = sel.root.tag if isinstance(getattr(sel.root, "tag", None), str) else ""
+    root = root.rsplit("}", 1)[-1].lower()
+    if root not in FEED_ROOTS:
+        found = f"its root element is <{root}>" if root else "it is no XML document"
+        raise FeedProblem(f"{found}, not RSS, Atom or a sitemap", "not_feed")
     sel.remove_namespaces()
     entries = []
     for item in sel.xpath("//item | //entry | //url[loc]"):
@@ -205,4 +255,6 @@ def parse_feed(response: Response, max_size: int = 0) -> list[FeedEntry]:
                 published=parse_feed_date(date or item.xpath("string(news/publication_date | lastmod)").get()),
             )
         )
+    if not entries:
+        raise FeedProblem(f"its <{root}> has no entry with a link", "no_entries")
     return entries

@@ -15,8 +15,7 @@ from newsbot.family.urls import (
     Edition,
     PageKind,
     SiteUrl,
-    article_parts,
-    canonical_site_url,
+    canonical_url,
     classify,
     page_path,
 )
@@ -103,9 +102,9 @@ class SiteProfile:
         return (parts.hostname or "").lower() in self.hosts and port in (None, DEFAULT_PORTS.get(parts.scheme.lower()))
 
     def canonical_url(self, url: str) -> str:
-        """See :func:`newsbot.family.urls.canonical_site_url`; article URLs lose a trailing slash."""
-        article = self.owns(url) and article_parts(urlsplit(url).path, self.editions)
-        return canonical_site_url(url, self.host, strip_trailing_slash=bool(article))
+        """See :func:`newsbot.family.urls.canonical_url` (an article URL is rebuilt from its
+        parts: no query, no trailing slash, no leading zeros in the id)."""
+        return canonical_url(url, self.host, self.editions)
 
     def classify(self, url: str) -> SiteUrl | None:
         """What page of this site ``url`` is, or None for other sites and other pages.

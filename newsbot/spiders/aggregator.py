@@ -23,7 +23,7 @@ from newsbot.family.urls import META_KIND, PageKind, SiteUrl, is_web_url
 from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
-from newsbot.pages.feed import FeedTooLarge, parse_feed
+from newsbot.pages.feed import FeedProblem, FeedTooLarge, parse_feed
 from newsbot.pages.furniture import furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.pages.markup import PageTree
@@ -31,7 +31,7 @@ from newsbot.render import Renderer
 from newsbot.signals import furniture_read, listing_read, page_rejected
 from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
-from newsbot.text.dates import iso_utc, parse_date, utc_now
+from newsbot.text.dates import iso_utc, read_date, utc_now
 
 
 DECIDED_LINKS = 10_000
@@ -43,9 +43,13 @@ class AggregatorSpider(scrapy.Spider):
 
     Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
     (``missing_title``, ``not_article``, ``out_of_range``), ``newsbot/published/unknown``
-    and ``newsbot/published/future`` for dates left null, ``newsbot/source_url/not_http`` for source
-    links that are no http(s) URL (left null), ``newsbot/feed/too_large`` for feeds whose gzipped
-    body inflates past ``DOWNLOAD_MAXSIZE`` (all layers together), ``newsbot/ids/not_found`` for
+    and ``newsbot/published/future`` for dates left null, ``newsbot/dates/hijri`` for Hijri datelines
+    converted to Gregorian and ``newsbot/dates/<problem>`` for datelines left null on purpose
+    (:class:`~newsbot.text.dates.DateReading`: ``hijri_out_of_range``, ``hijri_invalid``,
+    ``implausible_year``), ``newsbot/source_url/not_http`` for source
+    links that are no http(s) URL (left null), ``newsbot/feed/<reason>`` for feed URLs that gave
+    nothing to follow (``empty``, ``html``, ``not_feed``, ``no_entries``, and ``too_large`` for a
+    gzipped body that inflates past ``DOWNLOAD_MAXSIZE``, all layers together), ``newsbot/ids/not_found`` for
     404s of ``ids`` ranges, ``newsbot/listing/stopped_since`` for paginations cut by ``since``,
     ``newsbot/render/...`` for pages fetched with a browser (see :class:`~newsbot.render.Renderer`).
     A rejected article page also sends :data:`newsbot.signals.page_rejected` (the rejects feed).
@@ -153,9 +157,10 @@ class AggregatorSpider(scrapy.Spider):
             max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         try:
             entries = parse_feed(response, max_size)
-        except FeedTooLarge as error:
-            self.crawler.stats.inc_value("newsbot/feed/too_large")
-            self.logger.warning("Feed %s skipped: %s (DOWNLOAD_MAXSIZE)", response.url, error)
+        except FeedProblem as problem:  # an empty body, an HTML page, no entry, too large: the crawl goes on
+            self.crawler.stats.inc_value(f"newsbot/feed/{problem.reason}")
+            limit = " (DOWNLOAD_MAXSIZE)" if isinstance(problem, FeedTooLarge) else ""
+            self.logger.warning("Feed %s skipped: %s: %s%s", response.url, problem.reason, problem, limit)
             return
         for entry in entries:
             yield from self._follow(entry.url)
@@ -241,11 +246,25 @@ class AggregatorSpider(scrapy.Spider):
         return None
 
     def _published(self, response: Response, date_text: str | None, language: str) -> dt.date | None:
-        published = parse_date(date_text, language)
+        """The dateline's date; None (counted, the item kept: ``since`` never filters it) when
+        there is none, when it is after the crawl time, or when it is written in a way newsbot
+        will not guess at (a Hijri year outside hijridate's table, ``newsbot/dates/<problem>``)."""
+        reading = read_date(date_text, language)
+        published = reading.date
+        if reading.problem:
+            self.crawler.stats.inc_value(f"newsbot/dates/{reading.problem}")
+            self.crawler.stats.inc_value("newsbot/published/unknown")
+            self.logger.warning("Dateline of %s (%r) gives no usable date: %s; published left null",
+                                response.url, date_text, reading.problem)
+            return None
         if published is None:
             self.crawler.stats.inc_value("newsbot/published/unknown")
             self.logger.info("No date in the dateline of %s (%r); published left null", response.url, date_text)
-        elif published > utc_now().date() + dt.timedelta(days=1):
+            return None
+        if reading.calendar == "hijri":
+            self.crawler.stats.inc_value("newsbot/dates/hijri")
+            self.logger.debug("Dateline of %s is Hijri (%r): published %s", response.url, date_text, published)
+        if published > utc_now().date() + dt.timedelta(days=1):
             self.crawler.stats.inc_value("newsbot/published/future")
             self.logger.warning("Dateline of %s gives %s, after the crawl time; published left null", response.url, published)
             return None

@@ -5,15 +5,25 @@ under the ``ar-DZ``/``ar-TN`` locales and the Moroccan ones (يوليوز, غش�
 under ``ar-MA``; with ``languages=["ar"]`` they give None (shared case NB-04). So Arabic
 text is tried with plain Arabic first, then with each Maghreb locale in turn: the
 library's own month tables, no list of ours.
+
+Hijri datelines (issue 9): some outlets date their articles in the Hijri calendar
+(``21 - 04 - 1444``, ``21 ربيع الثاني 1444``). A year before :data:`FIRST_GREGORIAN_YEAR` is
+never written as such: one in hijridate's Umm al-Qura table (:data:`HIJRI_YEARS`) is
+converted to its Gregorian date (``21 - 04 - 1444`` is 2022-11-15); any other is left
+unknown, and :func:`read_date` says why (:attr:`DateReading.problem`) so the spider can
+count it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 import dateparser
+from hijridate import Hijri
+from hijridate.locales import get_locale
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Locales whose regional month names dateparser keeps apart (see module docstring).
@@ -27,6 +37,17 @@ _WRITTEN_DATES = (
     re.compile(r"(?<!\d)\d{1,2}(?:er)?\s+[^\W\d_]{3,}\.?,?\s+\d{4}(?!\d)"),  # 3+ letters: not "de", "et"
     re.compile(r"(?<![^\W\d_])[^\W\d_]{3,}\.?\s+\d{1,2},?\s+\d{4}(?!\d)"),
 )
+
+FIRST_GREGORIAN_YEAR = 1600
+"""A dateline year before this is no Gregorian year of a news article (a Hijri one, or a typo)."""
+HIJRI_YEARS = range(1343, 1501)
+"""The Hijri years hijridate converts (its Umm al-Qura table: 1924-2077 CE)."""
+# A written Hijri date, "21 ربيع الثاني 1444" or "21 Rabi' al-Thani 1444": hijridate's month names.
+_HIJRI_MONTHS = {name.casefold(): number for language in ("ar", "en")
+                 for number, name in enumerate(get_locale(language).month_names, start=1)}
+_WRITTEN_HIJRI = re.compile(
+    r"(?<!\d)(\d{1,2})\s+(" + "|".join(re.escape(n) for n in sorted(_HIJRI_MONTHS, key=len, reverse=True))
+    + r")\s+(\d{4})(?!\d)", re.IGNORECASE)
 
 _SETTINGS = {
     "DATE_ORDER": "DMY",
@@ -48,6 +69,40 @@ def western_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+@dataclass(frozen=True)
+class DateReading:
+    """What a dateline says: ``date`` (Gregorian, None when unknown), the ``calendar`` it was
+    written in (``gregorian`` or ``hijri``), and ``problem`` when a date was written but is
+    left unknown: ``hijri_out_of_range`` (a year before :data:`FIRST_GREGORIAN_YEAR` outside
+    :data:`HIJRI_YEARS`), ``hijri_invalid`` (no such day in that Hijri month),
+    ``implausible_year`` (a written Gregorian month with such a year)."""
+
+    date: dt.date | None
+    calendar: str = "gregorian"
+    problem: str | None = None
+
+
+_NO_DATE = DateReading(None)
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> DateReading:
+    """A Hijri (Umm al-Qura) date converted with hijridate, or a :class:`DateReading` without
+    date saying why not.
+
+    >>> hijri_to_gregorian(1444, 4, 21).date
+    datetime.date(2022, 11, 15)
+    >>> hijri_to_gregorian(1200, 4, 21).problem, hijri_to_gregorian(1444, 13, 1).problem
+    ('hijri_out_of_range', 'hijri_invalid')
+    """
+    if year not in HIJRI_YEARS:
+        return DateReading(None, "hijri", "hijri_out_of_range")
+    try:
+        gregorian = Hijri(year, month, day).to_gregorian()  # a date subclass: a plain date out
+        return DateReading(dt.date(gregorian.year, gregorian.month, gregorian.day), "hijri")
+    except (ValueError, OverflowError):
+        return DateReading(None, "hijri", "hijri_invalid")
+
+
 def parse_date(text: str | None, language: str | None = None) -> dt.date | None:
     """Parse a calendar date written in a dateline or teaser; None when unsure.
 
@@ -65,19 +120,40 @@ def parse_date(text: str | None, language: str | None = None) -> dt.date | None:
     datetime.date(2021, 10, 20)
     >>> parse_date("2021", "fr") is None
     True
+    >>> parse_date("نشر في هسبريس يوم 21 - 04 - 1444", "ar")  # a Hijri year: converted
+    datetime.date(2022, 11, 15)
+    """
+    return read_date(text, language).date
+
+
+def read_date(text: str | None, language: str | None = None) -> DateReading:
+    """:func:`parse_date` with what it found out: the calendar, or why a written date is left
+    unknown (see :class:`DateReading`).
+
+    >>> read_date("Publié dans Le360 le 21 - 04 - 1444", "fr")
+    DateReading(date=datetime.date(2022, 11, 15), calendar='hijri', problem=None)
+    >>> read_date("21 ربيع الثاني 1444", "ar").date
+    datetime.date(2022, 11, 15)
+    >>> read_date("21 - 04 - 0144", "fr").problem
+    'hijri_out_of_range'
     """
     if not text:
-        return None
+        return _NO_DATE
     text = western_digits(text).strip()
     match = _NUMERIC_DMY.search(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
+        if year < FIRST_GREGORIAN_YEAR:
+            return hijri_to_gregorian(year, month, day)
         try:
-            return dt.date(year, month, day)
+            return DateReading(dt.date(year, month, day))
         except ValueError:
-            return None
+            return _NO_DATE
     if not _YEAR.search(text):
-        return None  # dateparser would fill a missing year with the current one
+        return _NO_DATE  # dateparser would fill a missing year with the current one
+    hijri = _WRITTEN_HIJRI.search(text)
+    if hijri:
+        return hijri_to_gregorian(int(hijri.group(3)), _HIJRI_MONTHS[hijri.group(2).casefold()], int(hijri.group(1)))
     # The written date alone first, the whole text after; every part in the edition's language
     # before any language is guessed: guessing loads every locale dateparser has (seconds, once
     # per process), which a dateline in its own language never needs.
@@ -86,8 +162,10 @@ def parse_date(text: str | None, language: str | None = None) -> dt.date | None:
         for part in parts:
             parsed = dateparser.parse(part, settings=_SETTINGS, **kwargs)
             if parsed is not None:
-                return parsed.date()
-    return None
+                if parsed.year < FIRST_GREGORIAN_YEAR:  # "21 octobre 1444": which calendar?
+                    return DateReading(None, problem="implausible_year")
+                return DateReading(parsed.date())
+    return _NO_DATE
 
 
 def _attempts(language: str | None) -> list[dict]:
