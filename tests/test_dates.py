@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from newsbot.text.dates import iso_utc, parse_date, parse_feed_date, western_digits
+from newsbot.text.dates import DateReading, iso_utc, parse_date, parse_feed_date, read_date, western_digits
 from tests.crawling import shared
 
 
@@ -87,3 +87,42 @@ def test_helpers():
     assert western_digits("٢٠٢١/١٠/٢٠ ۱۲") == "2021/10/20 12"
     moment = dt.datetime(2026, 11, 29, 16, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     assert iso_utc(moment) == "2026-11-29T15:04:05Z"
+
+
+# --- Hijri datelines (issue 9) -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("نشر في هسبريس يوم 21 - 04 - 1444", "ar", dt.date(2022, 11, 15)),
+        ("نشر في هسبريس يوم ٢١ - ٠٤ - ١٤٤٤", "ar", dt.date(2022, 11, 15)),  # Arabic-Indic digits
+        ("Publié dans Le360 le 21 - 04 - 1444", "fr", dt.date(2022, 11, 15)),
+        ("Published in Al Ahram on 01/09/1445", "en", dt.date(2024, 3, 11)),  # 1 Ramadan 1445
+        ("الجمعة 21 ربيع الثاني 1444 هـ", "ar", dt.date(2022, 11, 15)),  # written month, hijridate's names
+        ("21 Rabi' al-Thani 1444", "en", dt.date(2022, 11, 15)),
+    ],
+)
+def test_hijri_datelines_are_converted(text, language, expected):
+    reading = read_date(text, language)
+    assert (reading.date, reading.calendar, reading.problem) == (expected, "hijri", None)
+    assert parse_date(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Publié le 21 - 04 - 1200", "hijri_out_of_range"),  # before hijridate's table
+        ("Publié le 21 - 04 - 1550", "hijri_out_of_range"),  # after it, still no Gregorian year of a news article
+        ("Publié le 30 - 13 - 1444", "hijri_invalid"),  # no 13th month
+        ("Publié le 21 octobre 1444", "implausible_year"),  # a Gregorian month with a Hijri-looking year
+    ],
+)
+def test_years_before_1600_are_never_written_as_such(text, problem):
+    reading = read_date(text, "fr")
+    assert reading.date is None and reading.problem == problem
+
+
+def test_gregorian_datelines_are_unchanged():
+    assert read_date("Publié dans H24 Info le 20 - 10 - 2021", "fr") == DateReading(dt.date(2021, 10, 20))
+    assert read_date("Publié le 20 - 10 - 1999", "fr").calendar == "gregorian"
+    assert read_date("31 - 02 - 2021", "fr") == DateReading(None)  # invalid Gregorian: no problem to count

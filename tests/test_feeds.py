@@ -20,7 +20,7 @@ from scrapy.http import Response, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from newsbot import settings
-from newsbot.pages.feed import FeedTooLarge, parse_feed, repair_xml
+from newsbot.pages.feed import FeedProblem, FeedTooLarge, parse_feed, repair_xml
 from newsbot.demo.replica import ReplicaServer
 from tests.cases_snapshot import CASES
 from tests.crawling import ROOT, shared
@@ -197,3 +197,30 @@ def test_a_feed_title_with_an_unclosed_tag_does_not_lose_its_article(tmp_path):
     assert sorted(item["url"] for item in result.items) == sorted(linked)
     gold = {g["url"]: g for g in load_jsonl(demo / "gold" / "articles.jsonl")}
     assert result.by_url()["https://www.maghress.com/hespress/75901"]["title"] == gold["https://www.maghress.com/hespress/75901"]["title"]
+
+
+# --- feed URLs that answer no feed (issue 9, scrapy/scrapy#4211) -----------------------------------
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "empty"),
+        (b"  \n\t ", "empty"),
+        (b"\xef\xbb\xbf", "empty"),  # a BOM and nothing else
+        (b"<!DOCTYPE html><html><head><title>Erreur</title></head><body>Page introuvable</body></html>", "html"),
+        (b"<?xml version='1.0'?>\n<!-- cache -->\n<html><body>Accueil</body></html>", "html"),
+        (b"<?xml version='1.0'?><error><code>500</code></error>", "not_feed"),
+        (b"Service temporarily unavailable", "not_feed"),
+        (b"<?xml version='1.0'?><rss version='2.0'><channel><title>Vide</title></channel></rss>", "no_entries"),
+        (b"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'></urlset>", "no_entries"),
+    ],
+)
+def test_a_feed_url_that_answers_no_feed_says_why(body, reason):
+    response = XmlResponse("https://www.maghress.com/fr/rss", body=body, encoding="utf-8")
+    with pytest.raises(FeedProblem) as raised:
+        parse_feed(response)
+    assert raised.value.reason == reason and str(raised.value)
+
+
+def test_too_large_is_a_feed_problem_too():
+    assert issubclass(FeedTooLarge, FeedProblem) and FeedTooLarge("x").reason == "too_large"

@@ -112,3 +112,32 @@ def test_classify(site, url, kind, edition, slug, number, page):
 def test_classify_rejects_what_is_not_a_page_of_the_site(url):
     site = site_for_url(url) or get_site("maghress")
     assert site.classify(url) is None
+
+
+# --- article URL variants (issue 9): a query and leading zeros are one article -------------------
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.maghress.com/fr/h24info/12345",
+        "https://www.maghress.com/fr/h24info/012345",
+        "https://www.maghress.com/fr/h24info/0000012345/",
+        "https://www.maghress.com/fr/h24info/12345?page=2",
+        "http://maghress.com/fr/h24info/012345/?page=2&utm_source=fb#comments",
+        "https://www.maghress.com/fr/h24info/12345?print=1&lang=fr",
+    ],
+)
+def test_article_url_variants_are_one_url_one_id_one_fingerprint(url, fingerprinter):
+    site = get_site("maghress")
+    canonical = "https://www.maghress.com/fr/h24info/12345"
+    where = site.classify(url)
+    assert (where.url, where.article_id) == (canonical, "maghress:fr:h24info:12345")
+    assert site.canonical_url(url) == canonical == canonical_request_url(url)
+    assert fingerprinter.fingerprint(Request(url)) == fingerprinter.fingerprint(Request(canonical))
+
+
+def test_listings_keep_their_page_and_arabic_articles_lose_zeros():
+    site = get_site("maghress")
+    assert site.classify("https://www.maghress.com/fr/h24info?page=2").url == "https://www.maghress.com/fr/h24info?page=2"
+    assert site.classify("https://www.maghress.com/fr/h24info?page=2").page == 2
+    assert site.classify("https://maghress.com/hespress/0055?x=1").url == "https://www.maghress.com/hespress/55"
