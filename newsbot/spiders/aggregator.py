@@ -159,8 +159,10 @@ class AggregatorSpider(scrapy.Spider):
             entries = parse_feed(response, max_size)
         except FeedProblem as problem:  # an empty body, an HTML page, no entry, too large: the crawl goes on
             self.crawler.stats.inc_value(f"newsbot/feed/{problem.reason}")
-            limit = " (DOWNLOAD_MAXSIZE)" if isinstance(problem, FeedTooLarge) else ""
-            self.logger.warning("Feed %s skipped: %s: %s%s", response.url, problem.reason, problem, limit)
+            if isinstance(problem, FeedTooLarge):
+                self.logger.warning("Feed %s skipped: %s (DOWNLOAD_MAXSIZE)", response.url, problem)
+            else:
+                self.logger.warning("Feed %s skipped: %s: %s", response.url, problem.reason, problem)
             return
         for entry in entries:
             yield from self._follow(entry.url)
