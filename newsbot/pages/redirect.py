@@ -33,7 +33,7 @@ stub when it carries a redirect."""
 
 _QUOTED = r"""(["'])((?:(?!\1)[^\\\n]|\\.){1,2000})\1"""  # a JS string literal: quote, text, same quote
 # Both start with the literal "location" (the regex engine then skips to it fast); what may stand
-# before it is checked by _owner_ok.
+# before it (an owner such as "window.", never another name ending in "location") is checked by _OWNER.
 _SCRIPT_LOCATIONS = (
     re.compile(rf"location(?:\s*\.\s*href)?\s*=(?!=)\s*{_QUOTED}"),  # location[.href] = "URL"
     re.compile(rf"location\s*\.\s*(?:replace|assign)\s*\(\s*{_QUOTED}\s*\)"),  # location.replace("URL")
