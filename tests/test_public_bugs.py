@@ -60,7 +60,7 @@ def _truncated_gzip(text: str) -> bytes:
 
 def _site(root: Path) -> Path:
     fr_links = ["/fr/h24info/1", "/fr/h24info/012345", "/fr/h24info/12345?page=2", "/fr/h24info/12345/",
-                "/fr/h24info/2", "/fr/h24info/6", "/fr/h24info/7"]
+                "/fr/h24info/2", "/fr/h24info/6", "/fr/h24info/7", "/fr/h24info/8"]
     return write_snapshot(root, {
         (HOST, "/robots.txt"): (200, {"Content-Type": "text/plain"}, ROBOTS),
         (HOST, "/"): (200, {}, _home(["/hespress/55"])),
@@ -71,6 +71,9 @@ def _site(root: Path) -> Path:
         (HOST, "/fr/h24info/12345"): (200, {}, _fr("Un article aux trois adresses", "21 - 10 - 2022")),
         (HOST, "/fr/h24info/2"): (200, {}, STUB.format(to="/fr/h24info/3")),
         (HOST, "/fr/h24info/3"): (200, {}, _fr("La cible de la redirection", "22 - 10 - 2022")),
+        # a redirect page to another site: not followed
+        (HOST, "/fr/h24info/8"): (200, {}, STUB.format(to="https://www.h24info.ma/actu/8")),
+        ("www.h24info.ma", "/actu/8"): (200, {}, _fr("Ailleurs", "22 - 10 - 2022")),
         # a Hijri year out of hijridate's table: published null and counted, kept despite since
         (HOST, "/fr/h24info/6"): (200, {}, _fr("Une date hors table", "21 - 04 - 1200")),
         (HOST, "/fr/h24info/7"): (200, {"Content-Encoding": "gzip"},
@@ -125,6 +128,13 @@ def test_script_redirect_is_followed_not_rejected(two_runs):
     assert first.stat("newsbot/redirect/script") == 1
     assert first.stat("newsbot/rejected/missing_title") == 0
     assert "Following the redirect by script and noscript refresh of https://www.maghress.com/fr/h24info/2" in first.log
+
+
+def test_script_redirect_off_the_site_is_not_followed(two_runs):
+    first, _, hits, _ = two_runs
+    assert "www.h24info.ma /actu/8" not in hits and first.stat("newsbot/rejected/redirected_away") == 1
+    assert any("https://www.maghress.com/fr/h24info/8" in line and "off the site" in line
+               for line in first.log.splitlines() if " WARNING: " in line)
 
 
 def test_hijri_dates_are_converted_or_left_null_and_counted(two_runs):
