@@ -191,6 +191,7 @@ def test_robots_txt_5xx_disallows_the_site_for_the_run_and_the_next_run_asks_aga
     assert first.stat("newsbot/robots/server_error") == 1 and first.stat("robotstxt/forbidden") == 1
     errors = [line for line in first.log.splitlines() if " ERROR: " in line and "robots.txt" in line]
     assert len(errors) == 1 and "www.maghress.com answered 503" in errors[0] and "fully disallowed" in errors[0]
+    assert not [line for line in first.log.splitlines() if " WARNING: " in line and "ids:" in line]  # said once
     assert [item["title"] for item in second.items] == ["Un article ordinaire"]
     assert second.stat("newsbot/robots/server_error") == 0
 

@@ -15,7 +15,9 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsbot.errors import report_configuration_error
@@ -303,6 +305,10 @@ class AggregatorSpider(scrapy.Spider):
         self.renderer.failed(failure)
 
     def _id_failed(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):  # dropped on purpose (robots.txt, a body cut short, a redirect
+            # loop, over DOWNLOAD_MAXSIZE): what dropped it logged and counted it, once
+            self.logger.debug("ids: %s not fetched: %s", failure.request.url, failure.getErrorMessage())
+            return
         response = getattr(failure.value, "response", None)
         if response is not None and response.status == 404:
             self.crawler.stats.inc_value("newsbot/ids/not_found")
