@@ -2,8 +2,9 @@
 
 A snapshot is a directory (or package resource) with ``manifest.json`` and ``files/``
 in the layout of ``../shared/sites/`` (see its README): entries with ``host``,
-``path`` (with query), ``status``, ``headers``, ``file`` and an optional ``sequence``
-of statuses (the n-th request gets the n-th, the last repeats).
+``path`` (with query), ``status``, ``headers``, ``file``, an optional ``sequence``
+of statuses (the n-th request gets the n-th, the last repeats) and an optional ``delay``
+(seconds to wait before answering: a slow server, for timeouts).
 
 A request is matched on path and query; the ``Host`` header (or the host of an
 absolute-form request target, as proxies receive) picks among sites sharing a path;
@@ -21,6 +22,7 @@ import argparse
 import json
 import sys
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources.abc import Traversable
@@ -67,6 +69,8 @@ class Snapshot:
         with self.lock:
             count = self.hits.get(key, 0)
             self.hits[key] = count + 1
+        if entry.get("delay"):
+            time.sleep(entry["delay"])  # one thread per request: the others are served meanwhile
         status = entry.get("status", 200)
         sequence = entry.get("sequence")
         if sequence:
@@ -79,6 +83,15 @@ class Snapshot:
         return status, dict(entry.get("headers", {})), self.root.joinpath(entry["file"]).read_bytes()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return  # the client gave up (a timeout, a response over its size limit): nothing to report
+        super().handle_error(request, client_address)
+
+
 class ReplicaServer:
     """A :class:`Snapshot` served by a threaded HTTP server on 127.0.0.1 (port 0 = free).
 
@@ -89,8 +102,7 @@ class ReplicaServer:
 
     def __init__(self, root: Path | Traversable | Snapshot, port: int = 0) -> None:
         self.snapshot = root if isinstance(root, Snapshot) else Snapshot(root)
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self.snapshot))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), _handler_for(self.snapshot))
         self._thread = threading.Thread(target=self._server.serve_forever, name="newsbot-replica", daemon=True)
 
     @property

@@ -26,7 +26,7 @@ from newsbot.pages.article import parse_article
 from newsbot.pages.feed import FeedTooLarge, parse_feed
 from newsbot.pages.furniture import furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
-from newsbot.pages.markup import PageTree
+from newsbot.pages.markup import PageTree, unreadable
 from newsbot.render import Renderer
 from newsbot.signals import furniture_read, listing_read, page_rejected
 from newsbot.sites.base import SiteProfile
@@ -107,6 +107,9 @@ class AggregatorSpider(scrapy.Spider):
         if kind is None:
             where = self.site.classify(response.url)
             kind = where.kind if where is not None else None
+        if kind != PageKind.FEED and (why := unreadable(response)) is not None:
+            self._reject(response, *why, article=kind == PageKind.ARTICLE)
+            return
         tree = PageTree(response) if isinstance(response, HtmlResponse) else None
         if tree is not None:
             self._read_furniture(tree)
@@ -273,10 +276,13 @@ class AggregatorSpider(scrapy.Spider):
         self.logger.info("Not following the next page of %s: its entries reach back before since=%s", page.url, since)
         return True
 
-    def _reject(self, response: Response, reason: str, detail: str, level: str = "warning") -> None:
+    def _reject(self, response: Response, reason: str, detail: str, level: str = "warning", article: bool = True) -> None:
+        """Log and count a page that gives nothing; an article page also goes to the rejects
+        feed and the monitors' counters (signal ``page_rejected``)."""
         self.crawler.stats.inc_value(f"newsbot/rejected/{reason}")
-        getattr(self.logger, level)("No item from %s: %s (%s)", response.url, reason, detail)
-        self.crawler.signals.send_catch_log(page_rejected, response=response, reason=reason, detail=detail, spider=self)
+        getattr(self.logger, level)("No %s from %s: %s (%s)", "item" if article else "page", response.url, reason, detail)
+        if article:
+            self.crawler.signals.send_catch_log(page_rejected, response=response, reason=reason, detail=detail, spider=self)
 
     def _render_failed(self, failure: Failure) -> None:
         self.renderer.failed(failure)
