@@ -18,13 +18,15 @@ every such page gets exactly one line, ``No page from URL: REASON (detail)``, an
   own WARNING (URL and ``max size``/``DOWNLOAD_MAXSIZE``) is that page's one line; only the
   count is added.
 
-Requests with an errback of their own (``-a ids`` ranges) are left to it. Pages lost this way
+Requests with an errback of their own (``-a ids`` ranges) are left to it, and robots.txt to the
+robots.txt middleware. Pages lost this way
 are not recorded as done (:mod:`newsbot.middlewares.incremental`): the next run tries them again.
 """
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
@@ -89,8 +91,10 @@ def _retries(request: Request) -> str:
     return f", after {times} {'retry' if times == 1 else 'retries'}" if times else ""
 
 
-def _own_errback(request: Request) -> bool:
-    return request.errback is not None
+def _reported_elsewhere(request: Request) -> bool:
+    """A request whose failure is someone else's to report: one with an errback of its own
+    (``-a ids`` ranges), or robots.txt (the robots.txt middleware decides what a failure means)."""
+    return request.errback is not None or urlsplit(request.url).path == "/robots.txt"
 
 
 class LostDownloadMiddleware:
@@ -110,8 +114,8 @@ class LostDownloadMiddleware:
         return cls(crawler)
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if isinstance(exception, IgnoreRequest) or _own_errback(request):
-            return None  # skipped on purpose (robots.txt, redirect loops...), or the errback's to say
+        if isinstance(exception, IgnoreRequest) or _reported_elsewhere(request):
+            return None  # skipped on purpose (robots.txt, redirect loops...), or reported elsewhere
         reason, logged = download_failure(exception)
         count_lost(self.stats, reason)
         if not logged:

@@ -90,14 +90,14 @@ SNIFFED_BYTES = 1024
 
 
 def binary_kind(body: bytes) -> str | None:
-    """What a body that should be an HTML page is instead, or None when it is text: a known
-    file signature, or more than 1% of control bytes (not tab, newlines, form feed or escape)
-    in its first :data:`SNIFFED_BYTES`. A page with a stray NUL or two stays text; a
-    UTF-16 or UTF-32 page (its BOM) is text.
+    r"""What a body that should be an HTML page is instead, or None when it is text: a known
+    file signature, or, for a body that does not start with markup (``<``), more than 1% of
+    control bytes (not tab, newlines, form feed or escape) in its first :data:`SNIFFED_BYTES`.
+    A page with stray NULs stays text; a UTF-16 or UTF-32 page (its BOM) is text.
 
     >>> binary_kind(b"\x89PNG\r\n\x1a\n\x00\x00"), binary_kind(bytes(range(256)) * 4)
     ('a PNG image', 'binary data')
-    >>> binary_kind("<html><body>Fès\x00 et Rabat</body></html>".encode()) is None
+    >>> binary_kind("<html><body>Le\x00Maroc\x00à\x00Fès</body></html>".encode()) is None
     True
     >>> binary_kind("<html>أخبار</html>".encode("utf-16")) is None
     True
@@ -109,6 +109,8 @@ def binary_kind(body: bytes) -> str | None:
     for magic, kind in _MAGIC:
         if start.startswith(magic):
             return kind
+    if start.startswith(b"<"):
+        return None  # markup, whatever stray control bytes it holds (NULs are made spaces)
     controls = len(head) - len(head.translate(None, _CONTROL))
     return "binary data" if controls * 100 > len(head) else None
 

@@ -42,7 +42,8 @@ class AggregatorSpider(scrapy.Spider):
     """Crawls every edition of ``site`` (see :class:`CrawlArguments` for ``-a`` options).
 
     Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
-    (``missing_title``, ``not_article``, ``out_of_range``), ``newsbot/published/unknown``
+    (``missing_title``, ``not_article``, ``out_of_range``) and for article or listing pages that
+    are no HTML (``not_html``, ``empty_page``; :func:`~newsbot.pages.markup.unreadable`), ``newsbot/published/unknown``
     and ``newsbot/published/future`` for dates left null, ``newsbot/source_url/not_http`` for source
     links that are no http(s) URL (left null), ``newsbot/feed/too_large`` for feeds whose gzipped
     body inflates past ``DOWNLOAD_MAXSIZE`` (all layers together), ``newsbot/ids/not_found`` for
