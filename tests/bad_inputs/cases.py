@@ -164,6 +164,10 @@ def bomb(encoding: str) -> bytes:
         import brotli
 
         return brotli.compress(zeros)
+    if encoding == "zstd":
+        from backports import zstd
+
+        return zstd.compress(zeros)
     if encoding == "gzip, gzip":
         return gzip.compress(gzip.compress(zeros, 9), 9)
     raise ValueError(encoding)
@@ -273,7 +277,7 @@ def _cases() -> list[Case | Callable[[], Case]]:
                (page(fr(900062 + i), bomb(encoding), headers={"Content-Encoding": encoding}),), says="exceeded DOWNLOAD_MAXSIZE",
                note=f"50 MiB of zeros, Content-Encoding: {encoding}")
           for i, (name, encoding) in enumerate([("gzip", "gzip"), ("deflate", "deflate"), ("br", "br"),
-                                                ("gzip_gzip", "gzip, gzip")])],
+                                                ("gzip_gzip", "gzip, gzip"), ("zstd", "zstd")])],
         # --- redirects ---------------------------------------------------------------------
         Case("redirect_loop", fr(900071), "rejected/redirect_loop",
              (redirect(fr(900071), fr(900072)), redirect(fr(900072), fr(900071))), says="redirect loop"),
