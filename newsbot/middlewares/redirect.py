@@ -36,8 +36,6 @@ class CanonicalRedirectMiddleware(RedirectMiddleware):
     """Scrapy's ``RedirectMiddleware`` (replaced in ``DOWNLOADER_MIDDLEWARES``), plus:
 
     * a redirect to another spelling of the same canonical URL is not filtered as a duplicate;
-    * a redirect of a retried request to another URL goes through the dupefilter (the retry's
-      ``dont_filter`` is not carried over to the new URL);
     * an article request redirected off the site or to a non-article page is logged with
       both URLs and counted as ``newsbot/rejected/redirected_away``;
     * a redirect loop is logged at INFO with its chain and counted as ``newsbot/rejected/redirect_loop``.
@@ -53,11 +51,6 @@ class CanonicalRedirectMiddleware(RedirectMiddleware):
             self._lost_in_loop(chain, redirected.url, f"more than {self.max_redirect_times} redirects")
         if canonical_request_url(result.url) == canonical_request_url(request.url):
             result.dont_filter = True
-        elif request.meta.get("retry_times"):
-            # The retry middleware marks its copy dont_filter (a retry is not "already seen");
-            # the redirect copies that mark to a new URL, which then skipped the dupefilter and
-            # fetched an article a second time (scrapy/scrapy#6895, shared case NB-14).
-            result.dont_filter = False
         elif request.meta.get(META_KIND) == PageKind.ARTICLE and not _is_article(result.url):
             self.crawler.stats.inc_value("newsbot/rejected/redirected_away")
             logger.warning("No item from %s: it redirects (%s) to %s, which is not an article of the site",

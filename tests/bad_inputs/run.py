@@ -67,10 +67,26 @@ def public(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k != "crawled_at"}
 
 
+def readme_table(cases: list[Case]) -> str:
+    """The "Cases" table of the README, one row per case."""
+    rows = ["| case | URL | expected | log line says | notes |", "|---|---|---|---|---|"]
+    for case in cases:
+        extra = ", ".join(f"`{k}` +{v}" for k, v in case.stats.items())
+        shared = f"../shared/cases/{case.shared}" if case.shared and case.shared not in case.note else ""
+        note = "; ".join(x for x in (case.note, extra, shared) if x).replace("|", "/")
+        says = f"`{case.says}`" if case.says else ""
+        rows.append(f"| `{case.name}` | `{case.url.removeprefix('https://' + HOST)}` | `{case.expect}` | {says} | {note} |")
+    return "\n".join(rows) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bad_inputs.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--write-gold", action="store_true", help="rewrite gold.jsonl from this crawl's feed")
+    parser.add_argument("--table", action="store_true", help="print the README's table of cases and exit")
     args = parser.parse_args(argv)
+    if args.table:
+        print(readme_table(corpus()[0]), end="")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         crawl = crawl_corpus(Path(tmp))
     expected = Counter(c.expect for c in crawl.cases)
