@@ -17,7 +17,7 @@ import pytest
 from newsbot.items import PUBLIC_FIELDS
 from tests.bad_inputs.cases import GOLD, SITE, load_gold
 from tests.bad_inputs.cases import corpus as corpus_cases
-from tests.bad_inputs.run import CorpusCrawl, crawl_corpus, public
+from tests.bad_inputs.run import CorpusCrawl, crawl_corpus, expected_counts, public
 from tests.crawling import SHARED
 
 
@@ -94,11 +94,7 @@ def test_every_bad_page_is_logged_once_with_its_reason(corpus):
 
 
 def test_every_bad_page_is_counted_once_under_its_reason(corpus):
-    expected = Counter(c.expect for c in corpus.cases if c.reason)
-    for case in corpus.cases:  # what a case adds besides its own outcome (NB-14's second arrival)
-        expected.update({k.removeprefix("newsbot/"): n for k, n in case.stats.items()
-                         if k.startswith(("newsbot/rejected/", "newsbot/dropped/"))})
-    assert corpus.counts() == dict(expected), "counts by reason differ from the cases' reasons"
+    assert corpus.counts() == expected_counts(corpus.cases), "counts by reason differ from the cases' reasons"
     assert corpus.result.stat("robotstxt/forbidden") == sum(c.expect == "forbidden" for c in corpus.cases)
 
 

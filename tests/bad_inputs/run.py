@@ -62,6 +62,16 @@ def crawl_corpus(workdir: Path) -> CorpusCrawl:
     return CorpusCrawl(cases, skipped, result, hits)
 
 
+def expected_counts(cases: list[Case]) -> dict[str, int]:
+    """The ``rejected/*`` and ``dropped/*`` counts the cases expect: their outcomes, and what
+    their ``stats`` add (NB-14's second arrival)."""
+    expected = Counter(c.expect for c in cases if c.reason)
+    for case in cases:
+        expected.update({k.removeprefix("newsbot/"): n for k, n in case.stats.items()
+                         if k.startswith(("newsbot/rejected/", "newsbot/dropped/"))})
+    return dict(sorted(expected.items()))
+
+
 def public(item: dict[str, Any]) -> dict[str, Any]:
     """A feed record as ``gold.jsonl`` holds it: every field but ``crawled_at``."""
     return {k: v for k, v in item.items() if k != "crawled_at"}
@@ -90,10 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         crawl = crawl_corpus(Path(tmp))
     expected = Counter(c.expect for c in crawl.cases)
+    counts, wanted_counts = crawl.counts(), expected_counts(crawl.cases)
     print(f"{len(crawl.cases)} cases ({sum(n for e, n in expected.items() if e != 'item')} bad inputs,"
           f" {expected['item']} giving an item); crawl exit {crawl.result.returncode}")
-    for reason in sorted({*crawl.counts(), *(e for e in expected if "/" in e)}):
-        print(f"  {reason}: {crawl.counts().get(reason, 0)} (expected {expected.get(reason, 0)})")
+    for reason in sorted({*counts, *wanted_counts}):
+        print(f"  {reason}: {counts.get(reason, 0)} (expected {wanted_counts.get(reason, 0)})")
     print(f"  robotstxt/forbidden: {crawl.result.stat('robotstxt/forbidden')} (expected {expected['forbidden']})")
     print(f"  items: {len(crawl.result.items)} (expected {expected['item']})")
     for reason in crawl.skipped:
