@@ -19,15 +19,17 @@ every such page gets exactly one line, ``No page from URL: REASON (detail)``, an
   count is added.
 
 Requests with an errback of their own (``-a ids`` ranges) are left to it, and robots.txt to the
-robots.txt middleware. Pages lost this way
-are not recorded as done (:mod:`newsbot.middlewares.incremental`): the next run tries them again.
+robots.txt middleware. Pages lost this way are not recorded as done
+(:mod:`newsbot.middlewares.incremental`): the next run tries them again. The bad-input corpus
+(``tests/bad_inputs/``) has a case of each.
 """
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import (
@@ -162,8 +164,6 @@ class HttpErrorMiddleware(ScrapyHttpErrorMiddleware):
 
 
 def _phrase(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -116,10 +116,19 @@ def binary_kind(body: bytes) -> str | None:
 
 
 def unreadable(response: Response) -> tuple[str, str] | None:
-    """Why a response that should be an HTML page (an article, a listing) cannot be read as
+    r"""Why a response that should be an HTML page (an article, a listing) cannot be read as
     one: ``("empty_page", detail)`` for a body with nothing but whitespace, ``("not_html",
     detail)`` for a body Scrapy did not take for text (its Content-Type: an image, a PDF...)
-    or that is binary whatever its Content-Type says (:func:`binary_kind`); None when it reads."""
+    or that is binary whatever its Content-Type says (:func:`binary_kind`); None when it reads.
+
+    >>> from scrapy.http import HtmlResponse, Response
+    >>> unreadable(Response("https://www.maghress.com/fr/x/1", body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}))
+    ('not_html', 'served as application/pdf')
+    >>> unreadable(HtmlResponse("https://www.maghress.com/fr/x/1", body=b"\x89PNG\r\n", headers={"Content-Type": "text/html"}))
+    ('not_html', 'a PNG image served as text/html')
+    >>> unreadable(HtmlResponse("https://www.maghress.com/fr/x/1", body=b"  ")), unreadable(HtmlResponse("https://x.ma/", body=b"<p>x</p>"))
+    (('empty_page', '2 bytes, no Content-Type'), None)
+    """
     content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type"
     if not response.body.strip():
         return "empty_page", f"{len(response.body)} bytes, {content_type}"
