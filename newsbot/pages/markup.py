@@ -130,7 +130,7 @@ def unreadable(response: Response) -> tuple[str, str] | None:
     (('empty_page', '2 bytes, no Content-Type'), None)
     """
     content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type"
-    if not response.body.strip():
+    if not response.body or response.body.isspace():  # isspace stops at the first other byte: no copy
         return "empty_page", f"{len(response.body)} bytes, {content_type}"
     if not isinstance(response, TextResponse):
         return "not_html", f"served as {content_type}"
