@@ -3,8 +3,10 @@
 A snapshot is a directory (or package resource) with ``manifest.json`` and ``files/``
 in the layout of ``../shared/sites/`` (see its README): entries with ``host``,
 ``path`` (with query), ``status``, ``headers``, ``file``, an optional ``sequence``
-of statuses (the n-th request gets the n-th, the last repeats) and an optional ``delay``
-(seconds to wait before answering: a slow server, for timeouts).
+of statuses (the n-th request gets the n-th, the last repeats), an optional ``delay``
+(seconds to wait before answering: a slow server, for timeouts) and an optional ``cut``
+(bytes of the body sent before the connection is closed, the full length announced: a
+download that loses its data).
 
 A request is matched on path and query; the ``Host`` header (or the host of an
 absolute-form request target, as proxies receive) picks among sites sharing a path;
@@ -159,9 +161,9 @@ def _handler_for(snapshot: Snapshot) -> type[BaseHTTPRequestHandler]:
             entry = snapshot.find(host, target)
             if entry is None:
                 return self._send(404, {"Content-Type": "text/html; charset=utf-8"}, _NOT_FOUND, head)
-            self._send(*snapshot.answer(entry), head)
+            self._send(*snapshot.answer(entry), head, cut=entry.get("cut"))
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool) -> None:
+        def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool, cut: int | None = None) -> None:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -169,9 +171,11 @@ def _handler_for(snapshot: Snapshot) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if not head:
                 try:
-                    self.wfile.write(body)
+                    self.wfile.write(body if cut is None else body[:cut])
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (e.g. a crawler dropping a response over its size limit)
+            if cut is not None:
+                self.close_connection = True  # the connection drops before the announced length
 
     return Handler
 

@@ -11,8 +11,9 @@ every such page gets exactly one line, ``No page from URL: REASON (detail)``, an
   ``http_500``...), from :class:`HttpErrorMiddleware` (which replaces Scrapy's; its
   ``httperror/*`` stats are kept, the monitors read them). 404 and 410 are logged at INFO
   (pages gone), the rest at WARNING.
-* ``timeout``, ``connection_failed``, ``download_failed``: download errors once retries are
-  spent, from :class:`LostDownloadMiddleware`.
+* ``timeout``, ``connection_failed``, ``data_loss`` (the body ended before its announced
+  length), ``download_failed`` (any other error): download errors once retries are spent,
+  from :class:`LostDownloadMiddleware`.
 * ``too_large``: a body over ``DOWNLOAD_MAXSIZE``, announced by its size (download handler) or
   inflating past it (decompression bombs, :class:`SizeLimitedCompressionMiddleware`). Scrapy's
   own WARNING (URL and ``max size``/``DOWNLOAD_MAXSIZE``) is that page's one line; only the
@@ -38,6 +39,7 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spidermiddlewares.httperror import HttpErrorMiddleware as ScrapyHttpErrorMiddleware
@@ -60,6 +62,7 @@ _TIMEOUTS = (DownloadTimeoutError, twisted_errors.TimeoutError, twisted_errors.T
 _CONNECTION = (DownloadConnectionRefusedError, CannotResolveHostError, twisted_errors.ConnectError,
                twisted_errors.DNSLookupError, ConnectionRefusedError)
 TOO_LARGE = "too_large"
+_DETAILS = {"data_loss": "the connection closed before the announced Content-Length"}
 
 
 def download_failure(exception: BaseException) -> tuple[str, bool]:
@@ -70,8 +73,8 @@ def download_failure(exception: BaseException) -> tuple[str, bool]:
     ('timeout', False)
     >>> download_failure(DownloadCancelledError("Expected to receive 9 bytes which is larger than download max size (8)"))
     ('too_large', True)
-    >>> download_failure(ConnectionRefusedError())
-    ('connection_failed', False)
+    >>> download_failure(ConnectionRefusedError()), download_failure(ResponseDataLossError())
+    (('connection_failed', False), ('data_loss', False))
     >>> download_failure(ValueError("x"))
     ('download_failed', False)
     """
@@ -81,6 +84,8 @@ def download_failure(exception: BaseException) -> tuple[str, bool]:
         return TOO_LARGE, True
     if isinstance(exception, _CONNECTION):
         return "connection_failed", False
+    if isinstance(exception, ResponseDataLossError):
+        return "data_loss", False
     return "download_failed", False
 
 
@@ -121,7 +126,7 @@ class LostDownloadMiddleware:
         reason, logged = download_failure(exception)
         count_lost(self.stats, reason)
         if not logged:
-            detail = str(exception) or type(exception).__name__
+            detail = str(exception) or _DETAILS.get(reason, type(exception).__name__)
             logger.warning("No page from %s: %s (%s%s)", request.url, reason, detail, _retries(request))
         raise IgnoreRequest(f"{reason}: {exception}") from exception
 

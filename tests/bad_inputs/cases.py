@@ -59,7 +59,8 @@ SETTINGS: dict[str, Any] = {
 @dataclass(frozen=True)
 class Route:
     """One answer of the replica: ``path`` (with query) on ``host``, its status, headers,
-    body, and optional ``sequence`` of statuses / ``delay`` in seconds (see the replica)."""
+    body, and optional ``sequence`` of statuses / ``delay`` in seconds / ``cut`` (bytes sent
+    before the connection drops; see the replica)."""
 
     path: str
     body: bytes | str = b""
@@ -67,6 +68,7 @@ class Route:
     headers: dict[str, str | None] = field(default_factory=dict)
     sequence: tuple[int, ...] | None = None
     delay: float | None = None
+    cut: int | None = None
     host: str = HOST
 
 
@@ -312,6 +314,9 @@ def _cases() -> list[Case | Callable[[], Case]]:
         Case("listing_as_pdf", f"{SITE}/fr/lebrief", "rejected/not_html",
              (page(f"{SITE}/fr/lebrief", PDF, headers={"Content-Type": "application/pdf"}),), says="not_html",
              note="a listing that is a PDF: no links read from it"),
+        Case("connection_cut", fr(900096), "rejected/data_loss",
+             (page(fr(900096), article("fr", 14), cut=300),), says="data_loss",
+             note="the connection drops after 300 of the announced bytes (data loss); retried, then lost"),
         Case("timeout", fr(900095), "rejected/timeout", (page(fr(900095), article("fr", 14), delay=3),),
              says="timeout", note="answers after 3 s; DOWNLOAD_TIMEOUT 1 s"),
         # --- charsets ----------------------------------------------------------------------
@@ -496,7 +501,8 @@ def build(root: Path, cases: list[Case]) -> Path:
     }
     for case in cases:
         for route in case.routes:
-            extra = {k: v for k, v in (("sequence", list(route.sequence or ())), ("delay", route.delay)) if v}
+            extra = {k: v for k, v in (("sequence", list(route.sequence or ())), ("delay", route.delay),
+                                       ("cut", route.cut)) if v}
             pages[(route.host, route.path)] = (route.status, route.headers, route.body, extra)
     pages.setdefault((HOST, "/fr/rss"), (200, {"Content-Type": "application/rss+xml"}, rss("")))
     pages.setdefault((HOST, "/rss"), (200, {"Content-Type": "application/rss+xml"}, rss("")))

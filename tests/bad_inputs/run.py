@@ -23,8 +23,9 @@ from tests.bad_inputs.cases import GOLD, HOST, SETTINGS, Case, build, corpus
 from tests.crawling import CrawlResult, run_crawl
 
 _LEVEL = re.compile(r"\] (INFO|WARNING|ERROR|CRITICAL): ")
-QUIET_LOGGERS = ("[newsbot.middlewares.charset]",)
-"""Loggers whose lines name a URL without saying it was lost (a charset repaired)."""
+QUIET_LOGGERS = ("[newsbot.middlewares.charset]", "This message won't be shown in further requests")
+"""Lines that name a URL without saying it was lost: a charset repaired, and Scrapy's
+once-per-crawl hint about ``DOWNLOAD_FAIL_ON_DATALOSS`` at the first data loss."""
 
 
 @dataclass
