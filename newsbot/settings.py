@@ -39,6 +39,9 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # Cloudflare sits in front of these sites: its 52x answers are transient too.
 RETRY_HTTP_CODES = [500, 502, 503, 504, 520, 521, 522, 523, 524, 408, 429]
 RETRY_TIMES = 3
+# A page lost after its retries gets one line from newsbot.middlewares.lost (URL, reason, retries)
+# instead of Scrapy's ERROR "Gave up retrying" followed by a second line for the same page.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19's remote control (scrapy.extensions.remote_control.RemoteControl): an HTTP endpoint
@@ -68,10 +71,13 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.redirect.CanonicalRedirectMiddleware": 600,
     # a 200 page that redirects by script (+ <noscript> refresh): after charset (585) and MetaRefresh (580)
     "newsbot.middlewares.redirect.ScriptRedirectMiddleware": 575,
+    # a page lost (timeout, failed download) after its retries: one line and newsbot/rejected/<reason>
+    "newsbot.middlewares.lost.LostDownloadMiddleware": 40,
     # off-site: an allowed host on another port than its scheme's default is off-site too
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newsbot.middlewares.offsite.PortAwareOffsiteMiddleware": 50,
-    # a compressed body cut short is rejected, not read as a whole page (same place as Scrapy's)
+    # a compressed body cut short is rejected, not read as a whole page, and a decompression bomb
+    # is counted as newsbot/rejected/too_large (same place as Scrapy's)
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newsbot.middlewares.compression.StrictHttpCompressionMiddleware": 590,
     # robots.txt answering 5xx: the host fully disallowed for the run (RFC 9309 §2.3.1.4)
@@ -83,6 +89,9 @@ DOWNLOADER_MIDDLEWARES = {
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
 SPIDER_MIDDLEWARES = {
+    # HTTP error answers: one line and newsbot/rejected/http_<status> (Scrapy's httperror/* stats kept)
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "newsbot.middlewares.lost.HttpErrorMiddleware": 50,
     "newsbot.monitoring.pages.PageErrorMiddleware": 950,  # a page that fails to read: logged, counted, crawl goes on
     "newsbot.monitoring.counters.MonitorCountersMiddleware": 900,  # per site/edition counters the monitors judge
     "newsbot.cluster.middlewares.ClusterSeedMiddleware": 25,  # cluster mode only: seed once per crawl

@@ -103,19 +103,21 @@ def crawl_snapshot(spider: str, snapshot: Path, workdir: Path, **kwargs: Any) ->
         server.stop()
 
 
-def write_snapshot(root: Path, pages: dict[tuple[str, str], tuple[int, dict[str, str], str | bytes]],
+def write_snapshot(root: Path, pages: dict[tuple[str, str], tuple[Any, ...]],
                    default_host: str = "www.maghress.com") -> Path:
     """Write a small snapshot (the ``../shared/sites`` layout) from
-    ``{(host, path): (status, extra headers, body)}``; every host is its own site, no aliases
-    beyond ``maghress.com`` for ``www.maghress.com`` unless that apex is a host of its own."""
+    ``{(host, path): (status, extra headers, body[, entry fields])}``; every host is its own site, no aliases
+    beyond ``maghress.com`` for ``www.maghress.com`` unless that apex is a host of its own.
+    A header given as None is left out; the optional entry fields are added to the manifest entry as they are (``sequence``, ``delay``)."""
     entries = []
-    for number, ((host, path), (status, headers, body)) in enumerate(pages.items()):
+    for number, ((host, path), (status, headers, body, *extra)) in enumerate(pages.items()):
         name = f"files/{number:03d}.html"
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         data = body.encode("utf-8") if isinstance(body, str) else body
         (root / name).write_bytes(data)
         entries.append({"host": host, "path": path, "status": status, "file": name,
-                        "headers": {"Content-Type": "text/html; charset=utf-8", **headers}})
+                        "headers": {k: v for k, v in {"Content-Type": "text/html; charset=utf-8", **headers}.items() if v is not None},
+                        **(extra[0] if extra else {})})
     hosts = sorted({host for host, _ in pages})
     sites = [{"site": host.removeprefix("www."), "host": host, "editions": ["fr"],
               "aliases": [host.removeprefix("www.")] if host.startswith("www.") and host[4:] not in hosts else []}

@@ -2,8 +2,11 @@
 
 A snapshot is a directory (or package resource) with ``manifest.json`` and ``files/``
 in the layout of ``../shared/sites/`` (see its README): entries with ``host``,
-``path`` (with query), ``status``, ``headers``, ``file`` and an optional ``sequence``
-of statuses (the n-th request gets the n-th, the last repeats).
+``path`` (with query), ``status``, ``headers``, ``file``, an optional ``sequence``
+of statuses (the n-th request gets the n-th, the last repeats), an optional ``delay``
+(seconds to wait before answering: a slow server, for timeouts) and an optional ``cut``
+(bytes of the body sent before the connection is closed, the full length announced: a
+download that loses its data).
 
 A request is matched on path and query; the ``Host`` header (or the host of an
 absolute-form request target, as proxies receive) picks among sites sharing a path;
@@ -21,6 +24,7 @@ import argparse
 import json
 import sys
 import threading
+import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources.abc import Traversable
@@ -67,6 +71,8 @@ class Snapshot:
         with self.lock:
             count = self.hits.get(key, 0)
             self.hits[key] = count + 1
+        if entry.get("delay"):
+            time.sleep(entry["delay"])  # one thread per request: the others are served meanwhile
         status = entry.get("status", 200)
         sequence = entry.get("sequence")
         if sequence:
@@ -79,6 +85,15 @@ class Snapshot:
         return status, dict(entry.get("headers", {})), self.root.joinpath(entry["file"]).read_bytes()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return  # the client gave up (a timeout, a response over its size limit): nothing to report
+        super().handle_error(request, client_address)
+
+
 class ReplicaServer:
     """A :class:`Snapshot` served by a threaded HTTP server on 127.0.0.1 (port 0 = free).
 
@@ -89,8 +104,7 @@ class ReplicaServer:
 
     def __init__(self, root: Path | Traversable | Snapshot, port: int = 0) -> None:
         self.snapshot = root if isinstance(root, Snapshot) else Snapshot(root)
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self.snapshot))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), _handler_for(self.snapshot))
         self._thread = threading.Thread(target=self._server.serve_forever, name="newsbot-replica", daemon=True)
 
     @property
@@ -147,9 +161,9 @@ def _handler_for(snapshot: Snapshot) -> type[BaseHTTPRequestHandler]:
             entry = snapshot.find(host, target)
             if entry is None:
                 return self._send(404, {"Content-Type": "text/html; charset=utf-8"}, _NOT_FOUND, head)
-            self._send(*snapshot.answer(entry), head)
+            self._send(*snapshot.answer(entry), head, cut=entry.get("cut"))
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool) -> None:
+        def _send(self, status: int, headers: dict[str, str], body: bytes, head: bool, cut: int | None = None) -> None:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -157,9 +171,11 @@ def _handler_for(snapshot: Snapshot) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if not head:
                 try:
-                    self.wfile.write(body)
+                    self.wfile.write(body if cut is None else body[:cut])
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (e.g. a crawler dropping a response over its size limit)
+            if cut is not None:
+                self.close_connection = True  # the connection drops before the announced length
 
     return Handler
 

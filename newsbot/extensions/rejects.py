@@ -7,7 +7,8 @@
   there is no ``duplicate_of``). ``PATH`` may use ``%(name)s`` (spider) and ``%(time)s``
   (start time) as feed URIs do; records are appended (a fixed path collects every run) and
   each line is flushed as it is written. Pages that failed to download (HTTP errors,
-  timeouts) are not rejections: they are retried by the next run.
+  timeouts, over the size limit) are counted in ``newsbot/rejected/<reason>``
+  (:mod:`newsbot.middlewares.lost`) but not listed: they are retried by the next run.
 """
 
 from __future__ import annotations

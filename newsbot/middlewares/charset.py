@@ -33,6 +33,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from newsbot.config import encodings_setting
+from newsbot.pages.markup import binary_kind
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -157,6 +158,8 @@ class CharsetMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if not isinstance(response, TextResponse) or not response.body:
             return response
+        if isinstance(response, HtmlResponse) and binary_kind(response.body):
+            return response  # no charset makes an image text: the spider rejects it as not_html
         header = http_content_type_encoding(response.headers.get("Content-Type", b"").decode("latin-1"))
         encoding = repaired_encoding(response.body, header, self.fallbacks)
         if encoding is not None:

@@ -11,6 +11,10 @@ the page: one WARNING line with the URL and the reason, the stat
 article page (rejects feed, monitors), and no item, so the article is not recorded and the
 next run fetches it again. A gzip member whose checksum does not match is still kept, as
 Scrapy keeps it (the stream is whole; a CRC error is no sign of a cut).
+
+A body that inflates past ``DOWNLOAD_MAXSIZE`` (a decompression bomb: gzip, deflate, br, zstd or
+several of them) is dropped as Scrapy drops it, and counted as ``newsbot/rejected/too_large``
+(:mod:`newsbot.middlewares.lost`); Scrapy's WARNING naming the URL and the limit is its one line.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils._compression import _CHUNK_SIZE, _check_max_size, brotli
 
 from newsbot.family.urls import META_KIND, PageKind
+from newsbot.middlewares.lost import TOO_LARGE, count_lost
 from newsbot.signals import page_rejected
 
 if TYPE_CHECKING:
@@ -152,6 +157,10 @@ class StrictHttpCompressionMiddleware(HttpCompressionMiddleware):
         except TruncatedBody as error:
             self._reject(request, response, str(error))
             raise IgnoreRequest(f"{REASON}: {error}") from None
+        except IgnoreRequest as error:
+            if "DOWNLOAD_MAXSIZE" in str(error) and self.stats is not None:
+                count_lost(self.stats, TOO_LARGE)
+            raise
 
     @staticmethod
     def _decode(body: bytes, encoding: bytes, max_size: int) -> bytes:

@@ -9,7 +9,8 @@ it), so the text is repaired before parsing (:func:`repair_xml`) and tags are ta
 of titles (:func:`plain_text`). A body still gzip-compressed after the transport (NB-21) is inflated,
 however many times it was gzipped, within a budget for all layers together
 (``DOWNLOAD_MAXSIZE``, :class:`FeedTooLarge` past it): gzip inside gzip is a decompression bomb
-that a per-layer cap would let through.
+that a per-layer cap would let through. A ``<!DOCTYPE>`` is dropped before parsing, with the
+entities it declares: they are never expanded (no external entity read, no "billion laughs").
 
 A feed URL that answers something else (scrapy/scrapy#4211: a site's error or home page
 served with 200 where the feed should be, an empty body) or a feed with no entry raises
@@ -59,6 +60,10 @@ _MARKUP = re.compile(
     r"|<",
     re.S,
 )
+# The document type declaration with its internal subset: entities a feed declares are never
+# expanded (an external entity reads a local file, XXE; nested ones inflate to gigabytes,
+# "billion laughs"); references to them stay text.
+_DOCTYPE = re.compile(r"<!DOCTYPE\b[^\[>]*(?:\[.*?\]\s*)?>", re.S | re.I)
 _HTML_TAG = re.compile(r"</?(" + "|".join(sorted(_HTML_ONLY, key=len, reverse=True)) + r")\b(?:\s[^<>]*)?/?>", re.I)
 MAX_FEED_BYTES = 16 * 1024 * 1024
 """What the gzip layers of a feed may inflate to together when no ``max_size`` is given."""
@@ -227,7 +232,7 @@ def parse_feed(response: Response, max_size: int = 0) -> list[FeedEntry]:
     problem = not_a_feed(raw)
     if problem is not None:
         raise problem
-    text = repair_xml(raw)
+    text = repair_xml(_DOCTYPE.sub("", raw, count=1))
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # parsel refuses a str with an encoding declaration
     sel = Selector(text=text, type="xml")
     root = sel.root.tag if isinstance(getattr(sel.root, "tag", None), str) else ""

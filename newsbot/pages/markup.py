@@ -8,8 +8,9 @@ from typing import Any
 
 from lxml import etree
 from parsel import Selector
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector as ResponseSelector
+from w3lib.encoding import read_bom
 
 from newsbot.family import selectors
 
@@ -77,6 +78,66 @@ class PageTree:
             return None
         found = _BY_ID(self.root, value=value)
         return found[0] if found else None
+
+
+# Signatures of what servers send under text/html by mistake (an image, a PDF, an archive, a
+# body compressed without Content-Encoding).
+_MAGIC = ((b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"%PDF-", "a PDF document"), (b"\x1f\x8b", "gzip data"), (b"PK\x03\x04", "a zip archive"),
+          (b"\x28\xb5\x2f\xfd", "zstd data"), (b"RIFF", "a RIFF file (WebP, WAV...)"))
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r\x1b")
+SNIFFED_BYTES = 1024
+
+
+def binary_kind(body: bytes) -> str | None:
+    r"""What a body that should be an HTML page is instead, or None when it is text: a known
+    file signature, or, for a body that does not start with markup (``<``), more than 1% of
+    control bytes (not tab, newlines, form feed or escape) in its first :data:`SNIFFED_BYTES`.
+    A page with stray NULs stays text; a UTF-16 or UTF-32 page (its BOM) is text.
+
+    >>> binary_kind(b"\x89PNG\r\n\x1a\n\x00\x00"), binary_kind(bytes(range(256)) * 4)
+    ('a PNG image', 'binary data')
+    >>> binary_kind("<html><body>Le\x00Maroc\x00à\x00Fès</body></html>".encode()) is None
+    True
+    >>> binary_kind("<html>أخبار</html>".encode("utf-16")) is None
+    True
+    """
+    head = body[:SNIFFED_BYTES]
+    if read_bom(head)[0]:
+        return None
+    start = head.lstrip()
+    for magic, kind in _MAGIC:
+        if start.startswith(magic):
+            return kind
+    if start.startswith(b"<"):
+        return None  # markup, whatever stray control bytes it holds (NULs are made spaces)
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return "binary data" if controls * 100 > len(head) else None
+
+
+def unreadable(response: Response) -> tuple[str, str] | None:
+    r"""Why a response that should be an HTML page (an article, a listing) cannot be read as
+    one: ``("empty_page", detail)`` for a body with nothing but whitespace, ``("not_html",
+    detail)`` for a body Scrapy did not take for text (its Content-Type: an image, a PDF...)
+    or that is binary whatever its Content-Type says (:func:`binary_kind`); None when it reads.
+
+    >>> from scrapy.http import HtmlResponse, Response
+    >>> unreadable(Response("https://www.maghress.com/fr/x/1", body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}))
+    ('not_html', 'served as application/pdf')
+    >>> unreadable(HtmlResponse("https://www.maghress.com/fr/x/1", body=b"\x89PNG\r\n", headers={"Content-Type": "text/html"}))
+    ('not_html', 'a PNG image served as text/html')
+    >>> unreadable(HtmlResponse("https://www.maghress.com/fr/x/1", body=b"  ")), unreadable(HtmlResponse("https://x.ma/", body=b"<p>x</p>"))
+    (('empty_page', '2 bytes, no Content-Type'), None)
+    """
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type"
+    if not response.body or response.body.isspace():  # isspace stops at the first other byte: no copy
+        return "empty_page", f"{len(response.body)} bytes, {content_type}"
+    if not isinstance(response, TextResponse):
+        return "not_html", f"served as {content_type}"
+    kind = binary_kind(response.body)
+    if kind is not None:
+        return "not_html", f"{kind} served as {content_type}"
+    return None
 
 
 def page_tree(page: TextResponse | Selector | PageTree) -> PageTree:

@@ -28,7 +28,7 @@ from newsbot.pages.article import parse_article
 from newsbot.pages.feed import FeedProblem, FeedTooLarge, parse_feed
 from newsbot.pages.furniture import furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
-from newsbot.pages.markup import PageTree
+from newsbot.pages.markup import PageTree, unreadable
 from newsbot.render import Renderer
 from newsbot.signals import furniture_read, listing_read, page_rejected
 from newsbot.sites.base import SiteProfile
@@ -44,7 +44,8 @@ class AggregatorSpider(scrapy.Spider):
     """Crawls every edition of ``site`` (see :class:`CrawlArguments` for ``-a`` options).
 
     Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
-    (``missing_title``, ``not_article``, ``out_of_range``), ``newsbot/published/unknown``
+    (``missing_title``, ``not_article``, ``out_of_range``) and for article or listing pages that
+    are no HTML (``not_html``, ``empty_page``; :func:`~newsbot.pages.markup.unreadable`), ``newsbot/published/unknown``
     and ``newsbot/published/future`` for dates left null, ``newsbot/dates/hijri`` for Hijri datelines
     converted to Gregorian and ``newsbot/dates/<problem>`` for datelines left null on purpose
     (:class:`~newsbot.text.dates.DateReading`: ``hijri_out_of_range``, ``hijri_invalid``,
@@ -113,6 +114,9 @@ class AggregatorSpider(scrapy.Spider):
         if kind is None:
             where = self.site.classify(response.url)
             kind = where.kind if where is not None else None
+        if kind != PageKind.FEED and (why := unreadable(response)) is not None:
+            self._reject(response, *why, article=kind == PageKind.ARTICLE)
+            return
         tree = PageTree(response) if isinstance(response, HtmlResponse) else None
         if tree is not None:
             self._read_furniture(tree)
@@ -296,10 +300,13 @@ class AggregatorSpider(scrapy.Spider):
         self.logger.info("Not following the next page of %s: its entries reach back before since=%s", page.url, since)
         return True
 
-    def _reject(self, response: Response, reason: str, detail: str, level: str = "warning") -> None:
+    def _reject(self, response: Response, reason: str, detail: str, level: str = "warning", article: bool = True) -> None:
+        """Log and count a page that gives nothing; an article page also goes to the rejects
+        feed and the monitors' counters (signal ``page_rejected``)."""
         self.crawler.stats.inc_value(f"newsbot/rejected/{reason}")
-        getattr(self.logger, level)("No item from %s: %s (%s)", response.url, reason, detail)
-        self.crawler.signals.send_catch_log(page_rejected, response=response, reason=reason, detail=detail, spider=self)
+        getattr(self.logger, level)("No %s from %s: %s (%s)", "item" if article else "page", response.url, reason, detail)
+        if article:
+            self.crawler.signals.send_catch_log(page_rejected, response=response, reason=reason, detail=detail, spider=self)
 
     def _render_failed(self, failure: Failure) -> None:
         self.renderer.failed(failure)
