@@ -93,7 +93,7 @@ def folded_shingles(folded: str, size: int = SHINGLE_WORDS, cap: int = SHINGLE_C
     words = folded.encode().split(b" ", cap + size - 1)[: cap + size - 1]
     if len(words) <= size:
         return [b" ".join(words)]
-    return [b" ".join(group) for group in zip(*(words[i:] for i in range(size)))]
+    return list(map(b" ".join, zip(*(words[i:] for i in range(size)))))  # map: no Python frame per shingle
 
 
 def shingle_hashes(items: list[bytes]) -> np.ndarray:
