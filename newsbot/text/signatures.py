@@ -11,7 +11,8 @@ it already folded, so a caller folds a body once and derives all three keys from
   for the signature and the exact set alike;
 * :func:`shingle_set` and :func:`jaccard`: exact similarity of two bodies at hand;
 * :class:`Signer`: MinHash (datasketch, 128 permutations, the ``affine32`` scheme, seed 1)
-  over those shingles, and its LSH band keys. The band layout comes from datasketch's
+  over those shingles, its values computed from datasketch's permutations as
+  ``MinHash.update_batch`` computes them, in one numpy expression, and its LSH band keys. The band layout comes from datasketch's
   ``MinHashLSH`` parameter search for the threshold, weighted for recall (false negatives
   0.9, false positives 0.1: candidates are confirmed by the MinHash estimate, so a false
   positive costs one comparison): 14 bands of 9 rows at 0.8.
