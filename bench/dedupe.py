@@ -4,6 +4,7 @@
     python bench/dedupe.py --sizes 10000,100000     # quicker
     python bench/dedupe.py --backend redis --sizes 10000,100000   # a private redis-server (--redis URL: yours; own namespace, deleted after)
     python bench/dedupe.py --sizes 0 --huge --memory   # empty store, the 5.8 MB page, memory held per item
+    python bench/dedupe.py --steps --store ~/.cache/newsbot-bench/dedupe-...-1000000.db   # CPU per step, on bench/run.py's store
 
 What is measured: ``DedupePipeline.process_item`` (built from a real crawler on the store,
 exactly as in a crawl) for ``--items`` new articles of about 300 words, one in ten a
@@ -22,6 +23,10 @@ process, with ``body_folded`` and without: CPU seconds and the peak of memory al
 meanwhile (tracemalloc, numpy arrays included). ``--memory`` runs 60,000 items through the pipeline and
 the seen-articles extension in a fresh process and prints the Python memory they hold after
 20,000 and 60,000 (tracemalloc; SQLite's own page cache is in the RSS column instead).
+``--steps`` splits an item's CPU time into the pipeline's steps (:func:`measure_steps`: shingles,
+SHA-1 of each shingle, MinHash, band keys, each store call), at each size, or on ``--store``, an
+existing SQLite state file such as the 1M store ``bench/run.py`` caches (what a batch adds to it
+is removed after, :func:`forget_measured`).
 
 How the store is filled (:func:`fill_store`): synthetic documents, not crawled ones, written
 straight into the schema's tables. A MinHash signature of an unrelated text is 128 independent
@@ -345,6 +350,66 @@ def compute_only_ms(signer: Signer, items: list[ArticleItem]) -> float:
     return (time.perf_counter() - started) / len(items) * 1000
 
 
+STEPS = ("fingerprint", "shingles", "sha1", "shingle set", "minhash", "band keys",
+         "document_run", "article_statuses", "find_fingerprint", "find_bands", "add_document")
+
+
+def measure_steps(store_uri: str, items: Sequence[ArticleItem], *, namespace: str = NAMESPACE) -> dict[str, float]:
+    """CPU milliseconds per item of each step of ``DedupePipeline.process_item`` (:data:`STEPS`),
+    each timed alone with ``time.process_time`` (the store's checkpoint thread included), for
+    ``items`` that carry ``body_folded``; every item is indexed as kept, by a run of its own."""
+    signer = Signer(0.8)
+    store = open_state(store_uri, namespace)
+    spent = dict.fromkeys(STEPS, 0.0)
+    clock = time.process_time
+    run = f"steps-{secrets.token_hex(3)}"
+    try:
+        for item in items:
+            folded = item.body_folded
+            t0 = clock()
+            fingerprint = content_fingerprint_folded(fold_for_match(item.title or ""), folded)
+            t1 = clock()
+            shingled = folded_shingles(folded)
+            t2 = clock()
+            hashes = shingle_hashes(shingled)
+            t3 = clock()
+            own = shingle_set_of(hashes)
+            t4 = clock()
+            signature = signer.signature(own)
+            t5 = clock()
+            keys = signer.band_keys(signature)
+            t6 = clock()
+            store.document_run(item.url)
+            t7 = clock()
+            store.article_statuses([item.article_id])
+            t8 = clock()
+            store.find_fingerprint(fingerprint)
+            t9 = clock()
+            store.find_bands(keys)
+            t10 = clock()
+            store.add_document(item.url, run, "maghress", fingerprint, signature.tobytes(), keys)
+            t11 = clock()
+            for step, spent_s in zip(STEPS, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6,
+                                             t8 - t7, t9 - t8, t10 - t9, t11 - t10), strict=True):
+                spent[step] += spent_s
+    finally:
+        store.close()
+    return {step: total / max(1, len(items)) * 1000 for step, total in spent.items()}
+
+
+def print_steps(uri: str, seeds: Sequence[int], count: int, namespace: str, path: Path | None) -> None:
+    """One line of :func:`measure_steps` (median of a batch per seed); ``path``: an SQLite store
+    to clean with :func:`forget_measured` after each batch."""
+    runs = []
+    for seed in seeds:
+        runs.append(measure_steps(uri, bench_items(seed, count), namespace=namespace))
+        if path is not None:
+            forget_measured(path)
+    medians = {step: statistics.median(r[step] for r in runs) for step in STEPS}
+    print("    CPU ms/item by step: " + ", ".join(f"{step} {ms:.3f}" for step, ms in medians.items())
+          + f"; sum {sum(medians.values()):.3f}", flush=True)
+
+
 def measure_huge_page(body: str | None = None, *, folded: bool = True) -> tuple[float, float]:
     """``(CPU seconds, peak MiB allocated)`` of one page through a fresh ``DedupePipeline`` on an
     in-memory store, in a new process (so other work does not count); ``body`` defaults to
@@ -444,7 +509,20 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="where the SQLite file goes (default: a temp dir)")
     parser.add_argument("--huge", action="store_true", help="also time one 5.8 MB page of 70,000 lines")
     parser.add_argument("--memory", action="store_true", help="also measure the memory held after 20k and 60k items")
+    parser.add_argument("--steps", action="store_true", help="also split an item's CPU time into the pipeline's steps")
+    parser.add_argument("--store", type=Path, default=None, help="with --steps: only measure the steps on this existing"
+                        " SQLite store (e.g. bench/run.py's cached 1M store; what is added is removed after)")
     args = parser.parse_args()
+    if args.store is not None:
+        if not args.store.exists():
+            parser.error(f"--store {args.store}: no such file (bench/run.py --only dedupe fills and caches one)")
+        uri, namespace = f"sqlite:///{args.store}", _namespace(args.store)
+        print(f"dedupe pipeline steps on {args.store} ({sqlite_size(args.store) / 2**20:,.0f} MiB), {args.items} items x {args.repeat} batches")
+        read_through(args.store)
+        measure_steps(uri, bench_items(98, max(args.items // 4, 1)), namespace=namespace)  # warm-up: caches, imports
+        forget_measured(args.store)
+        print_steps(uri, range(1, args.repeat + 1), args.items, namespace, args.store)
+        return
     sizes = [int(s) for s in args.sizes.split(",") if int(s)]
     signer = Signer(0.8)
     workdir = Path(tempfile.mkdtemp(prefix="newsbot-bench-", dir=args.workdir))
@@ -494,6 +572,10 @@ def main() -> None:
             print(f"  {size:>9,}   {cost:7.3f} {statistics.median(cpu):6.3f}  x{cost / base:5.2f}   "
                   f"{statistics.median(plain):14.3f} {statistics.median(plain_cpu):6.3f}   {max(rss) / 2**20:5.0f} MiB"
                   f"   {disk / 2**20:7.1f} MiB {per_doc}   {fill_s:.0f} s", flush=True)
+            if args.steps:
+                print_steps(uri, range(seed, seed + args.repeat), args.items, namespace,
+                            path if args.backend == "sqlite" else None)
+                seed += args.repeat
     finally:
         if args.backend == "redis":
             import redis

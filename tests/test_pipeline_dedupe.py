@@ -97,6 +97,24 @@ def test_folded_forms_give_the_same_keys():
     assert list(signer.signature(shingle_hashes(folded_shingles(folded)))) == list(signer.minhash(ORIGINAL).hashvalues)
 
 
+def test_signatures_are_datasketch_minhashes_of_the_shingles():
+    """Signer.signature computes update_batch's values itself (faster): they must be exactly
+    those of a datasketch MinHash fed the shingle bytes with its own sha1_hash32, as stored
+    signatures of earlier runs were."""
+    from datasketch import MinHash
+
+    words = fold_for_match(" ".join([ORIGINAL, COPY, OTHER] * 3)).split()
+    bodies = [ORIGINAL, COPY, OTHER, "Deux mots", " ".join(words), " ".join(f"mot{n % 997}" for n in range(5000))]
+    signer = Signer(0.8)
+    for body in bodies:
+        reference = MinHash(num_perm=128, seed=1, scheme="affine32")
+        reference.update_batch(shingles(body))
+        signature = signer.signature(shingle_hashes(shingles(body)))
+        assert signature.dtype == reference.hashvalues.dtype
+        assert signature.tolist() == reference.hashvalues.tolist()
+    assert signer.signature(shingle_hashes([])) is None
+
+
 def test_the_shingle_cap_keeps_normal_bodies_whole():
     words = fold_for_match(" ".join([ORIGINAL] * 30)).split()  # 3,000 words: a very long article
     assert len(words) < SHINGLE_CAP

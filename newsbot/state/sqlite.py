@@ -217,15 +217,16 @@ class SqliteState:
     def add_document(
         self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int]
     ) -> None:
+        insert = "INSERT INTO docs (url, run, site, fp, sig, created) VALUES (?, ?, ?, ?, ?, ?)"
+        values = (url, run, site, fingerprint, signature, time.time())
         with self._transaction():
-            row = self._db.execute("SELECT id FROM docs WHERE url = ?", (url,)).fetchone()
-            if row:
-                self._db.execute("DELETE FROM bands WHERE doc = ?", (row[0],))
-                self._db.execute("DELETE FROM docs WHERE id = ?", (row[0],))
-            cursor = self._db.execute(
-                "INSERT INTO docs (url, run, site, fp, sig, created) VALUES (?, ?, ?, ?, ?, ?)",
-                (url, run, site, fingerprint, signature, time.time()),
-            )
+            # A new URL (nearly always) in one statement; one kept again replaces its document.
+            cursor = self._db.execute(insert + " ON CONFLICT (url) DO NOTHING", values)
+            if not cursor.rowcount:
+                (old,) = self._db.execute("SELECT id FROM docs WHERE url = ?", (url,)).fetchone()
+                self._db.execute("DELETE FROM bands WHERE doc = ?", (old,))
+                self._db.execute("DELETE FROM docs WHERE id = ?", (old,))
+                cursor = self._db.execute(insert, values)
             doc = cursor.lastrowid
             self._db.executemany("INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)", [(k, doc) for k in band_keys])
 
