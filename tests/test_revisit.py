@@ -144,3 +144,42 @@ def test_a_fresh_run_writes_every_article_with_its_revision(site, tmp_path):
     assert sorted((i["url"], i["revision"]) for i in fresh.items) == [(url(1), 1), (url(2), 2), (url(3), 1), (url(4), 1)]
     again = crawl(site, work, "3", revisit_days="7")
     assert again.items == [] and again.stat("newsbot/revisit/unchanged") == 4
+
+
+@pytest.mark.redis
+def test_revisits_with_the_state_in_redis(site, redis_server, tmp_path):
+    import secrets
+
+    import redis
+
+    url_ = redis_server.url(14)  # the tests' own Redis; database 14 as test_state.py
+    namespace = f"newsbot-test-{secrets.token_hex(4)}"
+    settings = {**SETTINGS, "NEWSBOT_STATE": url_, "NEWSBOT_STATE_NAMESPACE": namespace}
+    client = redis.Redis.from_url(url_)
+    work = tmp_path / "crawl"
+
+    def run(name: str, **args: str):
+        site.server.reset()
+        result = run_crawl("maghress", work, mirror=site.server.url, args={**ARGS, **args}, settings=settings,
+                           feed_name=f"{name}.jsonl")
+        assert result.returncode == 0 and result.stat("newsbot/state/errors") == 0, result.log[-3000:]
+        return result
+
+    try:
+        first = run("1")
+        assert len(first.items) == 4
+        site.correct(2, "La ligne 12 reliera la gare au port toutes les quinze minutes.")
+        site.correct(1, "Les commerçants ont retrouvé leurs étals après huit mois de travaux.")
+        versions = f"{namespace}-mirror:versions"  # a mirrored crawl's namespace (newsbot.demo.mirror)
+        _, revision, content = client.hget(versions, article_id(1)).decode().split(" ")
+        assert (revision, content) == ("1", content_hash(TITLES[1], BODIES[1]))
+        client.hset(versions, article_id(1), f"{time.time() - 10 * 86400} {revision} {content}")
+        second = run("2", revisit_days="7")
+        assert [(i["url"], i["revision"]) for i in second.items] == [(url(2), 2)]
+        assert site.article_hits() == {2: 1, 3: 1, 4: 1}
+        third = run("3", revisit_days="7")
+        assert third.items == [] and third.stat("newsbot/revisit/unchanged") == 3
+    finally:
+        keys = list(client.scan_iter(f"{namespace}*"))  # and the mirror's own namespace
+        if keys:
+            client.delete(*keys)
