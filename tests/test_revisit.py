@@ -76,10 +76,10 @@ def site(tmp_path):
     replica.server.stop()
 
 
-def crawl(site: Site, workdir: Path, name: str, **args: str):
+def crawl(site: Site, workdir: Path, name: str, settings: dict | None = None, **args: str):
     site.server.reset()
-    result = run_crawl("maghress", workdir, mirror=site.server.url, args={**ARGS, **args}, settings=SETTINGS,
-                       feed_name=f"{name}.jsonl")
+    result = run_crawl("maghress", workdir, mirror=site.server.url, args={**ARGS, **args},
+                       settings={**SETTINGS, **(settings or {})}, feed_name=f"{name}.jsonl")
     assert result.returncode == 0, result.log[-3000:]
     assert result.stats["finish_reason"] == "finished"
     return result
@@ -142,8 +142,12 @@ def test_a_fresh_run_writes_every_article_with_its_revision(site, tmp_path):
     site.correct(2, "La ligne 12 reliera la gare au port toutes les quinze minutes.")
     fresh = crawl(site, work, "2", fresh="1")
     assert sorted((i["url"], i["revision"]) for i in fresh.items) == [(url(1), 1), (url(2), 2), (url(3), 1), (url(4), 1)]
-    again = crawl(site, work, "3", revisit_days="7")
+    rejects = tmp_path / "rejects.jsonl"
+    again = crawl(site, work, "3", {"NEWSBOT_REJECTS_FEED": str(rejects)}, revisit_days="7")
     assert again.items == [] and again.stat("newsbot/revisit/unchanged") == 4
+    # an unchanged re-visit is no rejection: counted, not listed, no WARNING line
+    assert again.stat("newsbot/dropped/unchanged") == 4 and rejects.read_text(encoding="utf-8") == ""
+    assert not [line for line in again.log.splitlines() if " WARNING: " in line or " ERROR: " in line]
 
 
 @pytest.mark.redis
@@ -158,10 +162,10 @@ def test_revisits_with_the_state_in_redis(site, redis_server, tmp_path):
     client = redis.Redis.from_url(url_)
     work = tmp_path / "crawl"
 
-    def run(name: str, **args: str):
+    def run(name: str, extra: dict | None = None, **args: str):
         site.server.reset()
-        result = run_crawl("maghress", work, mirror=site.server.url, args={**ARGS, **args}, settings=settings,
-                           feed_name=f"{name}.jsonl")
+        result = run_crawl("maghress", work, mirror=site.server.url, args={**ARGS, **args},
+                           settings={**settings, **(extra or {})}, feed_name=f"{name}.jsonl")
         assert result.returncode == 0 and result.stat("newsbot/state/errors") == 0, result.log[-3000:]
         return result
 
@@ -177,7 +181,7 @@ def test_revisits_with_the_state_in_redis(site, redis_server, tmp_path):
         second = run("2", revisit_days="7")
         assert [(i["url"], i["revision"]) for i in second.items] == [(url(2), 2)]
         assert site.article_hits() == {2: 1, 3: 1, 4: 1}
-        third = run("3", revisit_days="7")
+        third = run("3", {"NEWSBOT_REVISIT_DAYS": 7})  # the setting, for every run
         assert third.items == [] and third.stat("newsbot/revisit/unchanged") == 3
     finally:
         keys = list(client.scan_iter(f"{namespace}*"))  # and the mirror's own namespace
