@@ -113,7 +113,7 @@ def test_revisits_write_only_changed_texts_as_new_revisions(site, tmp_path):
     assert second.stat("newsbot/revisit/changed") == 1 and second.stat("newsbot/revisit/unchanged") == 2
     assert second.stat("newsbot/dropped/duplicate_url") == 0  # the new revision is no duplicate of the first
 
-    third = crawl(site, work, "3")  # NEWSBOT_REVISIT_DAYS defaults to 0: no re-visits
+    third = crawl(site, work, "3", revisit_days="0")  # as NEWSBOT_REVISIT_DAYS's default: no re-visits
     assert third.items == [] and site.article_hits() == {} and site.listing_hits() == 2
     assert third.stat("newsbot/incremental/skipped") == 4 and third.stat("newsbot/revisit/requested") == 0
 
