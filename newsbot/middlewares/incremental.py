@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
-    from newsbot.state.base import SeenArticle
+    from newsbot.state import SeenArticle
 
 logger = logging.getLogger(__name__)
 
