@@ -8,7 +8,7 @@ from newsbot.text.body import CleanBody
 
 PUBLIC_FIELDS = (
     "article_id", "url", "site", "edition", "language", "outlet", "outlet_slug", "title",
-    "published", "body", "body_source", "source_url", "crawled_at",
+    "published", "body", "body_source", "source_url", "crawled_at", "revision",
 )
 
 
@@ -28,14 +28,20 @@ class ArticleItem:
       teaser ending in ``(...)``;
     * ``source_url``: the "read it at its source" link, absolute, otherwise as written; an
       http(s) URL or null (a ``javascript:`` or ``mailto:`` link is not kept);
-    * ``crawled_at``: UTC time of the response, ``2026-11-29T15:04:05Z``.
+    * ``crawled_at``: UTC time of the response, ``2026-11-29T15:04:05Z``;
+    * ``revision``: which version of the article's text this record holds: 1 for the first,
+      2, 3... for each changed text a re-visit found (``-a revisit_days=N``,
+      :mod:`newsbot.pipelines.revision`); never null.
 
     Internal fields (not exported, see ``FEED_EXPORT_FIELDS``), set by the loader and kept in
     step with ``body`` by the boilerplate pipeline, so no later component cleans or folds the
     body again: ``body_parts``, the body's paragraphs, each normalised and folded once, with
     what the loader's stateless rules removed (:class:`newsbot.text.body.CleanBody`);
     ``body_folded``, the whole body folded for matching (:func:`newsbot.text.fold_for_match`;
-    None: fold ``body`` yourself).
+    None: fold ``body`` yourself). Set by the re-visit policy: ``revisit``, True when the page
+    was fetched again because its article was first seen within ``revisit_days``
+    (:mod:`newsbot.middlewares.incremental`); ``content_hash``, the hash of the written title
+    and body (:func:`newsbot.pipelines.revision.content_hash`), recorded in the state.
     """
 
     article_id: str | None = None
@@ -51,10 +57,13 @@ class ArticleItem:
     body_source: str | None = None
     source_url: str | None = None
     crawled_at: str | None = None
+    revision: int = 1
     # Left out of the repr: Scrapy logs an item's repr (dropped items at WARNING).
     body_parts: CleanBody | None = field(default=None, repr=False)
     body_folded: str | None = field(default=None, repr=False)
+    revisit: bool = field(default=False, repr=False)
+    content_hash: str | None = field(default=None, repr=False)
 
 
-INTERNAL_FIELDS = ("body_parts", "body_folded")
+INTERNAL_FIELDS = ("body_parts", "body_folded", "revisit", "content_hash")
 assert PUBLIC_FIELDS == tuple(f.name for f in fields(ArticleItem) if f.name not in INTERNAL_FIELDS)

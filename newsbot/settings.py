@@ -140,6 +140,7 @@ NEWSBOT_CLUSTER_WORKER_TIMEOUT = 20  # seconds without heartbeat: a worker is de
 ITEM_PIPELINES = {
     "newsbot.pipelines.boilerplate.BoilerplatePipeline": 300,  # clean first ...
     "newsbot.pipelines.validation.ValidationPipeline": 350,  # the record checked against its JSON Schema ...
+    "newsbot.pipelines.revision.RevisionPipeline": 380,  # ... its revision: a re-visit with an unchanged text stops here ...
     "newsbot.pipelines.dedupe.DedupePipeline": 400,  # ... then dedupe: banners never enter a fingerprint
 }
 NEWSBOT_VALIDATION_ENABLED = True  # items that do not match newsbot/schemas/article.json are dropped as "invalid"
@@ -151,6 +152,9 @@ NEWSBOT_DEDUPE_ENABLED = True
 NEWSBOT_NEAR_DUPLICATE_THRESHOLD = 0.8  # estimated Jaccard similarity (MinHash, 3-word shingles) of a near-duplicate
 NEWSBOT_REJECTS_FEED = None  # path (may use %(name)s, %(time)s): dropped items and rejected pages as JSON Lines
 NEWSBOT_INCREMENTAL_ENABLED = True  # skip article pages that yielded or were dropped in an earlier run (-a fresh=1: one run without)
+# Re-visits: article pages that yielded an item and were first seen in the last N days are fetched
+# again; an item is written only when the text changed, with revision 2, 3... (0: off; -a revisit_days=N for one run)
+NEWSBOT_REVISIT_DAYS = 0
 # Where the state lives: None = redis NEWSBOT_CLUSTER if set, else sqlite:///<NEWSBOT_DATA_DIR>/.newsbot/state.db
 # (a mirrored crawl: .newsbot/demo-state.db or mirror-state.db there, set by the add-on);
 # or sqlite:///path.db, sqlite:////abs/path.db, sqlite:///:memory: (nothing kept), redis://host:6379/0.

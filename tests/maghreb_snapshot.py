@@ -63,6 +63,7 @@ EXPECTED = [
         "body": "\n\n".join(a["lines"]),
         "body_source": "aggregator",
         "source_url": a["source_url"],
+        "revision": 1,
     }
     for a in ARTICLES
 ]

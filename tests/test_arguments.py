@@ -61,6 +61,8 @@ def test_ids_with_and_without_edition():
 
 def test_fresh_flag_and_scrapyd_private_arguments():
     assert parse(fresh="1").fresh is True and parse(fresh="no").fresh is False
+    assert parse().revisit_days is None  # NEWSBOT_REVISIT_DAYS then
+    assert parse(revisit_days="7").revisit_days == 7 and parse(revisit_days=" 0 ").revisit_days == 0
     assert parse(_job="abc123").editions == ("ar", "fr")  # scrapyd passes _job; it is not ours
 
 
@@ -84,6 +86,10 @@ def test_fresh_flag_and_scrapyd_private_arguments():
         ({"ids": "H24:1-2"}, ["ids=H24:1-2", "-a ids="]),
         ({"ids": f"h24info:1-{MAX_IDS_PER_RANGE + 1}"}, ["at most", "-a ids="]),
         ({"fresh": "maybe"}, ["fresh=maybe", "fresh=1"]),
+        ({"revisit_days": "week"}, ["revisit_days=week", "whole number of days", "-a revisit_days=7"]),
+        ({"revisit_days": "-1"}, ["revisit_days=-1", "-a revisit_days=7"]),
+        ({"revisit_days": "1.5"}, ["revisit_days=1.5", "-a revisit_days=7"]),
+        ({"revisit_days": "100000"}, ["revisit_days=100000", "to 3660", "-a revisit_days=7"]),
         ({"color": "blue"}, ["unknown spider argument color", "editions, outlets, since, until, ids, fresh", "-a "]),
     ],
 )
@@ -129,6 +135,7 @@ BAD = {  # name -> (arguments, what the error line must name)
     "since=20-10-2021": ({"since": "20-10-2021"}, "since=20-10-2021"),
     "since>until": ({"since": "2021-10-31", "until": "2021-10-01"}, "since=2021-10-31 is after until=2021-10-01"),
     "ids=foo": ({"ids": "foo"}, "ids=foo"),
+    "revisit_days=week": ({"revisit_days": "week"}, "revisit_days=week"),
     "unknown": ({"color": "blue"}, "unknown spider argument color"),
 }
 

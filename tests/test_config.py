@@ -79,11 +79,13 @@ def test_getters_fall_back_to_the_defaults_of_newsbot_settings(monkeypatch):
         ("NEWSBOT_CLUSTER_WORKER_TIMEOUT", "2", "must be a number of 6 or more (seconds, three heartbeats at least)"),
         ("NEWSBOT_CLUSTER_PREFETCH", "0", "must be a whole number of 1 or more (requests)"),
         ("NEWSBOT_RENDER_WAIT", "-1", "must be a number of 0 or more"),
+        ("NEWSBOT_REVISIT_DAYS", "-1", "must be a whole number of 0 or more and at most 3660 (days; 0: no re-visits)"),
+        ("NEWSBOT_REVISIT_DAYS", "1.5", "must be a whole number of 0 or more and at most 3660 (days; 0: no re-visits)"),
     ],
 )
 def test_a_bad_number_names_the_setting_the_value_and_an_example(name, raw, message):
     getter = int_setting if name in ("NEWSBOT_BOILERPLATE_WARMUP", "NEWSBOT_BOILERPLATE_MIN_REPEATS",
-                                     "NEWSBOT_CLUSTER_PREFETCH") else float_setting
+                                     "NEWSBOT_CLUSTER_PREFETCH", "NEWSBOT_REVISIT_DAYS") else float_setting
     with pytest.raises(SettingError) as error:
         getter(Settings({name: raw}), name)
     assert str(error.value).startswith(f"{name}={raw!r} {message}, e.g. -s {name}=")
@@ -199,6 +201,7 @@ BAD = {  # setting -> (value, what the one ERROR line must say besides NAME=valu
     "NEWSBOT_RENDER_TIMEOUT": ("0", "e.g. -s NEWSBOT_RENDER_TIMEOUT=20"),
     "NEWSBOT_RENDER_MAX_PAGES": ("two", "e.g. -s NEWSBOT_RENDER_MAX_PAGES=2"),
     "NEWSBOT_CLUSTER_PREFETCH": ("0", "e.g. -s NEWSBOT_CLUSTER_PREFETCH=2"),
+    "NEWSBOT_REVISIT_DAYS": ("week", "e.g. -s NEWSBOT_REVISIT_DAYS=0"),
     "NEWSBOT_FALLBACK_ENCODINGS": ("nosuch-enc", "e.g. -s NEWSBOT_FALLBACK_ENCODINGS=windows-1256,windows-1252"),
     "NEWSBOT_STATS_FILE": ("/proc/nope/s.json", "cannot be written"),
     "NEWSBOT_REJECTS_FEED": ("/proc/nope/r.jsonl", "cannot be written"),

@@ -84,6 +84,7 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_BOILERPLATE_WARMUP": Number(integer=True, minimum=0, unit="items"),
     "NEWSBOT_BOILERPLATE_FORGET_DAYS": Number(above=0, unit="days"),
     "NEWSBOT_NEAR_DUPLICATE_THRESHOLD": Number(above=0, maximum=1, unit="estimated Jaccard similarity"),
+    "NEWSBOT_REVISIT_DAYS": Number(integer=True, minimum=0, maximum=3660, unit="days; 0: no re-visits"),
     "NEWSBOT_RENDER_MAX_PAGES": Number(integer=True, above=0),
     "NEWSBOT_RENDER_MAX_CONTEXTS": Number(integer=True, above=0),
     "NEWSBOT_RENDER_TIMEOUT": Number(above=0),
@@ -219,7 +220,7 @@ def list_setting(settings: BaseSettings, name: str) -> list[str]:
     >>> list_setting(Settings({"NEWSBOT_MONITOR_COVERAGE_FIELDS": '["date"]'}), "NEWSBOT_MONITOR_COVERAGE_FIELDS")
     Traceback (most recent call last):
     ...
-    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, source_url, crawled_at, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
+    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, source_url, crawled_at, revision, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
     """
     allowed, example = LISTS[name]
     raw = setting_or_default(settings, name)

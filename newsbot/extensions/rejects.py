@@ -1,7 +1,8 @@
 """Every rejection counted, and listed in the rejects feed when asked.
 
 * Every dropped item (any pipeline) is counted as ``newsbot/dropped/<reason>``.
-* ``NEWSBOT_REJECTS_FEED=PATH``: one JSON Lines record per dropped item,
+* ``NEWSBOT_REJECTS_FEED=PATH``: one JSON Lines record per dropped item (but re-visits
+  dropped as ``unchanged``: :data:`UNLISTED`),
   ``{"url", "reason", "duplicate_of"?, "similarity"?}``, and per article page the spider
   rejected (``missing_title``, ``not_article``, ``out_of_range``: no item was made, so
   there is no ``duplicate_of``). ``PATH`` may use ``%(name)s`` (spider) and ``%(time)s``
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+UNLISTED = ("unchanged",)
+"""Drop reasons counted but not listed in the rejects feed: a re-visit that found the text
+already written rejects nothing (newsbot.pipelines.revision)."""
 
 
 def rejects_path(template: str, spider: str, start: dt.datetime) -> Path:
@@ -74,8 +79,9 @@ class RejectsExtension:
         logger.info("Rejected items and pages are listed in %s", self.path)
 
     def item_dropped(self, item: Any, response: Response | None, exception: BaseException, spider: Spider) -> None:
-        self.crawler.stats.inc_value(DROP_STAT.format(reason=drop_reason(exception)))
-        if self._file is not None:
+        reason = drop_reason(exception)
+        self.crawler.stats.inc_value(DROP_STAT.format(reason=reason))
+        if self._file is not None and reason not in UNLISTED:
             self._write(reject_record(ItemAdapter(item).get("url"), exception))
 
     def page_rejected(self, response: Response, reason: str, detail: str, spider: Spider) -> None:

@@ -1,8 +1,11 @@
 """Recording which article pages are done, once the feed that holds them is stored.
 
 An article is recorded in the state as ``item`` when its item passed every pipeline
-(``item_scraped``) and as ``dropped:<reason>`` when a pipeline dropped it
-(``item_dropped``); article URLs that redirected to the page get the same status. The
+(``item_scraped``), with the item's ``revision`` and ``content_hash`` (the re-visit policy,
+:mod:`newsbot.pipelines.revision`), and as ``dropped:<reason>`` when a pipeline dropped it
+(``item_dropped``); article URLs that redirected to the page get the same status. A re-visit
+dropped as ``unchanged`` changes nothing, unless its article had no hash recorded (a record
+written before issue 9): then the hash it found is recorded as its revision's. The
 records are written to the state store only after the feed exporter has stored every feed
 of the run (``feed_exporter_closed``; at ``spider_closed`` when the crawl has no feed): an
 article recorded as seen is never missing from a feed (shared cases NB-17, NB-19). If a
@@ -43,6 +46,7 @@ from newsbot.config import masked_url
 from newsbot.pipelines.drops import drop_reason
 from newsbot.sites import classify_url
 from newsbot.state import DROPPED, ITEM, crawl_state
+from newsbot.state.base import Record
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -62,7 +66,7 @@ class SeenArticlesExtension:
         self.crawler = crawler
         self.state = crawl_state(crawler)  # opened now: an unreadable store is reported at start
         self.pending_key = f"{self.state.run_id}/{secrets.token_hex(4)}"
-        self._buffer: list[tuple[str, str]] = []
+        self._buffer: list[Record] = []
         self._committed = False
 
     @classmethod
@@ -75,13 +79,18 @@ class SeenArticlesExtension:
         return extension
 
     def item_scraped(self, item: Any, response: Response | None, spider: Spider) -> None:
-        self._note([(article_id, ITEM) for article_id in _article_ids(item, response)])
+        self._note(_item_records(item, response))
 
     def item_dropped(self, item: Any, response: Response | None, exception: BaseException, spider: Spider) -> None:
-        status = f"{DROPPED}:{drop_reason(exception)}"
+        reason = drop_reason(exception)
+        if reason == "unchanged":  # a re-visit: the article stays recorded as it was
+            if getattr(exception, "baseline", False):
+                self._note(_item_records(item, response)[:1])
+            return
+        status = f"{DROPPED}:{reason}"
         self._note([(article_id, status) for article_id in _article_ids(item, response)])
 
-    def _note(self, records: list[tuple[str, str]]) -> None:
+    def _note(self, records: list[Record]) -> None:
         self._buffer.extend(records)
         if len(self._buffer) >= PENDING_BUFFER:
             self._flush()
@@ -131,6 +140,17 @@ class SeenArticlesExtension:
         self.crawler.stats.inc_value("newsbot/state/recorded/item", items)
         self.crawler.stats.inc_value("newsbot/state/recorded/dropped", dropped)
         logger.info("Recorded %d articles as yielded and %d as dropped in %s", items, dropped, masked_url(self.state.uri))
+
+
+def _item_records(item: Any, response: Response | None) -> list[Record]:
+    """``item`` records of the item's article, with its revision and content hash when it has
+    one, and of the article URLs that redirected to it (plain ``item``)."""
+    adapter = ItemAdapter(item)
+    ids = _article_ids(item, response)
+    content = adapter.get("content_hash") if "content_hash" in adapter.field_names() else None
+    if not ids or not content or ids[0] != adapter.get("article_id"):
+        return [(article_id, ITEM) for article_id in ids]
+    return [(ids[0], ITEM, adapter.get("revision") or 1, content), *((i, ITEM) for i in ids[1:])]
 
 
 def _article_ids(item: Any, response: Response | None) -> list[str]:

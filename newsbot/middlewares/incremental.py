@@ -7,36 +7,50 @@ downloaded). Listings, feeds and home pages are always fetched. Pages that faile
 errors, timeouts) or that the spider rejected are never recorded, so they are tried again.
 ``-a fresh=1`` turns skipping off for one run; the state is still updated.
 
-Settings: ``NEWSBOT_INCREMENTAL_ENABLED`` (default True). Stats:
+Re-visits (issue 9): with ``-a revisit_days=N`` (or ``NEWSBOT_REVISIT_DAYS=N``; the argument
+wins, 0 is off) an article that yielded an item and was first seen less than ``N * 86400``
+seconds before the run started is fetched again, its request marked
+``meta["newsbot_revisit"]`` and its item ``revisit=True``; the revision pipeline
+(:mod:`newsbot.pipelines.revision`) then writes it only when its text changed. An article
+whose first-seen time is unknown (a Redis record written before issue 9) is not re-visited;
+dropped articles are not either (they would be dropped again).
+
+Settings: ``NEWSBOT_INCREMENTAL_ENABLED`` (default True), ``NEWSBOT_REVISIT_DAYS`` (0). Stats:
 ``newsbot/incremental/skipped`` (article pages not fetched; an article linked again later is
 counted once as long as it is among the last :data:`RECENT_SKIPS` skipped, which keeps the
-memory bounded on backfills of millions of articles).
+memory bounded on backfills of millions of articles), ``newsbot/revisit/requested`` (article
+pages fetched again, counted once the same way).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
-from newsbot.config import bool_setting
+from newsbot.config import bool_setting, int_setting
 from newsbot.family.urls import META_ARTICLE_ID
-from newsbot.state import crawl_state, fresh_run, is_final
+from newsbot.state import ITEM, crawl_state, fresh_run, is_final
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
+    from newsbot.state import SeenArticle
+
 logger = logging.getLogger(__name__)
 
 RECENT_SKIPS = 10_000
 """Skipped article ids remembered, so that one linked again is not counted twice."""
-
+META_REVISIT = "newsbot_revisit"
+"""Request meta key: True on an article page fetched again as a re-visit."""
 
 
 class IncrementalMiddleware(BaseSpiderMiddleware):
@@ -50,6 +64,10 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         self.fresh = False
         self.skipped: OrderedDict[str, None] = OrderedDict()
         self.skipped_count = 0
+        self.revisit_days = 0
+        self.revisit_since = 0.0  # epoch seconds: articles first seen from then on are re-visited
+        self.revisited: OrderedDict[str, None] = OrderedDict()
+        self.revisited_count = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
@@ -62,6 +80,14 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         self.fresh = fresh_run(spider)
         if self.fresh:
             logger.info("fresh=1: article pages done in earlier runs are fetched again (the state is still updated)")
+        argument = getattr(getattr(spider, "arguments", None), "revisit_days", None)
+        self.revisit_days = argument if argument is not None else int_setting(self.crawler.settings, "NEWSBOT_REVISIT_DAYS")
+        self.revisit_since = time.time() - self.revisit_days * 86400
+        if self.revisit_days and not self.fresh:
+            logger.info(
+                "Re-visits: articles first seen in the last %d days are fetched again and written only if"
+                " their text changed (revision 2, 3...)", self.revisit_days,
+            )
 
     def spider_closed(self, spider: Spider) -> None:
         if self.skipped_count:
@@ -69,21 +95,61 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
                 "Incremental run: %d article pages not fetched, done in an earlier run (-a fresh=1 fetches them)",
                 self.skipped_count,
             )
+        if self.revisited_count:
+            stats = self.crawler.stats
+            logger.info(
+                "Re-visits: %d article pages first seen in the last %d days fetched again: %d changed, %d unchanged",
+                self.revisited_count, self.revisit_days, stats.get_value("newsbot/revisit/changed", 0),
+                stats.get_value("newsbot/revisit/unchanged", 0),
+            )
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         article_id = request.meta.get(META_ARTICLE_ID)
         if not article_id or self.fresh:
             return request
-        status = self.state.store.article_statuses([article_id]).get(article_id)
+        if self.revisit_days:
+            seen = self.state.store.article_versions([article_id]).get(article_id)
+            if self._revisit(seen):
+                request.meta[META_REVISIT] = True
+                if _first_time(self.revisited, article_id):
+                    self.revisited_count += 1
+                    self.crawler.stats.inc_value("newsbot/revisit/requested")
+                return request
+            status = seen.status if seen is not None else None
+        else:
+            status = self.state.store.article_statuses([article_id]).get(article_id)
         if not is_final(status):
             return request
-        if article_id in self.skipped:  # listings link an article many times: count it once
-            self.skipped.move_to_end(article_id)
-        else:
-            self.skipped[article_id] = None
-            if len(self.skipped) > RECENT_SKIPS:
-                self.skipped.popitem(last=False)
+        if _first_time(self.skipped, article_id):  # listings link an article many times: count it once
             self.skipped_count += 1
             self.crawler.stats.inc_value("newsbot/incremental/skipped")
             logger.debug("Not fetching %s: %s in an earlier run", request.url, status)
         return None
+
+    def get_processed_item(self, item: Any, response: Response | None) -> Any:
+        """Mark the item of a re-visited page (``revisit``), for the revision pipeline."""
+        if response is not None and response.meta.get(META_REVISIT):
+            adapter = ItemAdapter(item)
+            if "revisit" in adapter.field_names():
+                adapter["revisit"] = True
+        return item
+
+    def _revisit(self, seen: SeenArticle | None) -> bool:
+        """Whether a done article is fetched again: it yielded an item and was first seen
+        within ``revisit_days``."""
+        return (
+            seen is not None and seen.status == ITEM and seen.first_seen is not None
+            and seen.first_seen >= self.revisit_since
+        )
+
+
+def _first_time(recent: OrderedDict[str, None], article_id: str) -> bool:
+    """False when ``article_id`` is among the last :data:`RECENT_SKIPS` of ``recent``; else
+    remember it (the oldest forgotten) and return True."""
+    if article_id in recent:
+        recent.move_to_end(article_id)
+        return False
+    recent[article_id] = None
+    if len(recent) > RECENT_SKIPS:
+        recent.popitem(last=False)
+    return True

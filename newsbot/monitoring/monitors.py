@@ -76,8 +76,9 @@ class DownloadsMonitor(NewsbotMonitor):
         )
 
 
-DUPLICATE_REASONS = ("duplicate_url", "duplicate_of", "near_duplicate")
-"""Drops of an item the store or the run already holds: a run that met only those found nothing new."""
+DUPLICATE_REASONS = ("duplicate_url", "duplicate_of", "near_duplicate", "unchanged")
+"""Drops of an item the store or the run already holds (``unchanged``: a re-visit found the
+text written before): a run that met only those found nothing new."""
 
 
 @monitors.name("Items written")

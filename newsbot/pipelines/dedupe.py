@@ -4,7 +4,9 @@ In this order, an item is dropped as
 
 * ``duplicate_url``: its canonical URL was already kept in this run (the store's index
   says which run kept it: no set of URLs is held in memory), or yielded an item in an
-  earlier run (normally the incremental middleware does not even fetch it then);
+  earlier run (normally the incremental middleware does not even fetch it then), unless the
+  item is a re-visit (its ``revisit`` is set: the revision pipeline let through only a changed
+  text, a new revision of the article);
 * ``duplicate_of``: the same fingerprint of normalised title and body
   (:func:`~newsbot.text.signatures.content_fingerprint`) was kept under another URL;
 * ``near_duplicate``: MinHash over 3-word shingles of the cleaned body (128 permutations,
@@ -113,7 +115,8 @@ class DedupePipeline:
         store = self.state.store
         if url is not None and store.document_run(url) == self.state.run_id:
             raise PipelineDrop("duplicate_url", f"{url} was already kept in this run", duplicate_of=url)
-        if not self.fresh and article_id and store.article_statuses([article_id]).get(article_id) == ITEM:
+        revisit = adapter.get("revisit", False)  # a changed text: see newsbot.pipelines.revision
+        if not self.fresh and not revisit and article_id and store.article_statuses([article_id]).get(article_id) == ITEM:
             raise PipelineDrop("duplicate_url", f"{url} yielded an item in an earlier run", duplicate_of=url)
         folded = adapter.get("body_folded")
         if folded is None:

@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 _ID_RANGE = re.compile(r"^(?:(?P<edition>[a-z]{2})/)?(?P<slug>[^:/\s]+):(?P<first>\d+)(?:-(?P<last>\d+))?$")
 MAX_IDS_PER_RANGE = 1_000_000
-KNOWN = ("editions", "outlets", "since", "until", "ids", "fresh")
+KNOWN = ("editions", "outlets", "since", "until", "ids", "fresh", "revisit_days")
+MAX_REVISIT_DAYS = 3660
+"""At most ten years of re-visits (a bigger number is a typo, not a policy)."""
 
 
 class ArgumentError(ValueError):
@@ -46,7 +48,9 @@ class CrawlArguments:
     * ``outlets``: ``-a outlets=h24info,le360`` (None: every outlet);
     * ``since``/``until``: ``-a since=2021-10-01 -a until=2021-10-31`` (inclusive, on ``published``);
     * ``ids``: ``-a ids=fr/h24info:1165380-1165390,le360:5-9`` (replaces normal discovery);
-    * ``fresh``: ``-a fresh=1`` ignores the incremental state for one run.
+    * ``fresh``: ``-a fresh=1`` ignores the incremental state for one run;
+    * ``revisit_days``: ``-a revisit_days=7`` fetches again the articles first seen in the last 7
+      days (None: ``NEWSBOT_REVISIT_DAYS``; see :mod:`newsbot.middlewares.incremental`).
     """
 
     editions: tuple[str, ...]
@@ -55,6 +59,7 @@ class CrawlArguments:
     until: dt.date | None = None
     ids: tuple[IdRange, ...] = ()
     fresh: bool = False
+    revisit_days: int | None = None
 
     @classmethod
     def parse(cls, site: SiteProfile, raw: dict[str, object]) -> CrawlArguments:
@@ -79,7 +84,8 @@ class CrawlArguments:
         if ignored:
             logger.warning("%s: ids replaces normal discovery, so %s is ignored (the ids name their edition and outlet)",
                            site.name, " and ".join(ignored))
-        return cls(editions, outlets, since, until, ids, _flag("fresh", raw.get("fresh")))
+        return cls(editions, outlets, since, until, ids, _flag("fresh", raw.get("fresh")),
+                   _days("revisit_days", raw.get("revisit_days")))
 
 
 def _split(value: object) -> list[str]:
@@ -136,6 +142,18 @@ def _flag(name: str, value: object) -> bool:
     if text in ("0", "false", "no", "off", ""):
         return False
     raise ArgumentError(f"{name}={value!s}: write {name}=1 or {name}=0")
+
+
+def _days(name: str, value: object) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_REVISIT_DAYS:
+        raise ArgumentError(
+            f"{name}={value!s}: write a whole number of days from 0 (no re-visits) to {MAX_REVISIT_DAYS}"
+            f" (example: -a {name}=7)"
+        )
+    return int(text)
 
 
 def _id_ranges(site: SiteProfile, value: object) -> tuple[IdRange, ...]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 
 from newsbot.config import float_setting, masked_url, name_setting, redis_url, setting_or_default
-from newsbot.state.base import DROPPED, ITEM, StateError, StateStore, StoredDocument, is_final, text_key
+from newsbot.state.base import DROPPED, ITEM, SeenArticle, StateError, StateStore, StoredDocument, is_final, text_key
 from newsbot.state.guard import GuardedState
 from newsbot.state.sqlite import SqliteState, sqlite_path
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 __all__ = [
-    "DROPPED", "ITEM", "CrawlState", "GuardedState", "StateError", "StateStore", "StoredDocument",
+    "DROPPED", "ITEM", "CrawlState", "GuardedState", "SeenArticle", "StateError", "StateStore", "StoredDocument",
     "crawl_state", "data_file_uri", "fresh_run", "is_final", "open_state", "state_namespace", "state_uri", "text_key",
 ]
 

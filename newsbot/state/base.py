@@ -4,7 +4,9 @@ One :class:`StateStore` protocol, two backends (:mod:`newsbot.state.sqlite`, the
 default, and :mod:`newsbot.state.redisdb` for a shared Redis). A store holds:
 
 * seen articles: ``article_id`` -> ``"item"`` (yielded) or ``"dropped:<reason>"``, read by
-  the incremental middleware; an ``item`` status is never downgraded to ``dropped``;
+  the incremental middleware; an ``item`` status is never downgraded to ``dropped``; with it
+  (:class:`SeenArticle`) when the article was first recorded and, for an item, the revision
+  and content hash of its last written text (the re-visit policy: :mod:`newsbot.pipelines.revision`);
 * pending records: the same pairs noted by a crawl process while it runs, under a key of
   its own, promoted into the seen articles in one step once its feeds are stored (or
   discarded); those of a killed process are never promoted and go after :data:`PENDING_TTL`;
@@ -27,7 +29,9 @@ from typing import Protocol, runtime_checkable
 
 from newsbot.text.normalize import text_key
 
-__all__ = ["DROPPED", "ITEM", "StateError", "StateStore", "StoredDocument", "is_final", "text_key"]
+__all__ = [
+    "DROPPED", "ITEM", "Record", "SeenArticle", "StateError", "StateStore", "StoredDocument", "is_final", "text_key",
+]
 
 ITEM = "item"
 """Status of an article that yielded an item."""
@@ -37,6 +41,34 @@ SCHEMA_VERSION = "1"
 PENDING_TTL = 7 * 86400
 """Seconds after its last write that the pending records of a crawl process are dropped
 unpromoted (a killed process never promotes them)."""
+
+
+Record = tuple[str, str] | tuple[str, str, int | None, str | None]
+"""A seen-article record: ``(article_id, status)``, or ``(article_id, status, revision,
+content_hash)`` for an item whose text version is known (both None: unknown)."""
+
+
+@dataclass(frozen=True)
+class SeenArticle:
+    """What the store remembers of one article: its ``status``; ``first_seen``, epoch seconds
+    of its first record (None: unknown, a Redis record written before newsbot kept it);
+    ``revision`` (1, 2, ...) and ``content_hash`` (32 hex digits,
+    :func:`newsbot.pipelines.revision.content_hash`) of the last text written, both None when
+    unknown (a dropped article, or a record written before newsbot kept them)."""
+
+    status: str
+    first_seen: float | None = None
+    revision: int | None = None
+    content_hash: str | None = None
+
+
+def record_version(record: Record) -> tuple[int | None, str | None]:
+    """The ``(revision, content_hash)`` of a record, ``(None, None)`` for a plain pair.
+
+    >>> record_version(("a:1", "item")), record_version(("a:1", "item", 2, "ab" * 16))
+    ((None, None), (2, 'abababababababababababababababab'))
+    """
+    return (record[2], record[3]) if len(record) == 4 else (None, None)  # type: ignore[misc]
 
 
 class StateError(RuntimeError):
@@ -82,11 +114,17 @@ class StateStore(Protocol):
         """Statuses of the ids that have one (absent ids are left out)."""
         ...
 
-    def record_articles(self, records: Sequence[tuple[str, str]]) -> None:
-        """Store ``(article_id, status)`` pairs; ``item`` is never replaced by ``dropped:*``."""
+    def article_versions(self, article_ids: Sequence[str]) -> dict[str, SeenArticle]:
+        """Status, first record time, revision and content hash of the ids that have a record."""
         ...
 
-    def add_pending(self, key: str, records: Sequence[tuple[str, str]]) -> None:
+    def record_articles(self, records: Sequence[Record]) -> None:
+        """Store :data:`Record` tuples; ``item`` is never replaced by ``dropped:*``; the time of
+        an article's first record is kept; a record with a content hash replaces the revision
+        and hash, one without leaves them."""
+        ...
+
+    def add_pending(self, key: str, records: Sequence[Record]) -> None:
         """Note ``(article_id, status)`` pairs under ``key`` (one per crawl process), with the
         rule of :meth:`record_articles`; not yet seen articles (see :meth:`commit_pending`)."""
         ...

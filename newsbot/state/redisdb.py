@@ -3,9 +3,13 @@
 Every key starts with the namespace (``NEWSBOT_STATE_NAMESPACE``, default the project's
 ``BOT_NAME``), so one Redis holds several projects; site-specific keys also carry the site:
 
-* ``<ns>:meta`` hash; ``<ns>:articles`` hash ``article_id -> status``; ``<ns>:pending:<key>``
-  hash ``article_id -> status`` per running crawl process, expiring :data:`PENDING_TTL` seconds
-  after its last write (a killed process never promotes it);
+* ``<ns>:meta`` hash; ``<ns>:articles`` hash ``article_id -> status``; ``<ns>:versions`` hash
+  ``article_id -> "<first seen> <revision> <content hash>"`` (epoch seconds; revision and hash
+  empty when unknown; issue 9: an article recorded before has no entry, so no first-seen
+  time, and is never re-visited); ``<ns>:pending:<key>`` hash ``article_id -> status`` per
+  running crawl process and ``<ns>:pending:<key>:v`` hash ``article_id -> "<revision> <content
+  hash>"``, expiring :data:`PENDING_TTL` seconds after their last write (a killed process never
+  promotes them);
 * ``<ns>:docid`` counter, ``<ns>:docurl`` hash ``url -> id``, ``<ns>:docs`` hash
   ``id -> packed document``, ``<ns>:fp`` hash ``fingerprint -> id``, and one set of ids per
   LSH bucket ``<ns>:lsh:<band key>`` (small integer sets: Redis stores them compactly);
@@ -13,20 +17,30 @@ Every key starts with the namespace (``NEWSBOT_STATE_NAMESPACE``, default the pr
   seconds (``NEWSBOT_BOILERPLATE_FORGET_DAYS``) after they were last seen, ``<ns>:bp:<site>:learned``
   hash ``paragraph key -> text``, ``<ns>:bp:items`` hash ``site -> items seen``.
 
-Writes of one call go in one pipeline (one round trip); ``item`` statuses use HSET and
-``dropped:*`` ones HSETNX, so an ``item`` is never downgraded (pending records: one Lua script
+Writes of one call go in one pipeline or script (one round trip); an ``item`` status replaces
+any other, a ``dropped:*`` one is set only on an article without status, so an ``item`` is never downgraded (pending records: one Lua script
 that sets a ``dropped:*`` status unless the article is pending as ``item``).
 """
 
 from __future__ import annotations
 
 import struct
+import time
 from collections.abc import Sequence
 
 import redis
 
 from newsbot.config import masked_url
-from newsbot.state.base import ITEM, PENDING_TTL, SCHEMA_VERSION, StateError, StoredDocument
+from newsbot.state.base import (
+    ITEM,
+    PENDING_TTL,
+    SCHEMA_VERSION,
+    Record,
+    SeenArticle,
+    StateError,
+    StoredDocument,
+    record_version,
+)
 
 # KEYS[1]: a pending hash; ARGV: its TTL, then article_id, status pairs.
 _ADD_PENDING = """
@@ -36,6 +50,33 @@ for i = 2, #ARGV, 2 do
     end
 end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+"""
+# KEYS: the articles and versions hashes; ARGV: now, then article_id, status, revision, content
+# quadruples ('' = unknown). The status rule of the module docstring; the first-seen time of an
+# article is kept (unknown for one recorded before versions were kept); a record with content
+# replaces revision and content, one without keeps them.
+_RECORD = """
+for i = 2, #ARGV, 4 do
+    local id, status, revision, content = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+    local known = redis.call('HEXISTS', KEYS[1], id) == 1
+    if status == 'item' then
+        redis.call('HSET', KEYS[1], id, status)
+    else
+        redis.call('HSETNX', KEYS[1], id, status)
+    end
+    local first, old_revision, old_content = ARGV[1], '', ''
+    if known then
+        first = ''  -- recorded before first-seen times were kept: unknown
+    end
+    local version = redis.call('HGET', KEYS[2], id)
+    if version then
+        first, old_revision, old_content = string.match(version, '^(%S*) (%S*) (%S*)$')
+    end
+    if content == '' or status ~= 'item' then
+        revision, content = old_revision, old_content
+    end
+    redis.call('HSET', KEYS[2], id, first .. ' ' .. revision .. ' ' .. content)
+end
 """
 # KEYS: the docurl and docs hashes; ARGV[1]: a URL. Its packed document, in one round trip.
 _DOCUMENT_OF_URL = """
@@ -64,6 +105,7 @@ class RedisState:
             if self._r.hsetnx(self._key("meta"), "schema", SCHEMA_VERSION):
                 self._r.hset(self._key("meta"), "namespace", namespace)
             self._add_pending = self._r.register_script(_ADD_PENDING)
+            self._record = self._r.register_script(_RECORD)
             self._document_of_url = self._r.register_script(_DOCUMENT_OF_URL)
         except (redis.RedisError, ValueError) as exc:
             raise StateError(f"state store {masked_url(uri)} is unreadable: {exc}") from exc
@@ -87,45 +129,81 @@ class RedisState:
         values = self._r.hmget(self._key("articles"), ids)
         return {i: v.decode() for i, v in zip(ids, values, strict=True) if v is not None}
 
-    def record_articles(self, records: Sequence[tuple[str, str]]) -> None:
+    def article_versions(self, article_ids: Sequence[str]) -> dict[str, SeenArticle]:
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        pipe = self._r.pipeline(transaction=False)
+        pipe.hmget(self._key("articles"), ids)
+        pipe.hmget(self._key("versions"), ids)
+        statuses, versions = pipe.execute()
+        found = {}
+        for article_id, status, version in zip(ids, statuses, versions, strict=True):
+            if status is None:
+                continue
+            first, revision, content = (version.decode().split(" ") if version is not None else ("", "", ""))
+            found[article_id] = SeenArticle(
+                status.decode(), float(first) if first else None, int(revision) if revision else None, content or None
+            )
+        return found
+
+    def record_articles(self, records: Sequence[Record]) -> None:
         if not records:
             return
-        pipe = self._r.pipeline(transaction=False)
-        for article_id, status in records:
-            if status == ITEM:
-                pipe.hset(self._key("articles"), article_id, status)
-            else:
-                pipe.hsetnx(self._key("articles"), article_id, status)
-        pipe.execute()
+        args: list[str | int] = [repr(time.time())]
+        for record in records:
+            revision, content = record_version(record)
+            args += [record[0], record[1], "" if revision is None else revision, content or ""]
+        self._record(keys=[self._key("articles"), self._key("versions")], args=args)
 
-    def add_pending(self, key: str, records: Sequence[tuple[str, str]]) -> None:
-        if records:
-            args = [item for record in records for item in record]
-            self._add_pending(keys=[self._key("pending", key)], args=[PENDING_TTL, *args])
+    def add_pending(self, key: str, records: Sequence[Record]) -> None:
+        if not records:
+            return
+        args = [item for record in records for item in record[:2]]
+        self._add_pending(keys=[self._key("pending", key)], args=[PENDING_TTL, *args])
+        versions = {r[0]: f"{v[0]} {v[1]}" for r in records if (v := record_version(r))[1] and r[1] == ITEM}
+        if versions:
+            pipe = self._r.pipeline(transaction=False)
+            pipe.hset(self._key("pending", key, "v"), mapping=versions)
+            pipe.expire(self._key("pending", key, "v"), PENDING_TTL)
+            pipe.execute()
 
     def commit_pending(self, key: str) -> tuple[int, int]:
         """Promotes ``key``'s records :data:`_COMMIT_CHUNK` at a time, then deletes them: a
         process killed in between has recorded part of them and promotes nothing more (they
         expire), which only makes the next run skip fewer pages."""
-        name = self._key("pending", key)
+        name, versions = self._key("pending", key), self._key("pending", key, "v")
         items = dropped = 0
         chunk: list[tuple[str, str]] = []
         for article_id, status in self._r.hscan_iter(name, count=_COMMIT_CHUNK):
             chunk.append((article_id.decode(), status.decode()))
             if len(chunk) >= _COMMIT_CHUNK:
-                self.record_articles(chunk)
+                self.record_articles(self._with_versions(versions, chunk))
                 chunk = []
             items += status == ITEM.encode()
             dropped += status != ITEM.encode()
-        self.record_articles(chunk)
-        self._r.delete(name)
+        self.record_articles(self._with_versions(versions, chunk))
+        self._r.delete(name, versions)
         return items, dropped
+
+    def _with_versions(self, name: str, chunk: list[tuple[str, str]]) -> list[Record]:
+        """The pending records of ``chunk`` with the revision and content noted under ``name``."""
+        if not chunk:
+            return []
+        records: list[Record] = []
+        for (article_id, status), version in zip(chunk, self._r.hmget(name, [c[0] for c in chunk]), strict=True):
+            if version is None:
+                records.append((article_id, status))
+            else:
+                revision, content = version.decode().split(" ")
+                records.append((article_id, status, int(revision) if revision != "None" else None, content))
+        return records
 
     def discard_pending(self, key: str) -> int:
         name = self._key("pending", key)
         pipe = self._r.pipeline(transaction=True)
         pipe.hlen(name)
-        pipe.delete(name)
+        pipe.delete(name, self._key("pending", key, "v"))
         return int(pipe.execute()[0])
 
     # --- dedupe index --------------------------------------------------------------------------

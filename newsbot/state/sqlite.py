@@ -11,8 +11,12 @@ that crossed SQLite's 1,000-page mark, about half of the dedupe pipeline's time 
 
 Tables (one file holds one namespace; see :func:`newsbot.state.state_uri`):
 
-* ``articles(article_id, status, updated)``; ``pending(key, article_id, status, updated)``, the
-  records of running crawl processes (see :meth:`SqliteState.commit_pending`);
+* ``articles(article_id, status, updated, first_seen, revision, content)``; ``pending(key,
+  article_id, status, updated, revision, content)``, the records of running crawl processes
+  (see :meth:`SqliteState.commit_pending`). ``first_seen``, ``revision`` and ``content`` (the
+  re-visit policy) were added in issue 9: a store made before gets the columns when opened,
+  with ``first_seen`` taken from ``updated`` (an item is recorded once, so that is when it was
+  first seen) and no revision nor content (see :mod:`newsbot.pipelines.revision`);
 * ``docs(id, url UNIQUE, run, site, fp, sig, created)`` plus ``bands(key, doc)``, the LSH
   buckets of the near-duplicate index (9 rows per document with the default threshold);
 * ``bp_candidates(site, para, title, seen)``, ``bp_learned(site, para, text, learned)``,
@@ -27,7 +31,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsbot.state.base import ITEM, PENDING_TTL, SCHEMA_VERSION, StateError, StoredDocument
+from newsbot.state.base import (
+    ITEM,
+    PENDING_TTL,
+    SCHEMA_VERSION,
+    Record,
+    SeenArticle,
+    StateError,
+    StoredDocument,
+    record_version,
+)
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 16 * 1024
@@ -64,6 +77,20 @@ CREATE TABLE IF NOT EXISTS pending (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 """
+_VERSION_COLUMNS = {
+    "articles": (("first_seen", "REAL"), ("revision", "INTEGER"), ("content", "TEXT")),
+    "pending": (("revision", "INTEGER"), ("content", "TEXT")),
+}
+"""Columns of the re-visit policy (issue 9), added to a store made before by :meth:`SqliteState._migrate`."""
+
+# The upsert of a seen record into ``articles`` (from a record or from ``pending``): ``item``
+# is never downgraded; ``first_seen`` is never changed; a record without content keeps the
+# revision and content known.
+_UPSERT_ARTICLE = (
+    " ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, updated = excluded.updated,"
+    " revision = COALESCE(excluded.revision, articles.revision), content = COALESCE(excluded.content, articles.content)"
+    " WHERE articles.status != ? OR excluded.status = ?"
+)
 
 
 def sqlite_path(uri: str) -> str:
@@ -114,6 +141,7 @@ class SqliteState:
                 self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 self._db.execute("PRAGMA wal_autocheckpoint = 0")  # the checkpointer's job
             self._db.executescript(_SCHEMA)
+            self._migrate()
             self._check_namespace()
             self._checkpointer = _Checkpointer(str(Path(path).expanduser())) if self.persistent else None
         except (sqlite3.Error, OSError) as exc:
@@ -129,6 +157,23 @@ class SqliteState:
                 f"state store {self.uri} belongs to namespace {stored!r}, not {self.namespace!r}:"
                 " give this project its own file with NEWSBOT_STATE=sqlite:///path/other.db"
             )
+
+    def _migrate(self) -> None:
+        """Add the columns of :data:`_VERSION_COLUMNS` a store made before lacks (in one
+        transaction: two processes opening an old store at once add them once)."""
+        if not self._missing_columns():
+            return
+        with self._transaction():
+            for table, column, kind in self._missing_columns():
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            self._db.execute("UPDATE articles SET first_seen = updated WHERE first_seen IS NULL")
+
+    def _missing_columns(self) -> list[tuple[str, str, str]]:
+        missing = []
+        for table, columns in _VERSION_COLUMNS.items():
+            have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            missing += [(table, column, kind) for column, kind in columns if column not in have]
+        return missing
 
     # --- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -149,24 +194,37 @@ class SqliteState:
             found.update(rows.fetchall())
         return found
 
-    def record_articles(self, records: Sequence[tuple[str, str]]) -> None:
+    def article_versions(self, article_ids: Sequence[str]) -> dict[str, SeenArticle]:
+        found: dict[str, SeenArticle] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT article_id, status, first_seen, revision, content FROM articles WHERE article_id IN ({marks})",
+                chunk,
+            )
+            found.update((row[0], SeenArticle(*row[1:])) for row in rows)
+        return found
+
+    def record_articles(self, records: Sequence[Record]) -> None:
         now = time.time()
         with self._transaction():
             self._db.executemany(
-                "INSERT INTO articles (article_id, status, updated) VALUES (?, ?, ?)"
-                " ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, updated = excluded.updated"
-                " WHERE articles.status != ? OR excluded.status = ?",
-                [(article_id, status, now, ITEM, ITEM) for article_id, status in records],
+                "INSERT INTO articles (article_id, status, updated, first_seen, revision, content)"
+                " VALUES (?, ?, ?, ?, ?, ?)" + _UPSERT_ARTICLE,
+                [(r[0], r[1], now, now, *record_version(r), ITEM, ITEM) for r in records],
             )
 
-    def add_pending(self, key: str, records: Sequence[tuple[str, str]]) -> None:
+    def add_pending(self, key: str, records: Sequence[Record]) -> None:
         now = time.time()
         with self._transaction():
             self._db.executemany(
-                "INSERT INTO pending (key, article_id, status, updated) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (key, article_id) DO UPDATE SET status = excluded.status, updated = excluded.updated"
+                "INSERT INTO pending (key, article_id, status, updated, revision, content) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (key, article_id) DO UPDATE SET status = excluded.status, updated = excluded.updated,"
+                " revision = COALESCE(excluded.revision, pending.revision), content = COALESCE(excluded.content, pending.content)"
                 " WHERE pending.status != ? OR excluded.status = ?",
-                [(key, article_id, status, now, ITEM, ITEM) for article_id, status in records],
+                [(key, r[0], r[1], now, *record_version(r), ITEM, ITEM) for r in records],
             )
 
     def commit_pending(self, key: str) -> tuple[int, int]:
@@ -176,12 +234,12 @@ class SqliteState:
             total, items = self._db.execute(
                 "SELECT COUNT(*), COALESCE(SUM(status = ?), 0) FROM pending WHERE key = ?", (ITEM, key)
             ).fetchone()
+            now = time.time()
             self._db.execute(
-                "INSERT INTO articles (article_id, status, updated) SELECT article_id, status, ? FROM pending"
-                " WHERE key = ? ORDER BY article_id"
-                " ON CONFLICT (article_id) DO UPDATE SET status = excluded.status, updated = excluded.updated"
-                " WHERE articles.status != ? OR excluded.status = ?",
-                (time.time(), key, ITEM, ITEM),
+                "INSERT INTO articles (article_id, status, updated, first_seen, revision, content)"
+                " SELECT article_id, status, ?, ?, revision, content FROM pending"
+                " WHERE key = ? ORDER BY article_id" + _UPSERT_ARTICLE,
+                (now, now, key, ITEM, ITEM),
             )
             self._db.execute("DELETE FROM pending WHERE key = ?", (key,))
             self._forget_silent_pending()

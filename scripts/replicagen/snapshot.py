@@ -147,6 +147,7 @@ class Builder:
         rec = self.record(site, ed, art, url)
         rec["article_id"] = f"{site.name}:{ed.code}:{art.outlet}:{art.number}"
         rec["body_source"] = "aggregator_teaser" if art.layout == "teaser" else "aggregator"
+        rec["revision"] = 1  # a first crawl: every article's first version
         rec["needs_js"] = False
         rec["cases"] = list(art.cases) + (["read_also"] if art.read_also else [])
         rec["text_from"] = "written for newsbot's own tests"
@@ -239,7 +240,7 @@ class Builder:
                   "`gold/articles.jsonl` and `gold/rejects.jsonl` have the fields of `../shared/sites/reference`",
                   "(site, edition, url, title, outlet, outlet_slug, published, language, body, source_url, cases,",
                   "needs_js, duplicates, url_variants, full_text_at; rejects with reason, note and, for copies,",
-                  "the copy's own fields and `similarity`), plus `article_id` and `body_source` as newsbot",
+                  "the copy's own fields and `similarity`), plus `article_id`, `body_source` and `revision` as newsbot",
                   "writes them, and `teaser` (the aggregator's teaser) for teaser-only pages.", ""]
         return "\n".join(lines)
 
