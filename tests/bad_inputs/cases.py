@@ -175,6 +175,27 @@ def bomb(encoding: str) -> bytes:
     raise ValueError(encoding)
 
 
+def script_stub(to: str, *, script: str | None = 'window.location.replace("{to}");', noscript: bool = True,
+                text: str = "") -> str:
+    """A 200 page that only sends its reader to ``to``: a script location change (``script``,
+    ``{to}`` filled in; None: none) and/or a ``<noscript>`` meta refresh, around ``text``."""
+    js = f'<script type="text/javascript">{script.format(to=to)}</script>' if script else ""
+    refresh = f'''<noscript><meta http-equiv="refresh" content="0;URL='{to}'"></noscript>''' if noscript else ""
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8">{js}{refresh}</head>'
+            f"<body><p>{html.escape(text)}</p></body></html>\n")
+
+
+def cut_short(data: bytes, keep: float = 2 / 3) -> bytes:
+    """The first ``keep`` of a compressed body: a stream that never reaches its end."""
+    return data[: int(len(data) * keep)]
+
+
+def brotli_bytes(data: bytes) -> bytes:
+    import brotli
+
+    return brotli.compress(data)
+
+
 def http_file(name: str) -> tuple[int, dict[str, str | None], bytes]:
     """Status, headers and body of a raw HTTP response file of ``../shared/cases``."""
     raw = (SHARED / "cases" / name).read_bytes()
@@ -409,12 +430,104 @@ def _cases() -> list[Case | Callable[[], Case]]:
              note="entities nested 9 deep (10^9 'lol'): never expanded"),
         Case("billion_laughs_article", fr(900151), "item", (), linked=False, note="linked only from the feed"),
     ]
+    cases += _public_bug_cases()
     cases += [_nb_http("NB-01.http", ar(900201), {"newsbot/charset/repaired": 1}),
               _nb_http("NB-02.http", ar(900202)), _nb_http("NB-03.http", ar(900203)),
               _nb_html("NB-10.html", fr(900201)), _nb_html("NB-12.html", fr(900202)),
               _nb14, _nb15_fr, _nb15_ar, _nb_feed("NB-21.xml.gz.gz", "lesechos", "application/x-gzip"),
               _nb_feed("NB-23.xml", "albayane", "application/xml")]
     return cases
+
+
+def _public_bug_cases() -> list[Case | Callable[[], Case]]:
+    """Issue 9 section 1's kinds (tests/test_public_bugs.py has their own tests): redirects by
+    script, empty and HTML feeds, robots.txt answering 5xx, Hijri datelines, compressed bodies
+    cut short, article URL variants."""
+    bare = f"https://{HOST.removeprefix('www.')}"  # the site's other host: its robots.txt answers 503
+    rss_type = {"Content-Type": "application/rss+xml; charset=utf-8"}
+    return [
+        # --- redirects by script (scrapy/scrapy#1422) --------------------------------------------
+        Case("script_redirect_noscript", fr(900302), "item",
+             (page(fr(900301), script_stub(path(fr(900302)), text="Redirection en cours...")),
+              page(fr(900302), article("fr", 22))), links=(fr(900301),), stats={"newsbot/redirect/script": 1},
+             note="a 200 page: window.location.replace and a <noscript> meta refresh to the same article; the item has the target's URL"),
+        Case("script_redirect_script_only", ar(900302), "item",
+             (page(ar(900301), script_stub(path(ar(900302)).replace("/", "\\/"), noscript=False,
+                                           script='document.location.href = "{to}";')),
+              page(ar(900302), article("ar", 16))), links=(ar(900301),), stats={"newsbot/redirect/script": 1},
+             note="only a script (document.location.href, escaped slashes) in a page with no text"),
+        Case("script_redirect_noscript_only", fr(900304), "item",
+             (page(fr(900303), script_stub(fr(900304), script=None)), page(fr(900304), article("fr", 23))),
+             links=(fr(900303),), stats={"newsbot/redirect/script": 1},
+             note="only a <noscript> meta refresh, in an empty page"),
+        Case("script_redirect_off_site", fr(900305), "rejected/redirected_away",
+             (page(fr(900305), script_stub("https://www.example-outlet.ma/actualite/900305")),
+              Route("/actualite/900305", article("fr", 24), host="www.example-outlet.ma")),
+             says="off the site", note="script and <noscript> refresh to another site: not followed"),
+        Case("script_location_in_article", fr(900306), "item",
+             (page(fr(900306), article("fr", 24).replace(
+                 "</head>", '<script>if (window.innerWidth < 600) { window.location = "/m/fr/lematin/900306"; }</script></head>')),),
+             note="an ordinary article with a mobile switch script: read, the script not followed"),
+        # --- feeds that are no feed (scrapy/scrapy#4211) -----------------------------------------
+        Case("empty_feed", f"{SITE}/fr/lesiteinfo/rss", "handled", (page(f"{SITE}/fr/lesiteinfo/rss", b"", headers=rss_type),),
+             says="skipped: empty", stats={"newsbot/feed/empty": 1}, note="an outlet feed answering 200 with no body"),
+        Case("blank_feed", f"{SITE}/alalam/rss", "handled",
+             (page(f"{SITE}/alalam/rss", "\ufeff\r\n  \n", headers=rss_type),), says="skipped: empty",
+             stats={"newsbot/feed/empty": 1}, note="a BOM and blank lines"),
+        Case("html_as_feed", f"{SITE}/fr/infomediaire/rss", "handled",
+             (page(f"{SITE}/fr/infomediaire/rss", "<!DOCTYPE html><html><body><h1>Page introuvable</h1></body></html>"),),
+             says="skipped: html", stats={"newsbot/feed/html": 1}, note="an HTML error page served with 200 (text/html)"),
+        Case("html_labelled_rss", f"{SITE}/fr/fnh/rss", "handled",
+             (page(f"{SITE}/fr/fnh/rss", home("fr", []), headers=rss_type),), says="skipped: html",
+             stats={"newsbot/feed/html": 1}, note="a home page served as application/rss+xml"),
+        Case("feed_without_items", f"{SITE}/kech24/rss", "handled",
+             (page(f"{SITE}/kech24/rss", rss(""), headers=rss_type),), says="skipped: no_entries",
+             stats={"newsbot/feed/no_entries": 1}, note="a well-formed RSS channel with no <item>"),
+        # --- robots.txt answering 5xx (RFC 9309 §2.3.1.4, scrapy/scrapy#2443) ---------------------
+        Case("robots_503_other_host", f"{bare}/fr/lematin/900341", "forbidden",
+             (redirect(fr(900341), f"{bare}/fr/lematin/900341", 301),
+              Route("/robots.txt", "<h1>Service indisponible</h1>", 503, host=HOST.removeprefix("www.")),
+              Route("/fr/lematin/900341", article("fr", 25), host=HOST.removeprefix("www."))),
+             links=(fr(900341),), says="answered 503", stats={"newsbot/robots/server_error": 1},
+             note="www redirects to the bare host, whose robots.txt answers 503 (retried): that host is"
+                  " disallowed for the run, one ERROR line; www is not"),
+        # --- Hijri datelines ----------------------------------------------------------------------
+        Case("hijri_numeric", ar(900351), "item", (page(ar(900351), article("ar", 17, date="21 - 04 - 1444")),),
+             stats={"newsbot/dates/hijri": 1}, note="21 Rabi' al-Thani 1444: published 2022-11-15"),
+        Case("hijri_arabic_indic", ar(900352), "item",
+             (page(ar(900352), article("ar", 18, date="١٢ - ٠٩ - ١٤٤٥")),), stats={"newsbot/dates/hijri": 1},
+             note="Arabic-Indic digits, 12 Ramadan 1445: published 2024-03-22"),
+        Case("hijri_written", ar(900353), "item", (page(ar(900353), article("ar", 19, date="5 رمضان 1445")),),
+             stats={"newsbot/dates/hijri": 1}, note="a written Hijri month: published 2024-03-15"),
+        Case("hijri_out_of_range", fr(900351), "item", (page(fr(900351), article("fr", 26, date="21 - 04 - 1200")),),
+             says="hijri_out_of_range", stats={"newsbot/dates/hijri_out_of_range": 1, "newsbot/published/unknown": 1},
+             note="a Hijri year outside hijridate's table: published null, never year 1200"),
+        Case("hijri_invalid_month", fr(900352), "item", (page(fr(900352), article("fr", 27, date="05 - 13 - 1444")),),
+             says="hijri_invalid", stats={"newsbot/dates/hijri_invalid": 1, "newsbot/published/unknown": 1},
+             note="month 13 of a Hijri year: published null"),
+        # --- compressed bodies cut short (scrapy/scrapy#1900) -------------------------------------
+        Case("truncated_gzip", fr(900361), "rejected/truncated_body",
+             (page(fr(900361), cut_short(gzip.compress(article("fr", 28).encode())), headers={"Content-Encoding": "gzip"}),),
+             says="truncated_body", note="the gzip stream stops at two thirds: no half article recorded"),
+        Case("truncated_deflate", fr(900362), "rejected/truncated_body",
+             (page(fr(900362), cut_short(zlib.compress(article("fr", 28).encode())), headers={"Content-Encoding": "deflate"}),),
+             says="truncated_body"),
+        Case("truncated_br", fr(900363), "rejected/truncated_body",
+             (page(fr(900363), cut_short(brotli_bytes(article("fr", 28).encode())), headers={"Content-Encoding": "br"}),),
+             says="truncated_body"),
+        Case("truncated_gzip_trailer", ar(900361), "rejected/truncated_body",
+             (page(ar(900361), gzip.compress(article("ar", 20).encode())[:-4], headers={"Content-Encoding": "gzip"}),),
+             says="truncated_body", note="only the last 4 bytes of the gzip trailer are missing: still cut short"),
+        # --- article URL variants: a query, leading zeros ---------------------------------------
+        Case("url_query_page", fr(900371), "item", (page(fr(900371), article("fr", 28)),), links=(fr(900371) + "?page=2",),
+             note="linked only as ?page=2: the record has the plain URL"),
+        Case("url_leading_zeros", ar(900371), "item", (page(ar(900371), article("ar", 20)),),
+             links=(f"{SITE}/hespress/0900371",), note="linked only as /0900371"),
+        Case("url_query_and_zeros", fr(900372), "item", (page(fr(900372), article("fr", 25)),),
+             links=(fr(900372), fr(900372) + "?page=2", f"{SITE}/fr/lematin/0900372",
+                    f"{SITE}/fr/lematin/000900372?page=3&utm_source=x"),
+             note="plain, ?page=2, /0900372 and /000900372?page=3: one request, one record"),
+    ]
 
 
 def _nb_http(name: str, url: str, stats: dict[str, int] | None = None) -> Callable[[], Case]:

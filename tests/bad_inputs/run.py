@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsbot.demo.replica import ReplicaServer
 from tests.bad_inputs.cases import GOLD, HOST, SETTINGS, Case, build, corpus
@@ -36,7 +37,9 @@ class CorpusCrawl:
     hits: dict[str, int]  # "host path" -> requests the replica answered
 
     def hit(self, url: str) -> int:
-        return self.hits.get(f"{HOST} {url.removeprefix('https://' + HOST)}", 0)
+        """Requests the replica answered for ``url`` (on any host it serves)."""
+        parts = urlsplit(url)
+        return self.hits.get(f"{parts.hostname} {parts.path}{'?' + parts.query if parts.query else ''}", 0)
 
     def lines_about(self, url: str) -> list[str]:
         """Log lines at INFO or above that name ``url`` (as crawled, or as the mirror fetched it)."""

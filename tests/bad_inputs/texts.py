@@ -95,6 +95,34 @@ FR: list[tuple[str, str, list[str]]] = [
         "Un programme de modernisation équipe progressivement les jardins des sept ksour de l'oasis.",
         "L'économie d'eau attendue atteint un tiers de la consommation actuelle.",
     ]),
+    ("Ouarzazate : les studios accueillent une école de cinéma", "Le Matin", [
+        "Une quarantaine d'étudiants suivront leurs cours de prise de vue dans les anciens décors de la zone industrielle.",
+        "Les techniciens locaux, formés sur les grands tournages, encadreront les ateliers pratiques.",
+    ]),
+    ("Tiznit : les bijoutiers d'argent ouvrent leurs ateliers aux visiteurs", "Le Matin", [
+        "Pendant trois jours, les artisans de la rue des orfèvres montrent au public chaque étape du travail du filigrane.",
+        "La chambre d'artisanat espère attirer de jeunes apprentis vers un métier qui en manque.",
+    ]),
+    ("Berkane : la clémentine prend le chemin des ports", "Le Matin", [
+        "Les stations de conditionnement de la plaine des Triffa tournent jour et nuit depuis le début de la cueillette.",
+        "Les premiers conteneurs réfrigérés ont quitté Nador à destination de l'Europe du Nord.",
+    ]),
+    ("Al Hoceima : un sentier côtier balisé jusqu'à Cala Iris", "Le Matin", [
+        "Des bénévoles ont posé des bornes le long d'un chemin de falaise long de vingt-deux kilomètres.",
+        "Des haltes ont été aménagées près des criques pour les randonneurs qui souhaitent se baigner.",
+    ]),
+    ("Sidi Ifni : le marché aux poissons rénové", "Le Matin", [
+        "Les étals en faïence ont remplacé les caisses posées à même le sol de l'ancienne halle.",
+        "Une chambre froide commune permet désormais aux petits pêcheurs de vendre le lendemain de la prise.",
+    ]),
+    ("Taza : le parc de Tazekka rouvre ses aires de pique-nique", "Le Matin", [
+        "Les gardes forestiers ont dégagé les allées encombrées par les chutes de branches de l'hiver.",
+        "Le stationnement reste limité aux abords de la maison du parc pour protéger les sous-bois.",
+    ]),
+    ("Mohammedia : la plage des Sablettes surveillée toute l'année", "Le Matin", [
+        "Deux postes de secours resteront ouverts hors saison grâce à une convention avec la protection civile.",
+        "Les surfeurs du club local participeront aux patrouilles du week-end.",
+    ]),
 ]
 
 AR: list[tuple[str, str, list[str]]] = [
@@ -161,5 +189,25 @@ AR: list[tuple[str, str, list[str]]] = [
     ("القنيطرة: معرض للصور الفوتوغرافية عن الطيور المهاجرة", "هسبريس", [
         "يعرض المعرض صورا التقطها هواة لطيور تحط كل شتاء في محمية سيدي بوغابة.",
         "ويرافق المعرض برنامج للرحلات الميدانية لفائدة تلاميذ المؤسسات التعليمية.",
+    ]),
+    ("تارودانت: ترميم أسوار المدينة بالطين المحلي", "هسبريس", [
+        "شرع حرفيون في إصلاح أجزاء متصدعة من السور التاريخي باستعمال خليط من التراب والجير.",
+        "ويحرص المشرفون على الورش على احترام طريقة البناء القديمة في كل مرحلة.",
+    ]),
+    ("كلميم: قافلة طبية تجوب الدواوير النائية", "هسبريس", [
+        "قدم أطباء متطوعون فحوصات مجانية لسكان خمس جماعات قروية خلال أسبوع واحد.",
+        "وتم توجيه الحالات التي تحتاج إلى تتبع نحو المستشفى الإقليمي.",
+    ]),
+    ("أكادير: افتتاح سوق للمنتجات البحرية الطازجة", "هسبريس", [
+        "فتح السوق الجديد أبوابه قرب الميناء لتقريب الأسماك من المستهلكين بأسعار مناسبة.",
+        "ويضم فضاء مخصصا للتعاونيات النسائية التي تحضر الأطباق البحرية.",
+    ]),
+    ("وجدة: حديقة للا عائشة تستعيد نافوراتها", "هسبريس", [
+        "أعيد تشغيل النافورات القديمة بعد تجديد قنوات المياه تحت الممرات.",
+        "وأصبحت الحديقة مقصدا للعائلات في أمسيات نهاية الأسبوع.",
+    ]),
+    ("الناظور: سباق للقوارب الشراعية في بحيرة مارتشيكا", "هسبريس", [
+        "شارك في السباق عشرات البحارة الشباب القادمين من نوادي الساحل المتوسطي.",
+        "وساعدت الرياح المعتدلة على إجراء كل الأشواط في موعدها.",
     ]),
 ]
