@@ -125,9 +125,9 @@ def test_what_was_fetched(corpus):
     assert corpus.hit(by_name(corpus, "http_404").url) == 1  # a 404 is not retried
     for name in ("redirect_loop", "redirect_to_self"):
         assert corpus.hit(by_name(corpus, name).url) == 1, name
-    # a compressed body cut short is not retried; URL variants of an article are one request
-    for name in ("truncated_gzip", "truncated_deflate", "truncated_br", "truncated_gzip_trailer",
-                 "url_query_page", "url_leading_zeros", "url_query_and_zeros"):
+    # a compressed body cut short or undecodable is not retried; URL variants of an article are one request
+    for name in ("truncated_gzip", "truncated_deflate", "truncated_br", "truncated_gzip_trailer", "truncated_zstd",
+                 "plain_labelled_gzip", "garbage_labelled_br", "url_query_page", "url_leading_zeros", "url_query_and_zeros"):
         assert corpus.hit(by_name(corpus, name).url) == 1, name
 
 

@@ -21,10 +21,12 @@ from pathlib import Path
 
 import brotli
 import pytest
+from backports import zstd
 from scrapy.http import HtmlResponse
 
 from newsbot.demo.replica import ReplicaServer
-from newsbot.middlewares.compression import TruncatedBody, gunzip_whole, inflate_whole, unbrotli_whole
+from newsbot.middlewares.compression import (StrictHttpCompressionMiddleware, TruncatedBody, UndecodableBody,
+                                             gunzip_whole, inflate_whole, unbrotli_whole, unzstd_whole)
 from newsbot.pages.redirect import STUB_TEXT_CHARS, ScriptRedirect, script_location, script_redirect
 from tests.crawling import run_crawl, write_snapshot
 
@@ -239,8 +241,10 @@ def test_truncated_streams_raise_and_whole_ones_inflate():
     raw = zlib.compressobj(wbits=-15)
     assert inflate_whole(raw.compress(text) + raw.flush()) == text  # raw deflate, as some servers send
     assert unbrotli_whole(brotli.compress(text)) == text
+    assert unzstd_whole(zstd.compress(text)) == text
+    assert unzstd_whole(zstd.compress(text) + zstd.compress(b"<!-- -->")) == text + b"<!-- -->"  # two frames
     for function, data in ((gunzip_whole, gzip.compress(text)), (inflate_whole, zlib.compress(text)),
-                           (unbrotli_whole, brotli.compress(text))):
+                           (unbrotli_whole, brotli.compress(text)), (unzstd_whole, zstd.compress(text))):
         for cut in (len(data) // 2, len(data) - 1):
             with pytest.raises(TruncatedBody):
                 function(data[:cut])
@@ -248,3 +252,10 @@ def test_truncated_streams_raise_and_whole_ones_inflate():
     bad_crc = bytearray(gzip.compress(text))
     bad_crc[-8] ^= 0xFF
     assert gunzip_whole(bytes(bad_crc)) == text
+
+
+@pytest.mark.parametrize("encoding", [b"gzip", b"deflate", b"br", b"zstd"])
+def test_a_body_that_is_no_stream_of_its_encoding_is_undecodable(encoding):
+    """A plain page labelled with a Content-Encoding: rejected with its reason, not an error."""
+    with pytest.raises(UndecodableBody, match=f"no {encoding.decode()} stream"):
+        StrictHttpCompressionMiddleware._decode(b"<html><body>texte en clair</body></html>", encoding, 0)

@@ -196,6 +196,20 @@ def brotli_bytes(data: bytes) -> bytes:
     return brotli.compress(data)
 
 
+def zstd_bytes(data: bytes) -> bytes:
+    from backports import zstd
+
+    return zstd.compress(data)
+
+
+def long_article() -> bytes:
+    """An article page of about 450 KB (more than one zstd block), its words drawn at random."""
+    rng = random.Random(364)
+    words = "le port la ville un marché une route l'école de l'eau au souk".split()
+    body = "<br />\n".join(" ".join(rng.choice(words) for _ in range(60)) + "." for _ in range(1500))
+    return article("fr", 28, body=body).encode()
+
+
 def http_file(name: str) -> tuple[int, dict[str, str | None], bytes]:
     """Status, headers and body of a raw HTTP response file of ``../shared/cases``."""
     raw = (SHARED / "cases" / name).read_bytes()
@@ -518,6 +532,16 @@ def _public_bug_cases() -> list[Case | Callable[[], Case]]:
         Case("truncated_gzip_trailer", ar(900361), "rejected/truncated_body",
              (page(ar(900361), gzip.compress(article("ar", 20).encode())[:-4], headers={"Content-Encoding": "gzip"}),),
              says="truncated_body", note="only the last 4 bytes of the gzip trailer are missing: still cut short"),
+        Case("truncated_zstd", fr(900364), "rejected/truncated_body",
+             (page(fr(900364), cut_short(zstd_bytes(long_article())), headers={"Content-Encoding": "zstd"}),),
+             says="truncated_body", note="a 450 KB page whose zstd stream stops at two thirds (Scrapy kept the"
+                                         " first 256 KiB it inflated as the page)"),
+        Case("plain_labelled_gzip", fr(900365), "rejected/undecodable_body",
+             (page(fr(900365), article("fr", 28), headers={"Content-Encoding": "gzip"}),), says="undecodable_body",
+             note="a plain HTML page labelled Content-Encoding: gzip"),
+        Case("garbage_labelled_br", ar(900362), "rejected/undecodable_body",
+             (page(ar(900362), PNG, headers={"Content-Encoding": "br"}),), says="undecodable_body",
+             note="random bytes labelled Content-Encoding: br"),
         # --- article URL variants: a query, leading zeros ---------------------------------------
         Case("url_query_page", fr(900371), "item", (page(fr(900371), article("fr", 28)),), links=(fr(900371) + "?page=2",),
              note="linked only as ?page=2: the record has the plain URL"),
