@@ -137,6 +137,11 @@ def test_script_redirects(corpus):
     for name in ("script_redirect_noscript", "script_redirect_script_only", "script_redirect_noscript_only"):
         case = by_name(corpus, name)
         assert corpus.hit(case.links[0]) == 1 and corpus.hit(case.url) == 1, name
+    # a redirect to another spelling of an article: that spelling fetched once, the record canonical
+    for name, spelling in (("script_redirect_to_variant", "/fr/lematin/0900308?page=2"),
+                           ("redirect_to_variant", "/fr/lematin/00900310?page=2")):
+        case = by_name(corpus, name)
+        assert corpus.hit(SITE + spelling) == 1 and corpus.hit(case.url) == 0, name
     assert corpus.hit("https://www.example-outlet.ma/actualite/900305") == 0
     assert not [k for k in corpus.hits if "/m/fr/" in k]
     assert corpus.result.stat("newsbot/rejected/missing_title") == sum(c.expect == "rejected/missing_title" for c in corpus.cases)

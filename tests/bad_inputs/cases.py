@@ -551,6 +551,15 @@ def _public_bug_cases() -> list[Case | Callable[[], Case]]:
              links=(fr(900372), fr(900372) + "?page=2", f"{SITE}/fr/lematin/0900372",
                     f"{SITE}/fr/lematin/000900372?page=3&utm_source=x"),
              note="plain, ?page=2, /0900372 and /000900372?page=3: one request, one record"),
+        Case("script_redirect_to_variant", fr(900308), "item",
+             (page(fr(900307), script_stub("/fr/lematin/0900308?page=2")), page(fr(900308), article("fr", 29)),
+              page(f"{SITE}/fr/lematin/0900308?page=2", article("fr", 29))),
+             links=(fr(900307),), stats={"newsbot/redirect/script": 1},
+             note="a script redirect to /0900308?page=2: the record has the plain URL and id"),
+        Case("redirect_to_variant", fr(900310), "item",
+             (redirect(fr(900309), f"{SITE}/fr/lematin/00900310?page=2", 301), page(fr(900310), article("fr", 30)),
+              page(f"{SITE}/fr/lematin/00900310?page=2", article("fr", 30))),
+             links=(fr(900309),), note="an HTTP redirect to /00900310?page=2: the record has the plain URL and id"),
     ]
 
 

@@ -123,6 +123,14 @@ FR: list[tuple[str, str, list[str]]] = [
         "Deux postes de secours resteront ouverts hors saison grâce à une convention avec la protection civile.",
         "Les surfeurs du club local participeront aux patrouilles du week-end.",
     ]),
+    ("Asilah : les fresques du moussem repeintes sur les murs de la médina", "Le Matin", [
+        "Une vingtaine de peintres ont reçu chacun un pan de mur blanchi à la chaux près de la porte de la mer.",
+        "Les habitants votent pour l'œuvre qu'ils souhaitent garder jusqu'à l'édition suivante.",
+    ]),
+    ("Zagora : une station solaire alimente la pompe du ksar", "Le Matin", [
+        "Les panneaux installés au bord de la palmeraie remplacent un groupe électrogène bruyant et coûteux.",
+        "L'association du ksar prévoit d'étendre le dispositif au four collectif du quartier.",
+    ]),
 ]
 
 AR: list[tuple[str, str, list[str]]] = [
