@@ -330,6 +330,10 @@ def ticker_parts(raw_line: str) -> tuple[str | None, list[str], str | None] | No
     >>> ticker_parts("Une phrase    avec des espaces    en trop.") is None
     True
     """
+    if raw_line.isprintable() and "    " not in raw_line:
+        # Tested in C: the only whitespace of a printable line is the plain space (no-break and
+        # other spaces are unprintable), so without four spaces in a row it has no separator.
+        return None
     raw_parts = TICKER_SEPARATOR.split(raw_line)
     if len(raw_parts) < MIN_TICKER_HEADLINES:
         return None  # fewer parts than headlines needed, before anything is normalised
