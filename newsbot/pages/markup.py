@@ -32,7 +32,8 @@ def _holding_any(names: frozenset[str]) -> etree.XPath:
     if names not in _HOLDING_ANY:
         probes = sorted({name[:PROBE_CHARS] for name in names})
         test = " or ".join(f"contains(., '{probe}')" for probe in probes)
-        _HOLDING_ANY[names] = etree.XPath(f"//@class[{test}]/..")
+        # /descendant::*/@class is //@class visiting only elements, not every text node too.
+        _HOLDING_ANY[names] = etree.XPath(f"/descendant::*/@class[{test}]/..")
     return _HOLDING_ANY[names]
 
 

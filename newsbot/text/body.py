@@ -48,11 +48,17 @@ class Paragraph:
     text: str
     folded: str
     source: str | None = None
+    _key: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> bytes:
-        """The 8-byte key learned boilerplate is stored under (:func:`paragraph_key`)."""
-        return text_key(self.folded)
+        """The 8-byte key learned boilerplate is stored under (:func:`paragraph_key`), hashed
+        once: the learner, the warm-up gate and the learned rule all ask for it."""
+        key = self._key
+        if key is None:
+            key = text_key(self.folded)
+            object.__setattr__(self, "_key", key)  # a cache, not a change: frozen stays frozen
+        return key
 
 
 def paragraph_key(paragraph: str) -> bytes:
