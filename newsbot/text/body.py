@@ -336,9 +336,11 @@ def ticker_parts(raw_line: str) -> tuple[str | None, list[str], str | None] | No
     >>> ticker_parts("Une phrase    avec des espaces    en trop.") is None
     True
     """
-    if raw_line.isprintable() and "    " not in raw_line:
+    inner = raw_line.strip()
+    if inner.isprintable() and "    " not in inner:
         # Tested in C: the only whitespace of a printable line is the plain space (no-break and
-        # other spaces are unprintable), so without four spaces in a row it has no separator.
+        # other spaces are unprintable), so without four spaces in a row it has no separator
+        # inside, and the whitespace at its ends makes at most three parts.
         return None
     raw_parts = TICKER_SEPARATOR.split(raw_line)
     if len(raw_parts) < MIN_TICKER_HEADLINES:

@@ -52,12 +52,12 @@ def normalize_text(value: str | None) -> str | None:
         return None
     text = replace_entities(value, remove_illegal=True) if "&" in value else value
     text = unicodedata.normalize("NFC", text)
-    if text.isprintable():
-        # The common case, tested in C: no invisible or control character and no whitespace but the
-        # plain space (every other one is unprintable), so only runs of spaces may need collapsing.
-        if "  " not in text and text[:1] != " " and text[-1:] != " ":
-            return text or None
-        return " ".join(text.split()) or None
+    stripped = text.strip()
+    if stripped.isprintable():
+        # The common case, tested in C: no invisible or control character (none is whitespace, so
+        # strip() left them all) and no whitespace inside but the plain space (every other one is
+        # unprintable), so only runs of spaces may need collapsing.
+        return (stripped if "  " not in stripped else " ".join(stripped.split())) or None
     text = _HIDDEN.sub(_unhide, text)  # invisible characters removed, control characters made spaces
     # Every Unicode space (NO-BREAK SPACE, NARROW NO-BREAK SPACE, FIGURE SPACE, ...) and
     # ordinary whitespace collapse into one ASCII space: str.split() splits on str.isspace().
