@@ -8,14 +8,15 @@ a body; the boilerplate pipeline removes body lines made of them
 (:class:`newsbot.text.headlines.HeadlineIndex`).
 
 The same ticker is on every page of a site for a while: a :class:`FurnitureBox` has a
-``key`` (a hash of its text and its number of links, computed in C: the separators between
-the headlines are part of the text, so the same text cut into other links is another key) so
-a reader that has seen the box can skip reading its links again.
+``key`` (a hash of its text and its number of links: the separators between the headlines are
+part of the text, so the same text cut into other links is another key) so a reader that has
+seen the box can skip reading its links again. The text and the count come from libxml2 and
+the hash is Python's own (no copy of the text into UTF-8 bytes first): the key is only ever
+compared within one process.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from lxml import etree
@@ -27,17 +28,19 @@ from newsbot.pages.markup import PageTree, outermost, page_tree
 from newsbot.text import normalize_text
 
 _IN_PAGE_ORDER = etree.XPath("$boxes")  # a node-set comes back in page order
-_BOX_TEXT = etree.XPath("concat(count(.//a), '|', string(.))")
+# Two XPaths, not one concat(): concat copies the box's text once more.
+_BOX_LINK_COUNT = etree.XPath("count(.//a)")
+_BOX_TEXT = etree.XPath("string(.)", smart_strings=False)
 _LINKS = etree.XPath(".//a")
 _TEXTS = etree.XPath(".//text()")
 
 
 @dataclass(frozen=True)
 class FurnitureBox:
-    """One ticker or "most read" box of a page: ``key`` (16 bytes, equal for equal markup)
-    and its element, whose links :meth:`headlines` reads."""
+    """One ticker or "most read" box of a page: ``key`` (an int, equal for equal markup in
+    one process: :func:`box_key`) and its element, whose links :meth:`headlines` reads."""
 
-    key: bytes
+    key: int
     element: etree._Element
 
     def headlines(self) -> list[str]:
@@ -60,7 +63,20 @@ def furniture_boxes(page: TextResponse | Selector | PageTree) -> list[FurnitureB
     if not found:
         return []
     boxes = outermost(_IN_PAGE_ORDER(tree.root, boxes=found))
-    return [FurnitureBox(hashlib.blake2b(_BOX_TEXT(box).encode(), digest_size=16).digest(), box) for box in boxes]
+    return [FurnitureBox(box_key(box), box) for box in boxes]
+
+
+def box_key(box: etree._Element) -> int:
+    """The key of a furniture box: a hash of its number of links and its text, equal for the
+    same box on every page of a crawl (Python's hash of a string changes between processes).
+
+    >>> from lxml import html
+    >>> one = html.fromstring('<div><a>Pluie sur Fès</a>&nbsp;&nbsp;<a>Budget voté</a></div>')
+    >>> cut = html.fromstring('<div><a>Pluie sur Fès&nbsp;&nbsp;Budget voté</a></div>')
+    >>> box_key(one) == box_key(html.fromstring(html.tostring(one))), box_key(one) == box_key(cut)
+    (True, False)
+    """
+    return hash((_BOX_LINK_COUNT(box), _BOX_TEXT(box)))
 
 
 def furniture_headlines(page: TextResponse | Selector) -> list[str]:

@@ -48,11 +48,17 @@ class Paragraph:
     text: str
     folded: str
     source: str | None = None
+    _key: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> bytes:
-        """The 8-byte key learned boilerplate is stored under (:func:`paragraph_key`)."""
-        return text_key(self.folded)
+        """The 8-byte key learned boilerplate is stored under (:func:`paragraph_key`), hashed
+        once: the learner, the warm-up gate and the learned rule all ask for it."""
+        key = self._key
+        if key is None:
+            key = text_key(self.folded)
+            object.__setattr__(self, "_key", key)  # a cache, not a change: frozen stays frozen
+        return key
 
 
 def paragraph_key(paragraph: str) -> bytes:
@@ -330,6 +336,12 @@ def ticker_parts(raw_line: str) -> tuple[str | None, list[str], str | None] | No
     >>> ticker_parts("Une phrase    avec des espaces    en trop.") is None
     True
     """
+    inner = raw_line.strip()
+    if inner.isprintable() and "    " not in inner:
+        # Tested in C: the only whitespace of a printable line is the plain space (no-break and
+        # other spaces are unprintable), so without four spaces in a row it has no separator
+        # inside, and the whitespace at its ends makes at most three parts.
+        return None
     raw_parts = TICKER_SEPARATOR.split(raw_line)
     if len(raw_parts) < MIN_TICKER_HEADLINES:
         return None  # fewer parts than headlines needed, before anything is normalised

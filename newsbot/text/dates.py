@@ -195,5 +195,10 @@ def utc_now() -> dt.datetime:
 
 
 def iso_utc(moment: dt.datetime) -> str:
-    """``2026-11-29T15:04:05Z`` for an aware datetime."""
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2026-11-29T15:04:05Z`` for an aware datetime (years 1000-9999).
+
+    >>> iso_utc(dt.datetime(2026, 11, 29, 16, 4, 5, 999, tzinfo=dt.timezone(dt.timedelta(hours=1))))
+    '2026-11-29T15:04:05Z'
+    """
+    # isoformat is C and locale-free; strftime costs as much as the rest of an item's fields.
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

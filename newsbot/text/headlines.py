@@ -68,13 +68,12 @@ class HeadlineIndex:
 
     def is_headline_folded(self, folded: str) -> bool:
         """:meth:`is_headline_line` of a line already folded (``Paragraph.folded``)."""
+        head = folded.split(None, 1)
+        if not head or head[0] not in self._lengths:
+            return False  # most body lines: every known headline's first word is in _lengths
         words = folded.split()
-        if not words or not self._folded:
-            return False
         if tuple(words) in self._folded:
             return len(words) >= MIN_LONE_HEADLINE_WORDS
-        if words[0] not in self._lengths:
-            return False
         reached = [False] * (len(words) + 1)
         reached[0] = True
         for start in range(len(words)):

@@ -52,6 +52,12 @@ def normalize_text(value: str | None) -> str | None:
         return None
     text = replace_entities(value, remove_illegal=True) if "&" in value else value
     text = unicodedata.normalize("NFC", text)
+    stripped = text.strip()
+    if stripped.isprintable():
+        # The common case, tested in C: no invisible or control character (none is whitespace, so
+        # strip() left them all) and no whitespace inside but the plain space (every other one is
+        # unprintable), so only runs of spaces may need collapsing.
+        return (stripped if "  " not in stripped else " ".join(stripped.split())) or None
     text = _HIDDEN.sub(_unhide, text)  # invisible characters removed, control characters made spaces
     # Every Unicode space (NO-BREAK SPACE, NARROW NO-BREAK SPACE, FIGURE SPACE, ...) and
     # ordinary whitespace collapse into one ASCII space: str.split() splits on str.isspace().
@@ -152,22 +158,30 @@ _SHORT_REPLACEMENTS = tuple((chr(k), v or "") for k, v in _ARABIC_FOLD.items())
 # ASCII already): word separators, made spaces so that most French text becomes ASCII, which
 # str.translate and str.split fold at C speed (the \w+ scan costs more than the rest).
 _SEPARATORS = ("’", "‘", "«", "»", "“", "”", "–", "—", "€", "،", "؛", "؟")
-_ASCII_SEPARATORS = {c: " " for c in range(128) if not re.match(r"\w", chr(c))}
+# ASCII folded byte by byte in C (bytes.translate): letters lowered, other word characters kept,
+# the rest a space.
+_ASCII_FOLD = bytes(ord(chr(c).lower()) if re.match(r"\w", chr(c)) else 32 for c in range(128)) + bytes(range(128, 256))
+# Latin text after NFKD: ASCII and the combining accents split off its letters, nothing else
+# (U+034F in that block is not a combining mark for unicodedata: left out of the class).
+_NOT_ACCENTED_ASCII = re.compile(
+    "[^\x00-\x7f" + _class_of([c for c in range(0x0300, 0x0370) if unicodedata.combining(chr(c))]) + "]"
+)
 _fold_table: dict[int, str | None] = {}
 
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     if not _BEYOND_SHORT.search(text):
+        for separator in _SEPARATORS:
+            if separator in text:
+                text = text.replace(separator, " ")
+        if not _NOT_ACCENTED_ASCII.search(text):
+            # French text: dropping what is not ASCII drops exactly the accents.
+            return " ".join(text.encode("ascii", "ignore").translate(_ASCII_FOLD).decode("ascii").split())
         text = _SHORT_MARKS.sub("", text)
         for letter, replacement in _SHORT_REPLACEMENTS:
             if letter in text:
                 text = text.replace(letter, replacement)
-        for separator in _SEPARATORS:
-            if separator in text:
-                text = text.replace(separator, " ")
-        if text.isascii():
-            return " ".join(text.translate(_ASCII_SEPARATORS).lower().split())
     else:
         if not _fold_table:
             _fold_table.update({c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))})
