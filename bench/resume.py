@@ -162,7 +162,7 @@ def cut_tail(path: Path) -> bool:
 
 
 def served(server_url: str) -> int:
-    """Requests the replica server has answered so far."""
+    """Requests the replica server has answered so far (this one included)."""
     with urllib.request.urlopen(f"{server_url}/__bench__/count", timeout=10) as reply:
         return int(json.loads(reply.read())["served"])
 
@@ -199,12 +199,14 @@ def run_job(server_url: str, workdir: Path, expected: int, kills: int = 5, seed:
     for number, (kind, value) in enumerate(plan):
         watch.reset()
         started = time.monotonic()
-        pages_before = served(server_url)
+        pages_before, polls = served(server_url), 0
         with (workdir / f"run{len(runs) + 1}.log").open("w") as out:
             proc = subprocess.Popen(cmd, cwd=workdir, env=environment(), stdout=out, stderr=subprocess.STDOUT)
             while proc.poll() is None and time.monotonic() < deadline:
-                if kind == "pages" and served(server_url) - pages_before >= value:
-                    break
+                if kind == "pages":
+                    polls += 1  # the count answers count themselves
+                    if served(server_url) - pages_before - polls >= value:
+                        break
                 if kind == "lines" and watch.poll() >= value:
                     break
                 time.sleep(POLL_S)

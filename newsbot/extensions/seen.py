@@ -188,7 +188,7 @@ class SeenArticlesExtension:
         to, one file per feed (no batches, no post-processing): feeds whose lines are stored
         as soon as they are written; else None. An empty list: the run has no feed."""
         storages = []
-        for extension in getattr(self.crawler.extensions, "middlewares", ()):
+        for extension in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
             if not isinstance(extension, FeedExporter):
                 continue
             for slot in extension.slots:
@@ -220,7 +220,7 @@ class SeenArticlesExtension:
         self.commit()
 
     def _has_feeds(self) -> bool:
-        extensions = getattr(self.crawler.extensions, "middlewares", ())
+        extensions = getattr(getattr(self.crawler, "extensions", None), "middlewares", ())
         return any(isinstance(ext, FeedExporter) and ext.feeds for ext in extensions)
 
     def commit(self) -> None:
