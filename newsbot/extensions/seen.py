@@ -108,14 +108,30 @@ class SeenArticlesExtension:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        """Record as done the articles an earlier run wrote to an appended feed and did not
-        record (it was killed before it could); before the first request is made."""
-        for storage in self._appended_feeds() or ():
+        """Record as done the articles an earlier run wrote to the appended feeds and did not
+        record (it was killed before it could); before the first request is made. With several
+        feeds, only the articles in every one of them (the others are fetched and written again:
+        at worst twice in one feed, never missing from one)."""
+        storages = self._appended_feeds()
+        if not storages:
+            return
+        found: dict[str, None] | None = None
+        for storage in storages:
             path = Path(storage.path)
-            if path.exists():
-                self._record_feed_tail(path)
+            tail = dict.fromkeys(self._unrecorded_tail(path)) if path.exists() else {}
+            found = tail if found is None else {a: None for a in found if a in tail}
+        if found:
+            self.state.store.record_articles([(article_id, ITEM) for article_id in found])
+            self.crawler.stats.inc_value("newsbot/state/recorded/from_feed", len(found))
+            logger.info(
+                "Feed %s: %d articles written by an earlier run that stopped before recording them are"
+                " recorded as done now (they are not fetched again)",
+                ", ".join(str(s.path) for s in storages), len(found),
+            )
 
-    def _record_feed_tail(self, path: Path) -> None:
+    def _unrecorded_tail(self, path: Path) -> list[str]:
+        """The ``article_id`` of the last lines of ``path`` not recorded as done, read from the
+        end until :data:`CONFIRM_LINES` lines in a row are recorded."""
         store = self.state.store
         missing: list[str] = []
         streak = 0
@@ -140,20 +156,12 @@ class SeenArticlesExtension:
             if article_id is not None:
                 batch.append(article_id)
             if len(batch) >= CONFIRM_LINES:
-                if judge(batch):
-                    batch = []
+                done, batch = judge(batch), []
+                if done:
                     break
-                batch = []
         if batch:
             judge(batch)
-        missing = list(dict.fromkeys(missing))
-        if missing:
-            store.record_articles([(article_id, ITEM) for article_id in missing])
-            self.crawler.stats.inc_value("newsbot/state/recorded/from_feed", len(missing))
-            logger.info(
-                "Feed %s: %d articles written by an earlier run that stopped before recording them are"
-                " recorded as done now (they are not fetched again)", path, len(missing),
-            )
+        return missing
 
     def item_scraped(self, item: Any, response: Response | None, spider: Spider) -> None:
         # The checkpoint first: this item may not be in the feed yet (the feed exporter's
