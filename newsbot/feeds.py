@@ -80,9 +80,18 @@ BLOCK = 1 << 16
 """Bytes read at a time when a feed is read from its end."""
 
 
+def is_regular_file(path: Path) -> bool:
+    """True for an existing regular file (not a device such as ``/dev/null``, nor a pipe)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
 def complete_size(path: Path) -> int:
     """The size of ``path`` up to and including its last newline: the bytes of its complete
-    lines (0 for a missing or empty file, or one without any newline).
+    lines (0 for a missing or empty file, one without any newline, or no regular file: a
+    device or a pipe is never read).
 
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "feed.jsonl"
@@ -90,11 +99,9 @@ def complete_size(path: Path) -> int:
     >>> complete_size(p)
     13
     """
-    try:
-        f = path.open("rb")
-    except FileNotFoundError:
+    if not is_regular_file(path):
         return 0
-    with f:
+    with path.open("rb") as f:
         end = f.seek(0, os.SEEK_END)
         pos = end
         while pos > 0:
@@ -120,7 +127,7 @@ def repair_feed(path: Path) -> int:
     >>> repair_feed(p), p.read_bytes(), repair_feed(p)
     (16, b'{"url": "a"}\\n', 0)
     """
-    if not path.exists():
+    if not is_regular_file(path):
         return 0
     size = path.stat().st_size
     keep = complete_size(path)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import stat
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -76,6 +77,7 @@ class CheckedFileFeedStorage(FileFeedStorage):
         self.lines = _writes_lines(crawler, (feed_options or {}).get("format"))
         self._raw: _CheckedFileIO | None = None
         self._file: io.BufferedWriter | None = None
+        self._regular = False
 
     @property
     def appends_lines(self) -> bool:
@@ -93,6 +95,7 @@ class CheckedFileFeedStorage(FileFeedStorage):
         super().open(spider).close()  # creates the parent directories and the file, as Scrapy does
         self._raw = _CheckedFileIO(self.path, self.write_mode.replace("b", ""))
         self._file = io.BufferedWriter(self._raw)
+        self._regular = stat.S_ISREG(os.fstat(self._raw.fileno()).st_mode)  # /dev/null: nothing to sync
         return self._file
 
     def _repair(self) -> None:
@@ -117,7 +120,8 @@ class CheckedFileFeedStorage(FileFeedStorage):
         if self._raw.error is None and not self._file.closed:
             try:
                 self._file.flush()
-                os.fsync(self._raw.fileno())
+                if self._regular:
+                    os.fsync(self._raw.fileno())
             except OSError as exc:
                 self._raw.error = self._raw.error or exc
         return self._raw.error is None
