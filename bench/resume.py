@@ -294,9 +294,11 @@ def main() -> None:
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             reference = judge(ref_dir / "feed.jsonl", groups(site))
             only_killed, only_ref = outcome.ids - reference.ids, reference.ids - outcome.ids
+            alone = {a for group in groups(site) if len(group) == 1 for a in group}
             print(f"uninterrupted crawl: {reference.articles} articles, lost={len(reference.lost)};"
                   f" only in the killed job: {len(only_killed)} {sorted(only_killed)[:6]},"
-                  f" only in the uninterrupted crawl: {len(only_ref)} {sorted(only_ref)[:6]}")
+                  f" only in the uninterrupted crawl: {len(only_ref)} {sorted(only_ref)[:6]};"
+                  f" of them outside near-duplicate groups: {len((only_killed | only_ref) & alone)}")
         if outcome.lost:
             print(f"lost: {outcome.lost[:20]}")
         print(outcome.figures())
