@@ -5,6 +5,8 @@ options are applied, so it can see what the user chose. Its steps, in order:
 
 * every ``NEWSBOT_*`` value, the http/https download handlers and the output paths checked
   (:func:`newsbot.config.validate_settings`);
+* the scheduler and dupefilter of a single-process crawl, which make ``JOBDIR`` resume safe
+  after a hard kill (:func:`newsbot.jobdir.configure_jobdir`);
 * ``NEWSBOT_CLUSTER=redis://...``: scheduler, dupefilter and idle close of the cluster mode
   (:func:`newsbot.cluster.configure_cluster`);
 * ``NEWSBOT_RENDER_ENABLED`` (default on): scrapy-playwright's handler for http/https and
@@ -30,6 +32,7 @@ from newsbot.cluster import configure_cluster
 from newsbot.config import setting_or_default, validate_settings
 from newsbot.demo.mirror import configure_mirror
 from newsbot.errors import report_configuration_error
+from newsbot.jobdir import configure_jobdir
 from newsbot.render import configure as configure_rendering
 from newsbot.state import state_uri
 
@@ -54,6 +57,7 @@ class NewsbotAddon:
 
     def _update_settings(self, settings: BaseSettings) -> None:
         validate_settings(settings)  # SettingError with a fix
+        configure_jobdir(settings)  # SCHEDULER, DUPEFILTER_CLASS (the cluster step replaces them)
         configure_cluster(settings)  # NEWSBOT_CLUSTER: scrapy-redis settings; ValueError with a fix
         configure_rendering(settings)  # DOWNLOAD_HANDLERS, PLAYWRIGHT_*; RenderSettingError with a fix
         configure_mirror(settings)  # only with NEWSBOT_MIRROR; ValueError with a fix

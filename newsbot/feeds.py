@@ -1,10 +1,13 @@
-"""Read and merge JSON Lines feeds safely (a crawl killed mid-write leaves a cut last line).
+"""Read, repair and merge JSON Lines feeds safely (a crawl killed mid-write leaves a cut last line).
 
-A hard-killed crawl can leave its feed with a truncated last line (shared case NB-19), and
-the next run writes again the articles the killed one had written (the state records a
-run's articles only once its feeds are stored). :func:`read_feed` reads every valid
-record and reports the bad lines; :func:`merge_feeds` keeps one record per article.
-``scrapy mergefeeds OUT FEED...`` runs it from the command line.
+A hard-killed crawl can leave its feed with a truncated last line (shared case NB-19).
+:func:`repair_feed` cuts it off before a run appends to the feed (``-o``), so every line
+stays valid JSON; :func:`lines_backwards` reads a feed's complete lines from its end (the
+seen-articles extension records the last lines a killed run wrote as done). Feeds of
+different runs can hold the same article (a killed run whose feed was overwritten, or one
+new file per run): :func:`read_feed` reads every valid record and reports the bad lines;
+:func:`merge_feeds` keeps one record per article. ``scrapy mergefeeds OUT FEED...`` runs it
+from the command line.
 """
 
 from __future__ import annotations
@@ -71,6 +74,97 @@ def read_feed(path: Path, report: FeedReport | None = None) -> Iterator[dict[str
             if report is not None:
                 report.records += 1
             yield record
+
+
+BLOCK = 1 << 16
+"""Bytes read at a time when a feed is read from its end."""
+
+
+def is_regular_file(path: Path) -> bool:
+    """True for an existing regular file (not a device such as ``/dev/null``, nor a pipe)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def complete_size(path: Path) -> int:
+    """The size of ``path`` up to and including its last newline: the bytes of its complete
+    lines (0 for a missing or empty file, one without any newline, or no regular file: a
+    device or a pipe is never read).
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "feed.jsonl"
+    >>> _ = p.write_bytes(b'{"url": "a"}\\n{"url": "b", "ti')
+    >>> complete_size(p)
+    13
+    """
+    if not is_regular_file(path):
+        return 0
+    with path.open("rb") as f:
+        end = f.seek(0, os.SEEK_END)
+        pos = end
+        while pos > 0:
+            size = min(BLOCK, pos)
+            pos -= size
+            f.seek(pos)
+            newline = f.read(size).rfind(b"\n")
+            if newline >= 0:
+                return pos + newline + 1
+        return 0
+
+
+def repair_feed(path: Path) -> int:
+    """Cut off a last line that has no newline (a line a killed crawl was writing, shared case
+    NB-19), so that records appended next start on a line of their own; the number of bytes
+    removed (0 when the file ends with a newline, is empty or is missing). Only a JSON Lines
+    file whose writer puts each record and its newline in one write may be repaired so: its
+    complete lines are then whole records.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "feed.jsonl"
+    >>> _ = p.write_bytes(b'{"url": "a"}\\n{"url": "b", "ti')
+    >>> repair_feed(p), p.read_bytes(), repair_feed(p)
+    (16, b'{"url": "a"}\\n', 0)
+    """
+    if not is_regular_file(path):
+        return 0
+    size = path.stat().st_size
+    keep = complete_size(path)
+    if keep < size:
+        with path.open("r+b") as f:
+            f.truncate(keep)
+            os.fsync(f.fileno())
+    return size - keep
+
+
+def lines_backwards(path: Path) -> Iterator[bytes]:
+    """The complete, non-blank lines of ``path`` (without their newline), last first; a last
+    line without newline (cut by a kill) is left out. Reads :data:`BLOCK` bytes at a time, so
+    reading the last lines of a big feed costs only those lines.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "feed.jsonl"
+    >>> _ = p.write_bytes(b'{"n": 1}\\n\\n{"n": 2}\\n{"n": 3, "cu')
+    >>> list(lines_backwards(p))
+    [b'{"n": 2}', b'{"n": 1}']
+    """
+    end = complete_size(path)
+    if not end:
+        return
+    with path.open("rb") as f:
+        pos, rest = end, b""
+        while pos > 0:
+            size = min(BLOCK, pos)
+            pos -= size
+            f.seek(pos)
+            parts = (f.read(size) + rest).split(b"\n")
+            rest = parts[0]
+            for line in reversed(parts[1:]):
+                if line.strip():
+                    yield line
+        if rest.strip():
+            yield rest
 
 
 def merge_feeds(paths: Iterable[Path], out: Path, key: str = "url") -> tuple[int, list[FeedReport]]:

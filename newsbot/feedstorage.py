@@ -10,15 +10,29 @@ cause and without the traceback, counts ``feedexport/failed_count/CheckedFileFee
 (so the run's articles are not recorded as seen), and this storage counts
 ``newsbot/feed/store_failed``, which makes ``scrapy crawl`` exit 1
 (:mod:`newsbot.commands.crawl`).
+
+A JSON Lines feed that is appended to (``-o``, or ``FEEDS`` without ``overwrite``) and ends
+with a line cut by a killed run is repaired when it is opened (:func:`newsbot.feeds.repair_feed`):
+the cut line is removed, with one WARNING naming the file, and counted in
+``newsbot/feed/repaired``; that article was not recorded as done, so it is fetched again.
+:meth:`CheckedFileFeedStorage.sync` flushes what was written so far to the disk, so that the
+seen-articles extension can record those articles as done while the crawl runs.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import os
+import stat
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.utils.misc import load_object
+
+from newsbot.feeds import repair_feed
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -26,6 +40,10 @@ if TYPE_CHECKING:
 
 STORE_FAILED = "newsbot/feed/store_failed"
 """Stat: feeds of this crawl that could not be written (any of them makes the exit status 1)."""
+REPAIRED = "newsbot/feed/repaired"
+"""Stat: appended feeds whose cut last line was removed when they were opened."""
+
+logger = logging.getLogger(__name__)
 
 
 class FeedWriteError(OSError):
@@ -56,7 +74,15 @@ class CheckedFileFeedStorage(FileFeedStorage):
     def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None, crawler: Crawler | None = None) -> None:
         super().__init__(uri, feed_options=feed_options)
         self.crawler = crawler
+        self.lines = _writes_lines(crawler, (feed_options or {}).get("format"))
         self._raw: _CheckedFileIO | None = None
+        self._file: io.BufferedWriter | None = None
+        self._regular = False
+
+    @property
+    def appends_lines(self) -> bool:
+        """True for a JSON Lines feed appended to the file (the records of earlier runs stay)."""
+        return self.lines and "a" in self.write_mode
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None) -> CheckedFileFeedStorage:
@@ -64,9 +90,41 @@ class CheckedFileFeedStorage(FileFeedStorage):
         return cls(uri, feed_options=feed_options, crawler=crawler)
 
     def open(self, spider: Spider) -> IO[bytes]:
+        if self.appends_lines:
+            self._repair()
         super().open(spider).close()  # creates the parent directories and the file, as Scrapy does
         self._raw = _CheckedFileIO(self.path, self.write_mode.replace("b", ""))
-        return io.BufferedWriter(self._raw)
+        self._file = io.BufferedWriter(self._raw)
+        self._regular = stat.S_ISREG(os.fstat(self._raw.fileno()).st_mode)  # /dev/null: nothing to sync
+        return self._file
+
+    def _repair(self) -> None:
+        try:
+            cut = repair_feed(Path(self.path))
+        except OSError as exc:  # the write that follows fails the feed in one line
+            logger.warning("Could not check the last line of the feed %s: %s", self.path, exc)
+            return
+        if cut:
+            if self.crawler is not None and self.crawler.stats is not None:
+                self.crawler.stats.inc_value(REPAIRED)
+            logger.warning(
+                "Feed %s ended with a line cut by a stopped crawl (%d bytes): removed, so every line is"
+                " valid JSON; its article was not recorded as done and is fetched again", self.path, cut,
+            )
+
+    def sync(self) -> bool:
+        """Flush what was written so far to the file and the disk (``fsync``); False when the
+        feed had a write error (nothing written since counts as stored)."""
+        if self._file is None or self._raw is None:
+            return True
+        if self._raw.error is None and not self._file.closed:
+            try:
+                self._file.flush()
+                if self._regular:
+                    os.fsync(self._raw.fileno())
+            except OSError as exc:
+                self._raw.error = self._raw.error or exc
+        return self._raw.error is None
 
     def store(self, file: IO[bytes]) -> None:
         try:
@@ -80,6 +138,19 @@ class CheckedFileFeedStorage(FileFeedStorage):
                 self.crawler.stats.inc_value(STORE_FAILED)
             cause = error.strerror or str(error)
             raise FeedWriteError(f"cannot write {self.path}: {cause}; the feed of this run is incomplete")
+
+
+def _writes_lines(crawler: Crawler | None, format_: str | None) -> bool:
+    """True when the feed format's exporter writes JSON Lines (``jsonlines``, ``jsonl``, or a
+    ``FEED_EXPORTERS`` class of the same kind)."""
+    if crawler is None or not format_:
+        return format_ in ("jsonlines", "jsonl")
+    path = crawler.settings.getwithbase("FEED_EXPORTERS").get(format_)
+    try:
+        exporter = load_object(path) if isinstance(path, str) else path
+    except (ImportError, NameError, ValueError):
+        return False
+    return isinstance(exporter, type) and issubclass(exporter, JsonLinesItemExporter)
 
 
 class _OneLine(logging.Filter):

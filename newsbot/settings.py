@@ -161,6 +161,9 @@ NEWSBOT_REVISIT_DAYS = 0
 NEWSBOT_STATE = None
 NEWSBOT_STATE_NAMESPACE = None  # key prefix in the store (default BOT_NAME): one Redis, several projects
 NEWSBOT_RUN_ID = None  # id of this run in the dedupe index (default: new per process)
+# Seconds between commits of the articles done while a crawl runs, each after its appended
+# local JSON Lines feeds are flushed to disk (a hard kill loses at most this much); 0: only at the end.
+NEWSBOT_STATE_COMMIT_INTERVAL = 2.0
 
 # --- monitors (spidermon; newsbot/monitoring, README "Monitors, report and exit status") ----
 # At close the monitors judge the crawl; a failure is logged, written to the report and makes

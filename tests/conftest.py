@@ -40,7 +40,8 @@ SHARED_CRAWL_TESTS = (  # node id prefixes of the tests that use snapshot_crawls
     "tests/test_pipeline_reference.py::",
 )
 # Started first, longest first (durations on 2 cores): the short units fill in around them.
-LONG_UNITS = ("tests/test_cluster.py", SHARED_CRAWL_UNIT, "tests/test_incremental.py", "tests/test_scrapyd.py",
+LONG_UNITS = ("tests/test_cluster.py", SHARED_CRAWL_UNIT, "tests/test_incremental.py", "tests/test_resume.py",
+              "tests/test_scrapyd.py",
               "tests/test_config.py", "tests/test_arguments.py", "tests/test_render.py", "tests/test_bench.py")
 
 

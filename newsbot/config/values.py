@@ -83,6 +83,7 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_BOILERPLATE_MIN_REPEATS": Number(integer=True, minimum=2, unit="articles"),
     "NEWSBOT_BOILERPLATE_WARMUP": Number(integer=True, minimum=0, unit="items"),
     "NEWSBOT_BOILERPLATE_FORGET_DAYS": Number(above=0, unit="days"),
+    "NEWSBOT_STATE_COMMIT_INTERVAL": Number(minimum=0, unit="seconds; 0: only at the end of the crawl"),
     "NEWSBOT_NEAR_DUPLICATE_THRESHOLD": Number(above=0, maximum=1, unit="estimated Jaccard similarity"),
     "NEWSBOT_REVISIT_DAYS": Number(integer=True, minimum=0, maximum=3660, unit="days; 0: no re-visits"),
     "NEWSBOT_RENDER_MAX_PAGES": Number(integer=True, above=0),

@@ -1,51 +1,76 @@
-"""Recording which article pages are done, once the feed that holds them is stored.
+"""Recording which article pages are done, never ahead of the feed that holds them.
 
 An article is recorded in the state as ``item`` when its item passed every pipeline
 (``item_scraped``), with the item's ``revision`` and ``content_hash`` (the re-visit policy,
 :mod:`newsbot.pipelines.revision`), and as ``dropped:<reason>`` when a pipeline dropped it
 (``item_dropped``); article URLs that redirected to the page get the same status. A re-visit
 dropped as ``unchanged`` changes nothing, unless its article had no hash recorded (a record
-written before issue 9): then the hash it found is recorded as its revision's. The
-records are written to the state store only after the feed exporter has stored every feed
-of the run (``feed_exporter_closed``; at ``spider_closed`` when the crawl has no feed): an
-article recorded as seen is never missing from a feed (shared cases NB-17, NB-19). If a
-feed failed to store, nothing is recorded, so the next run fetches those articles again.
+written before issue 9): then the hash it found is recorded as its revision's. The rule
+(shared cases NB-17, NB-19): **an article recorded as done is in a stored feed**, so a record
+is written to the state store only after the feed lines written before it are on disk:
 
-What a hard kill (SIGKILL, power cut) does: nothing of the killed run is recorded, so the
-next run fetches the killed run's articles again and writes them to its own feed; items
-the killed run had already written are then in two feed files (a merger keeps one per
-``url``), never in none. Documents the dedupe pipeline indexed during the killed run do not
-make their own pages duplicates of themselves (same URL), so they come out again.
+* when every feed of the run is a local JSON Lines file that is appended to (``-o FILE``, or
+  the default feed, a new file per run), the records are committed while the crawl runs,
+  every ``NEWSBOT_STATE_COMMIT_INTERVAL`` seconds (default 2): the feeds are flushed and
+  synced to the disk (:meth:`~newsbot.feedstorage.CheckedFileFeedStorage.sync`), then the
+  records noted so far are committed in one transaction. A hard kill (SIGKILL, power cut,
+  OOM killer) then loses the records of the last interval at most;
+* the other way round, **an article in an appended feed is known as done**: the lines the
+  killed run wrote after its last commit are the feed's last lines. When the crawl opens,
+  the feed's lines are read from its end until :data:`CONFIRM_LINES` lines in a row are
+  recorded already, and the articles of the others are recorded as ``item`` (stat
+  ``newsbot/state/recorded/from_feed``), before any request is made. The line a kill cut in
+  two is removed when the feed is opened (:mod:`newsbot.feedstorage`), and that article is
+  fetched again;
+* otherwise (``-O`` overwrites the feed, a remote or batched feed, another format), nothing
+  is committed before the feed exporter has stored every feed of the run
+  (``feed_exporter_closed``; at ``spider_closed`` when the crawl has no feed). If a feed
+  failed to store, nothing more is recorded, so the next run fetches those articles again.
+  A hard kill records nothing of that run: the next run fetches its articles again and
+  writes them to its own feed (a merger keeps one per ``url``).
+
+So a run resumed with the same command (``JOBDIR`` or not: :mod:`newsbot.jobdir`) skips every
+article of an appended feed and fetches every other one: none is lost, none written twice.
+Items the killed run had scraped but not yet written are not recorded, so they are fetched
+again; documents the dedupe pipeline indexed for them do not make their own pages duplicates
+of themselves (same URL), so they come out again.
 
 While the run goes on, the records wait in the state store itself, under a key of this
 process (``<run id>/<random>``: two processes never share one, even with the same
 ``NEWSBOT_RUN_ID``), not in memory: a crawl of a million articles holds at most
 :data:`PENDING_BUFFER` of them. They are promoted into the seen articles in one transaction
-(SQLite) at the end, or discarded if a feed failed; a killed process never promotes them
+(SQLite) at each commit, or discarded if a feed failed; a killed process never promotes them
 and the store forgets them :data:`~newsbot.state.base.PENDING_TTL` after their last write.
 An ``item`` status is never downgraded to ``dropped`` (an article yielded by one response and
 dropped as a duplicate from another stays ``item``). If the store failed during the run, the
 records noted before the failure are gone with it (nothing is recorded either way) and the
 WARNING counts those noted since.
 
-Stats: ``newsbot/state/recorded/item``, ``newsbot/state/recorded/dropped`` (not counted, and
-a WARNING says so, when the state store failed and the run fell back to memory).
+Settings: ``NEWSBOT_STATE_COMMIT_INTERVAL`` (seconds; 0: commit only at the end). Stats:
+``newsbot/state/recorded/item``, ``newsbot/state/recorded/dropped`` (not counted, and a
+WARNING says so, when the state store failed and the run fell back to memory),
+``newsbot/state/recorded/from_feed``, ``newsbot/state/commits``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
+import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.extensions.feedexport import FeedExporter
 
-from newsbot.config import masked_url
+from newsbot.config import float_setting, masked_url
+from newsbot.feeds import lines_backwards
+from newsbot.feedstorage import CheckedFileFeedStorage
 from newsbot.pipelines.drops import drop_reason
 from newsbot.sites import classify_url
-from newsbot.state import DROPPED, ITEM, crawl_state
+from newsbot.state import DROPPED, ITEM, crawl_state, is_final
 from newsbot.state.base import Record
 
 if TYPE_CHECKING:
@@ -57,6 +82,10 @@ logger = logging.getLogger(__name__)
 
 PENDING_BUFFER = 500
 """Records noted in memory before they are written to the store in one call."""
+CONFIRM_LINES = 200
+"""Lines in a row, read from the end of an appended feed, already recorded as done before the
+rest of the feed is taken as recorded (the lines not recorded are always the last ones; a
+margin for the articles of a ``fresh=1`` run, which were done before)."""
 
 
 class SeenArticlesExtension:
@@ -68,20 +97,84 @@ class SeenArticlesExtension:
         self.pending_key = f"{self.state.run_id}/{secrets.token_hex(4)}"
         self._buffer: list[Record] = []
         self._committed = False
+        self.interval = float_setting(crawler.settings, "NEWSBOT_STATE_COMMIT_INTERVAL")
+        self._last_commit = time.monotonic()
+        self._recorded = [0, 0]  # items, dropped committed by the checkpoints of this run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenArticlesExtension:
         extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
         return extension
 
+    def spider_opened(self, spider: Spider) -> None:
+        """Record as done the articles an earlier run wrote to the appended feeds and did not
+        record (it was killed before it could); before the first request is made. With several
+        feeds, only the articles in every one of them (the others are fetched and written again:
+        at worst twice in one feed, never missing from one)."""
+        storages = self._appended_feeds()
+        if not storages:
+            return
+        found: dict[str, None] | None = None
+        for storage in storages:
+            path = Path(storage.path)
+            tail = dict.fromkeys(self._unrecorded_tail(path)) if path.exists() else {}
+            found = tail if found is None else {a: None for a in found if a in tail}
+        if found:
+            self.state.store.record_articles([(article_id, ITEM) for article_id in found])
+            self.crawler.stats.inc_value("newsbot/state/recorded/from_feed", len(found))
+            logger.info(
+                "Feed %s: %d articles written by an earlier run that stopped before recording them are"
+                " recorded as done now (they are not fetched again)",
+                ", ".join(str(s.path) for s in storages), len(found),
+            )
+
+    def _unrecorded_tail(self, path: Path) -> list[str]:
+        """The ``article_id`` of the last lines of ``path`` not recorded as done, read from the
+        end until :data:`CONFIRM_LINES` lines in a row are recorded."""
+        store = self.state.store
+        missing: list[str] = []
+        streak = 0
+
+        def judge(ids: list[str]) -> bool:
+            """Note the ids not recorded; True once CONFIRM_LINES in a row are."""
+            nonlocal streak
+            statuses = store.article_statuses(ids)
+            for article_id in ids:
+                if is_final(statuses.get(article_id)):
+                    streak += 1
+                    if streak >= CONFIRM_LINES:
+                        return True
+                else:
+                    streak = 0
+                    missing.append(article_id)
+            return False
+
+        batch: list[str] = []
+        for line in lines_backwards(path):
+            article_id = _line_article_id(line)
+            if article_id is not None:
+                batch.append(article_id)
+            if len(batch) >= CONFIRM_LINES:
+                done, batch = judge(batch), []
+                if done:
+                    break
+        if batch:
+            judge(batch)
+        return missing
+
     def item_scraped(self, item: Any, response: Response | None, spider: Spider) -> None:
+        # The checkpoint first: this item may not be in the feed yet (the feed exporter's
+        # handler of this signal may run after this one); the next checkpoint records it.
+        self._maybe_checkpoint()
         self._note(_item_records(item, response))
 
     def item_dropped(self, item: Any, response: Response | None, exception: BaseException, spider: Spider) -> None:
+        self._maybe_checkpoint()
         reason = drop_reason(exception)
         if reason == "unchanged":  # a re-visit: the article stays recorded as it was
             if getattr(exception, "baseline", False):
@@ -89,6 +182,40 @@ class SeenArticlesExtension:
             return
         status = f"{DROPPED}:{reason}"
         self._note([(article_id, status) for article_id in _article_ids(item, response)])
+
+    def _maybe_checkpoint(self) -> None:
+        if self.interval <= 0 or self._committed or time.monotonic() - self._last_commit < self.interval:
+            return
+        self._last_commit = time.monotonic()
+        storages = self._appended_feeds()
+        if storages is None:  # a feed that is only stored at the end: commit at the end only
+            self.interval = 0
+            return
+        if not all([storage.sync() for storage in storages]):
+            self.interval = 0  # a feed failed: what it held is committed, nothing more is
+            return
+        self._flush()
+        items, dropped = self.state.store.commit_pending(self.pending_key)
+        self._recorded[0] += items
+        self._recorded[1] += dropped
+        self.crawler.stats.inc_value("newsbot/state/commits")
+
+    def _appended_feeds(self) -> list[CheckedFileFeedStorage] | None:
+        """The storages of the run's feeds when every one is a local JSON Lines file appended
+        to, one file per feed (no batches, no post-processing): feeds whose lines are stored
+        as soon as they are written; else None. An empty list: the run has no feed."""
+        storages = []
+        for extension in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
+            if not isinstance(extension, FeedExporter):
+                continue
+            for slot in extension.slots:
+                options = extension.feeds.get(slot.uri_template, {})
+                storage = slot.storage
+                if (not isinstance(storage, CheckedFileFeedStorage) or not storage.appends_lines
+                        or options.get("batch_item_count") or options.get("postprocessing")):
+                    return None
+                storages.append(storage)
+        return storages
 
     def _note(self, records: list[Record]) -> None:
         self._buffer.extend(records)
@@ -110,7 +237,7 @@ class SeenArticlesExtension:
         self.commit()
 
     def _has_feeds(self) -> bool:
-        extensions = getattr(self.crawler.extensions, "middlewares", ())
+        extensions = getattr(getattr(self.crawler, "extensions", None), "middlewares", ())
         return any(isinstance(ext, FeedExporter) and ext.feeds for ext in extensions)
 
     def commit(self) -> None:
@@ -130,6 +257,7 @@ class SeenArticlesExtension:
             )
             return
         items, dropped = store.commit_pending(self.pending_key)
+        items, dropped = items + self._recorded[0], dropped + self._recorded[1]
         if store.failed:  # they went to the in-memory stand-in: nothing is kept
             logger.warning(
                 "Not recorded: %d articles yielded and %d dropped (the state store %s failed, this run"
@@ -139,6 +267,7 @@ class SeenArticlesExtension:
             return
         self.crawler.stats.inc_value("newsbot/state/recorded/item", items)
         self.crawler.stats.inc_value("newsbot/state/recorded/dropped", dropped)
+        self.crawler.stats.inc_value("newsbot/state/commits")
         logger.info("Recorded %d articles as yielded and %d as dropped in %s", items, dropped, masked_url(self.state.uri))
 
 
@@ -151,6 +280,16 @@ def _item_records(item: Any, response: Response | None) -> list[Record]:
     if not ids or not content or ids[0] != adapter.get("article_id"):
         return [(article_id, ITEM) for article_id in ids]
     return [(ids[0], ITEM, adapter.get("revision") or 1, content), *((i, ITEM) for i in ids[1:])]
+
+
+def _line_article_id(line: bytes) -> str | None:
+    """The ``article_id`` of one feed line, None for a line that is no record with one."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    article_id = record.get("article_id") if isinstance(record, dict) else None
+    return article_id if isinstance(article_id, str) and article_id else None
 
 
 def _article_ids(item: Any, response: Response | None) -> list[str]:
