@@ -88,6 +88,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
+# Scrapy's dupefilter with a bounded memory: the most recent fingerprints in a set, the older
+# ones in a temporary SQLite file (newsbot/dupefilter.py); same answers and JOBDIR file.
+DUPEFILTER_CLASS = "newsbot.dupefilter.SpillingDupeFilter"
+NEWSBOT_DUPEFILTER_MEMORY = 10_000  # request fingerprints held in memory (about 90 bytes each)
 SPIDER_MIDDLEWARES = {
     # HTTP error answers: one line and newsbot/rejected/http_<status> (Scrapy's httperror/* stats kept)
     "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,

@@ -1,0 +1,41 @@
+"""Start requests handed to Scrapy only as fast as it downloads them.
+
+Scrapy's engine reads ``Spider.start()`` to the end as fast as it can, whatever the downloader
+is doing: every start request is built and scheduled at once, and its fingerprint is added to
+the dupefilter. An ``ids`` backfill of 1,200,000 article ids then holds 1,200,000 requests in
+the scheduler's memory queue from its first second (about 1 KiB each, over 1 GiB), and a crawl
+of 50,000 ids peaked tens of MiB above one of 10,000 for that queue alone.
+:func:`paced` is Scrapy's own recipe for lazy start requests (``start-requests-lazy`` in its
+docs): while the engine needs to back out (the downloader holds ``CONCURRENT_REQUESTS``), the
+next start request waits for the scheduler to run empty. The scheduler then never holds more
+than a few start requests, and the pages crawled and their order are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from typing import TYPE_CHECKING, TypeVar
+
+from scrapy import signals
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+T = TypeVar("T")
+
+
+async def paced(crawler: Crawler, requests: Iterable[T]) -> AsyncIterator[T]:
+    """Yield ``requests`` one by one, each once Scrapy can take it (see module docstring).
+
+    ``crawler``: the running crawler; without an engine (a spider driven by hand, ``scrapy
+    check``) the requests come out at once. Example, in a spider::
+
+        async def start(self):
+            async for request in paced(self.crawler, self.id_requests()):
+                yield request
+    """
+    for request in requests:
+        engine = getattr(crawler, "engine", None)
+        if engine is not None and engine.needs_backout():
+            await crawler.signals.wait_for(signals.scheduler_empty)
+        yield request
