@@ -37,7 +37,7 @@ class SchedulerProbe:
         return probe
 
     def request_scheduled(self) -> None:
-        scheduler = self.crawler.engine._slot.scheduler  # noqa: SLF001 (no public accessor in Scrapy 2.19)
+        scheduler = self.crawler.engine.scheduler
         self.most = max(self.most, len(scheduler) + 1)  # this request is counted after the signal
         self.crawler.stats.set_value("test/scheduler/most", self.most)
 

@@ -9,6 +9,10 @@ of 50,000 ids peaked tens of MiB above one of 10,000 for that queue alone.
 docs): while the engine needs to back out (the downloader holds ``CONCURRENT_REQUESTS``), the
 next start request waits for the scheduler to run empty. The scheduler then never holds more
 than a few start requests, and the pages crawled and their order are unchanged.
+
+Only Scrapy's own scheduler (memory or ``JOBDIR`` queues in this process) is paced. Cluster
+mode's scheduler keeps its queue in Redis, shared by every worker: paced by the seeding worker's
+own downloader, the other workers would starve, so it gets the start requests at once.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 from scrapy import signals
+from scrapy.core.scheduler import Scheduler
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -28,7 +33,8 @@ async def paced(crawler: Crawler, requests: Iterable[T]) -> AsyncIterator[T]:
     """Yield ``requests`` one by one, each once Scrapy can take it (see module docstring).
 
     ``crawler``: the running crawler; without an engine (a spider driven by hand, ``scrapy
-    check``) the requests come out at once. Example, in a spider::
+    check``) or with another scheduler than Scrapy's the requests come out at once. Example,
+    in a spider::
 
         async def start(self):
             async for request in paced(self.crawler, self.id_requests()):
@@ -36,6 +42,6 @@ async def paced(crawler: Crawler, requests: Iterable[T]) -> AsyncIterator[T]:
     """
     for request in requests:
         engine = getattr(crawler, "engine", None)
-        if engine is not None and engine.needs_backout():
+        if engine is not None and isinstance(engine.scheduler, Scheduler) and engine.needs_backout():
             await crawler.signals.wait_for(signals.scheduler_empty)
         yield request
