@@ -88,10 +88,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
-# Scrapy's dupefilter with a bounded memory: the most recent fingerprints in a set, the older
-# ones in a temporary SQLite file (newsbot/dupefilter.py); same answers and JOBDIR file.
-DUPEFILTER_CLASS = "newsbot.dupefilter.SpillingDupeFilter"
-NEWSBOT_DUPEFILTER_MEMORY = 10_000  # request fingerprints held in memory (about 90 bytes each)
+# DUPEFILTER_CLASS: the add-on sets newsbot.dupefilter.SpillingDupeFilter unless one is given (cluster
+# mode gives its own): Scrapy's filter with the same answers and JOBDIR file, a bounded memory.
+NEWSBOT_DUPEFILTER_MEMORY = 10_000  # request fingerprints it holds in memory (about 90 bytes each); older ones on disk
 SPIDER_MIDDLEWARES = {
     # HTTP error answers: one line and newsbot/rejected/http_<status> (Scrapy's httperror/* stats kept)
     "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,

@@ -69,6 +69,7 @@ def test_an_ids_crawl_is_paced_and_its_fingerprints_spill(varia: Path, tmp_path:
     assert result.stat("dupefilter/filtered") == 15
     assert result.stat("downloader/request_count") == 41  # robots.txt and 40 articles
     assert result.stat("test/scheduler/most") <= 3, result.stat("test/scheduler/most")
+    assert "Duplicate filter: 40 request fingerprints, 40 of them were kept on disk" in result.log
 
 
 def _requests(numbers: range) -> list[Request]:
