@@ -117,3 +117,17 @@ def test_setting_is_checked(tmp_path: Path, varia: Path) -> None:
     assert result.returncode == 1
     assert "NEWSBOT_DUPEFILTER_MEMORY='0' must be a whole number of 1 or more" in result.log, result.log[-2000:]
     assert json.dumps(result.items) == "[]"
+
+
+def test_paced_without_an_engine_yields_everything() -> None:
+    # a spider driven by hand (bench/extraction.py, scrapy check): no engine, nothing waits
+    import asyncio
+
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.spiders.pacing import paced
+
+    async def collect() -> list[int]:
+        return [n async for n in paced(get_crawler(), range(5))]
+
+    assert asyncio.run(collect()) == [0, 1, 2, 3, 4]

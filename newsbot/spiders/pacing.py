@@ -24,6 +24,7 @@ from scrapy import signals
 from scrapy.core.scheduler import Scheduler
 
 if TYPE_CHECKING:
+    from scrapy.core.engine import ExecutionEngine
     from scrapy.crawler import Crawler
 
 T = TypeVar("T")
@@ -41,7 +42,14 @@ async def paced(crawler: Crawler, requests: Iterable[T]) -> AsyncIterator[T]:
                 yield request
     """
     for request in requests:
-        engine = getattr(crawler, "engine", None)
+        engine = _engine(crawler)
         if engine is not None and isinstance(engine.scheduler, Scheduler) and engine.needs_backout():
             await crawler.signals.wait_for(signals.scheduler_empty)
         yield request
+
+
+def _engine(crawler: Crawler) -> ExecutionEngine | None:
+    try:
+        return crawler.engine
+    except (AttributeError, RuntimeError):  # Scrapy 2.19: RuntimeError until the crawl starts
+        return None
