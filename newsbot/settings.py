@@ -88,6 +88,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
+# DUPEFILTER_CLASS: the add-on sets newsbot.dupefilter.SpillingDupeFilter unless one is given (cluster
+# mode gives its own): Scrapy's filter with the same answers and JOBDIR file, a bounded memory.
+NEWSBOT_DUPEFILTER_MEMORY = 10_000  # request fingerprints it holds in memory (about 90 bytes each); older ones on disk
 SPIDER_MIDDLEWARES = {
     # HTTP error answers: one line and newsbot/rejected/http_<status> (Scrapy's httperror/* stats kept)
     "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,

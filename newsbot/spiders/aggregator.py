@@ -33,6 +33,7 @@ from newsbot.render import Renderer
 from newsbot.signals import furniture_read, listing_read, page_rejected
 from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
+from newsbot.spiders.pacing import paced
 from newsbot.text.dates import iso_utc, read_date, utc_now
 
 
@@ -88,10 +89,9 @@ class AggregatorSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         args = self.arguments
         if args.ids:
-            for ids in args.ids:
-                for number in range(ids.first, ids.last + 1):
-                    url = self.site.article_url(ids.edition, ids.outlet_slug, number)
-                    yield self._request(self.site.classify(url), errback=self._id_failed)
+            # Paced: a backfill of a million ids is not a million requests in memory at once.
+            async for request in paced(self.crawler, self._id_requests()):
+                yield request
             return
         for ed in args.editions:
             yield self._request(self.site.classify(self.site.home_url(ed)))
@@ -101,6 +101,12 @@ class AggregatorSpider(scrapy.Spider):
                     yield self._request(self.site.classify(self.site.feed_url(ed, slug)))
             else:
                 yield self._request(self.site.classify(self.site.feed_url(ed)))
+
+    def _id_requests(self) -> Iterator[scrapy.Request]:
+        for ids in self.arguments.ids:
+            for number in range(ids.first, ids.last + 1):
+                url = self.site.article_url(ids.edition, ids.outlet_slug, number)
+                yield self._request(self.site.classify(url), errback=self._id_failed)
 
     # --- callbacks -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
