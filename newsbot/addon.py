@@ -8,8 +8,7 @@ options are applied, so it can see what the user chose. Its steps, in order:
 * the scheduler and dupefilter of a single-process crawl, which make ``JOBDIR`` resume safe
   after a hard kill (:func:`newsbot.jobdir.configure_jobdir`);
 * ``NEWSBOT_CLUSTER=redis://...``: scheduler, dupefilter and idle close of the cluster mode
-  (:func:`newsbot.cluster.configure_cluster`); otherwise newsbot's bounded dupefilter unless
-  ``DUPEFILTER_CLASS`` names one (:func:`newsbot.dupefilter.configure_dupefilter`);
+  (:func:`newsbot.cluster.configure_cluster`);
 * ``NEWSBOT_RENDER_ENABLED`` (default on): scrapy-playwright's handler for http/https and
   ``PLAYWRIGHT_*`` settings (:func:`newsbot.render.configure`);
 * ``NEWSBOT_MIRROR`` set: the mirror handler around the http/https handlers, and a state
@@ -32,7 +31,6 @@ from scrapy.settings import BaseSettings
 from newsbot.cluster import configure_cluster
 from newsbot.config import setting_or_default, validate_settings
 from newsbot.demo.mirror import configure_mirror
-from newsbot.dupefilter import configure_dupefilter
 from newsbot.errors import report_configuration_error
 from newsbot.jobdir import configure_jobdir
 from newsbot.render import configure as configure_rendering
@@ -61,7 +59,6 @@ class NewsbotAddon:
         validate_settings(settings)  # SettingError with a fix
         configure_jobdir(settings)  # SCHEDULER, DUPEFILTER_CLASS (the cluster step replaces them)
         configure_cluster(settings)  # NEWSBOT_CLUSTER: scrapy-redis settings; ValueError with a fix
-        configure_dupefilter(settings)  # after the cluster's: its own dupefilter wins
         configure_rendering(settings)  # DOWNLOAD_HANDLERS, PLAYWRIGHT_*; RenderSettingError with a fix
         configure_mirror(settings)  # only with NEWSBOT_MIRROR; ValueError with a fix
         state_uri(settings)  # NEWSBOT_STATE: raises ValueError with the accepted forms

@@ -1,12 +1,12 @@
 """Scrapy's duplicate request filter with a bounded memory: old fingerprints wait on disk.
 
-``DUPEFILTER_CLASS`` of newsbot, set by the add-on (:func:`configure_dupefilter`) unless the
-crawl names another one (cluster mode sets its own). Scrapy's ``RFPDupeFilter`` keeps
+The base of newsbot's ``DUPEFILTER_CLASS``, :class:`newsbot.jobdir.RunDupeFilter` (set by the
+add-on; cluster mode sets its own). Scrapy's ``RFPDupeFilter`` keeps
 the 20-byte fingerprint of every request of the crawl in a Python set, about 90 bytes each: a
 backfill of 1,200,000 article ids holds over 100 MiB for it by its end. :class:`SpillingDupeFilter`
 is that filter with the same answers, the same ``DUPEFILTER_DEBUG`` log and the same
-``JOBDIR`` file (``requests.seen``, read at start, appended to for each new request, so a
-stopped crawl resumes as with Scrapy's), but its set is a :class:`FingerprintSet`: the
+``JOBDIR`` file when given a path (``requests.seen``; :class:`~newsbot.jobdir.RunDupeFilter`
+gives none, see :mod:`newsbot.jobdir` for why), but its set is a :class:`FingerprintSet`: the
 ``NEWSBOT_DUPEFILTER_MEMORY`` most recent fingerprints in memory, the older ones in a private
 temporary SQLite database (a file of the system's temporary directory that SQLite deletes when
 the filter closes, with a 1 MiB page cache). A crawl of fewer requests never opens it; one that
@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from scrapy.dupefilters import RFPDupeFilter
-from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.job import job_dir
 
 from newsbot.config import int_setting
@@ -142,21 +141,3 @@ class SpillingDupeFilter(RFPDupeFilter):
             self.logger.info("Duplicate filter: %d request fingerprints, %d of them were kept on disk",
                              len(fingerprints), fingerprints.spilled)
         fingerprints.close()
-
-
-def configure_dupefilter(settings: BaseSettings) -> None:
-    """Set ``DUPEFILTER_CLASS`` to :class:`SpillingDupeFilter` (add-on priority) unless it was
-    given, by ``-s``, a project or cluster mode: a step of :class:`newsbot.addon.NewsbotAddon`,
-    after the cluster's. Not a value in :mod:`newsbot.settings`: a project setting would win
-    over cluster mode's add-on priority.
-
-    >>> from scrapy.settings import Settings
-    >>> settings = Settings()
-    >>> configure_dupefilter(settings); settings["DUPEFILTER_CLASS"]
-    'newsbot.dupefilter.SpillingDupeFilter'
-    >>> settings = Settings({"DUPEFILTER_CLASS": "scrapy.dupefilters.RFPDupeFilter"}, priority="cmdline")
-    >>> configure_dupefilter(settings); settings["DUPEFILTER_CLASS"]
-    'scrapy.dupefilters.RFPDupeFilter'
-    """
-    if settings.getpriority("DUPEFILTER_CLASS") in (None, SETTINGS_PRIORITIES["default"]):
-        settings.set("DUPEFILTER_CLASS", DUPEFILTER, priority="addon")

@@ -35,7 +35,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.scheduler import Scheduler
-from scrapy.dupefilters import RFPDupeFilter
+
+from newsbot.config import int_setting
+from newsbot.dupefilter import SpillingDupeFilter
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -45,10 +47,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class RunDupeFilter(RFPDupeFilter):
+class RunDupeFilter(SpillingDupeFilter):
     """Scrapy's fingerprint dupefilter (newsbot's canonical fingerprints,
-    ``REQUEST_FINGERPRINTER_CLASS``), kept in memory for this process only, with or without
-    ``JOBDIR``. Stat: ``dupefilter/filtered``.
+    ``REQUEST_FINGERPRINTER_CLASS``), for this process only, with or without ``JOBDIR``; its
+    memory is bounded (:class:`~newsbot.dupefilter.SpillingDupeFilter`,
+    ``NEWSBOT_DUPEFILTER_MEMORY``). Stat: ``dupefilter/filtered``.
 
     >>> from scrapy import Request
     >>> seen = RunDupeFilter()
@@ -62,7 +65,8 @@ class RunDupeFilter(RFPDupeFilter):
     def from_crawler(cls, crawler: Crawler) -> RunDupeFilter:
         # No path: requests.seen is neither read (a killed run's set runs ahead of its lost
         # queue) nor written.
-        return cls(None, crawler.settings.getbool("DUPEFILTER_DEBUG"), fingerprinter=crawler.request_fingerprinter)
+        return cls(None, crawler.settings.getbool("DUPEFILTER_DEBUG"), fingerprinter=crawler.request_fingerprinter,
+                   memory=int_setting(crawler.settings, "NEWSBOT_DUPEFILTER_MEMORY"))
 
 
 class JobScheduler(Scheduler):

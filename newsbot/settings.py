@@ -88,8 +88,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
-# DUPEFILTER_CLASS: the add-on sets newsbot.dupefilter.SpillingDupeFilter unless one is given (cluster
-# mode gives its own): Scrapy's filter with the same answers and JOBDIR file, a bounded memory.
+# SCHEDULER and DUPEFILTER_CLASS: the add-on sets newsbot.jobdir's (cluster mode gives its own):
+# Scrapy's, with a resume after a kill that loses nothing and a dupefilter of bounded memory.
 NEWSBOT_DUPEFILTER_MEMORY = 10_000  # request fingerprints it holds in memory (about 90 bytes each); older ones on disk
 SPIDER_MIDDLEWARES = {
     # HTTP error answers: one line and newsbot/rejected/http_<status> (Scrapy's httperror/* stats kept)
