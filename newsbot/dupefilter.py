@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.utils.request import RequestFingerprinterProtocol
 
-DUPEFILTER = "newsbot.dupefilter.SpillingDupeFilter"
 
 CACHE_KIB = 1024
 """Page cache of the spill database: its B-tree is read at random, so a bigger cache buys little."""
