@@ -185,26 +185,21 @@ class SqliteState:
 
     # --- seen articles -------------------------------------------------------------------------
     def article_statuses(self, article_ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        ids = list(dict.fromkeys(article_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT article_id, status FROM articles WHERE article_id IN ({marks})", chunk)
-            found.update(rows.fetchall())
-        return found
+        return dict(self._article_rows(article_ids, "status"))
 
     def article_versions(self, article_ids: Sequence[str]) -> dict[str, SeenArticle]:
-        found: dict[str, SeenArticle] = {}
+        rows = self._article_rows(article_ids, "status, first_seen, revision, content")
+        return {row[0]: SeenArticle(*row[1:]) for row in rows}
+
+    def _article_rows(self, article_ids: Sequence[str], columns: str) -> list[tuple]:
+        """``(article_id, *columns)`` rows of the articles recorded among ``article_ids``,
+        asked 500 at a time (SQLite's limit of bound parameters)."""
+        found: list[tuple] = []
         ids = list(dict.fromkeys(article_ids))
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT article_id, status, first_seen, revision, content FROM articles WHERE article_id IN ({marks})",
-                chunk,
-            )
-            found.update((row[0], SeenArticle(*row[1:])) for row in rows)
+            found += self._db.execute(f"SELECT article_id, {columns} FROM articles WHERE article_id IN ({marks})", chunk)
         return found
 
     def record_articles(self, records: Sequence[Record]) -> None:
