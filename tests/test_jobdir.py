@@ -155,6 +155,26 @@ def test_the_lines_a_killed_run_did_not_record_are_recorded_before_the_first_req
     assert ext.crawler.stats.get_value("newsbot/state/recorded/from_feed") == 10
 
 
+def test_a_correction_a_killed_revisit_run_wrote_is_recorded_with_its_revision(tmp_path, monkeypatch):
+    """A re-visit wrote revision 2 of an article recorded at revision 1, then was killed before
+    its commit: the line is recorded with its revision and text hash, so the next re-visit
+    does not write the same correction again."""
+    from newsbot.pipelines.revision import content_hash
+
+    monkeypatch.setattr(seen, "CONFIRM_LINES", 5)
+    feed = tmp_path / "feed.jsonl"
+    corrected = {**record(3), "title": "Titre", "body": "Texte corrigé.", "revision": 2}
+    feed.write_text("".join(json.dumps({**record(n), "revision": 1}) + "\n" for n in range(10))
+                    + json.dumps(corrected) + "\n", encoding="utf-8")
+    ext, _ = extension_with_feed(tmp_path, feed)
+    ext.state.store.record_articles([(article_id(n), "item", 1, "0" * 32) for n in range(10)])
+    ext.spider_opened(SPIDER)
+    version = ext.state.store.article_versions([article_id(3)])[article_id(3)]
+    assert (version.revision, version.content_hash) == (2, content_hash("Titre", "Texte corrigé."))
+    assert ext.crawler.stats.get_value("newsbot/state/recorded/from_feed") == 1
+    assert ext.state.store.article_versions([article_id(4)])[article_id(4)].revision == 1
+
+
 def test_done_articles_are_committed_while_the_crawl_runs_after_the_feed_is_synced(tmp_path):
     feed = tmp_path / "feed.jsonl"
     ext, storage = extension_with_feed(tmp_path, feed, NEWSBOT_STATE_COMMIT_INTERVAL=0.01)

@@ -69,6 +69,7 @@ from newsbot.config import float_setting, masked_url
 from newsbot.feeds import lines_backwards
 from newsbot.feedstorage import CheckedFileFeedStorage
 from newsbot.pipelines.drops import drop_reason
+from newsbot.pipelines.revision import content_hash
 from newsbot.sites import classify_url
 from newsbot.state import DROPPED, ITEM, crawl_state, is_final
 from newsbot.state.base import Record
@@ -119,13 +120,13 @@ class SeenArticlesExtension:
         storages = self._appended_feeds()
         if not storages:
             return
-        found: dict[str, None] | None = None
+        found: dict[str, Record] | None = None
         for storage in storages:
             path = Path(storage.path)
-            tail = dict.fromkeys(self._unrecorded_tail(path)) if path.exists() else {}
-            found = tail if found is None else {a: None for a in found if a in tail}
+            tail = self._unrecorded_tail(path) if path.exists() else {}
+            found = tail if found is None else {a: r for a, r in found.items() if a in tail}
         if found:
-            self.state.store.record_articles([(article_id, ITEM) for article_id in found])
+            self.state.store.record_articles(list(found.values()))
             self.crawler.stats.inc_value("newsbot/state/recorded/from_feed", len(found))
             logger.info(
                 "Feed %s: %d articles written by an earlier run that stopped before recording them are"
@@ -133,32 +134,35 @@ class SeenArticlesExtension:
                 ", ".join(str(s.path) for s in storages), len(found),
             )
 
-    def _unrecorded_tail(self, path: Path) -> list[str]:
-        """The ``article_id`` of the last lines of ``path`` not recorded as done, read from the
-        end until :data:`CONFIRM_LINES` lines in a row are recorded."""
+    def _unrecorded_tail(self, path: Path) -> dict[str, Record]:
+        """The records, by ``article_id``, of the last lines of ``path`` that the store does not
+        hold: an article not recorded as done, or a later ``revision`` of one than the one
+        recorded (a re-visit's correction); read from the end until :data:`CONFIRM_LINES`
+        lines in a row are recorded."""
         store = self.state.store
-        missing: list[str] = []
+        missing: dict[str, Record] = {}
         streak = 0
 
-        def judge(ids: list[str]) -> bool:
-            """Note the ids not recorded; True once CONFIRM_LINES in a row are."""
+        def judge(records: list[tuple[str, str, int, str]]) -> bool:
+            """Note the records not held; True once CONFIRM_LINES in a row are."""
             nonlocal streak
-            statuses = store.article_statuses(ids)
-            for article_id in ids:
-                if is_final(statuses.get(article_id)):
+            stored = store.article_versions([record[0] for record in records])
+            for record in records:
+                known = stored.get(record[0])
+                if known is not None and is_final(known.status) and record[2] <= (known.revision or 1):
                     streak += 1
                     if streak >= CONFIRM_LINES:
                         return True
                 else:
                     streak = 0
-                    missing.append(article_id)
+                    missing.setdefault(record[0], record)  # read from the end: an article's last line first
             return False
 
-        batch: list[str] = []
+        batch: list[tuple[str, str, int, str]] = []
         for line in lines_backwards(path):
-            article_id = _line_article_id(line)
-            if article_id is not None:
-                batch.append(article_id)
+            record = _line_record(line)
+            if record is not None:
+                batch.append(record)
             if len(batch) >= CONFIRM_LINES:
                 done, batch = judge(batch), []
                 if done:
@@ -282,14 +286,26 @@ def _item_records(item: Any, response: Response | None) -> list[Record]:
     return [(ids[0], ITEM, adapter.get("revision") or 1, content), *((i, ITEM) for i in ids[1:])]
 
 
-def _line_article_id(line: bytes) -> str | None:
-    """The ``article_id`` of one feed line, None for a line that is no record with one."""
+def _line_record(line: bytes) -> tuple[str, str, int, str] | None:
+    """The ``item`` record of one feed line: ``(article_id, "item", revision, content_hash)``
+    (:func:`~newsbot.pipelines.revision.content_hash` of its title and body); None for a line
+    that is no record with an ``article_id``.
+
+    >>> _line_record(b'{"article_id": "maghress:fr:h24info:1", "title": "T", "body": "B", "revision": 2}')[:3]
+    ('maghress:fr:h24info:1', 'item', 2)
+    >>> _line_record(b'{"title": "T"}') is None, _line_record(b'{"article_id": "a", "ti') is None
+    (True, True)
+    """
     try:
         record = json.loads(line)
     except ValueError:
         return None
     article_id = record.get("article_id") if isinstance(record, dict) else None
-    return article_id if isinstance(article_id, str) and article_id else None
+    if not isinstance(article_id, str) or not article_id:
+        return None
+    revision = record.get("revision")
+    revision = revision if isinstance(revision, int) and revision >= 1 else 1
+    return (article_id, ITEM, revision, content_hash(record.get("title"), record.get("body")))
 
 
 def _article_ids(item: Any, response: Response | None) -> list[str]:
