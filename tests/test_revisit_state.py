@@ -15,24 +15,8 @@ from newsbot.state.base import SeenArticle
 H1, H2 = "1" * 32, "2" * 32
 
 
-@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        opened = open_state(f"sqlite:///{tmp_path}/state.db", "test")
-        yield opened
-        opened.close()
-        return
-    import redis
-
-    url = request.getfixturevalue("redis_server").url(14)  # as test_state.py
-    namespace = f"newsbot-test-{secrets.token_hex(4)}"
-    opened = open_state(url, namespace)
-    yield opened
-    opened.close()
-    client = redis.Redis.from_url(url)
-    keys = list(client.scan_iter(f"{namespace}:*"))
-    if keys:
-        client.delete(*keys)
+# both backends, as the store tests: the same fixture
+from tests.test_state import redis_url, store  # noqa: E402, F401
 
 
 def test_versions_are_recorded_kept_and_replaced(store):
