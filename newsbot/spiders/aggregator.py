@@ -26,7 +26,7 @@ from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
 from newsbot.pages.feed import FeedProblem, FeedTooLarge, parse_feed
-from newsbot.pages.furniture import furniture_boxes
+from newsbot.pages.furniture import KnownFurniture, furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.pages.markup import PageTree, unreadable
 from newsbot.render import Renderer
@@ -75,6 +75,7 @@ class AggregatorSpider(scrapy.Spider):
         self.arguments = CrawlArguments.parse(self.site, own)
         super().__init__(*args, **kwargs)
         self._decided: OrderedDict[str, None] = OrderedDict()
+        self._known_furniture = KnownFurniture()  # tickers read before: cut out of article pages
         # One bound method for every request: Scrapy remembers its check of a callback's source
         # per callback object, weakly, so a new bound method per request meant reading and
         # parsing this module's source again for most responses.
@@ -123,7 +124,10 @@ class AggregatorSpider(scrapy.Spider):
         if kind != PageKind.FEED and (why := unreadable(response)) is not None:
             self._reject(response, *why, article=kind == PageKind.ARTICLE)
             return
-        tree = PageTree(response) if isinstance(response, HtmlResponse) else None
+        # An article page's ticker markup, once read, is cut out before parsing (its links are
+        # never followed from an article); a listing's stays: its links may be entries.
+        known = self._known_furniture if kind == PageKind.ARTICLE else None
+        tree = PageTree(response, furniture=known) if isinstance(response, HtmlResponse) else None
         if tree is not None:
             self._read_furniture(tree)
         if kind == PageKind.ARTICLE:
