@@ -114,15 +114,20 @@ class KnownFurniture:
     def cut(self, body: bytes) -> tuple[bytes, FurnitureBox | None, tuple[bytes, int, int] | None]:
         """``(bytes to parse, the box cut out or None, (body, start, end) of a ticker not known
         yet or None)`` for a page's ``body``."""
+        start_tag = _FURNITURE_START.search(body)
+        if start_tag is None:
+            return body, None, None
+        start = start_tag.start()
+        for markup, box in self._known.items():  # a few: cheaper than finding the end tag
+            if body.startswith(markup, start):
+                self._known.move_to_end(markup)
+                open_end = body.index(b">", start) + 1
+                return b"".join((body[:open_end], placeholder_end(body, start), body[start + len(markup):])), box, None
         found = ticker_span(body)
         if found is None:
             return body, None, None
         start, open_end, end = found
         markup = body[start:end]
-        box = self._known.get(markup)
-        if box is not None:
-            self._known.move_to_end(markup)
-            return b"".join((body[:open_end], placeholder_end(body, start), body[end:])), box, None
         if markup in self._refused:
             return body, None, None
         return body, None, (body, start, end)
