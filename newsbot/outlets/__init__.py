@@ -5,10 +5,11 @@ Pure: HTML in, text out, no Scrapy. Public API (the contract the spider builds o
 
     from newsbot.outlets import extract, extract_text, OutletText
 
->>> page = "<html><body><article>" + "<p>Une phrase de l'article qui parle du port de Tanger.</p>" * 12 + "</article></body></html>"
+>>> paragraphs = "".join(f"<p>Le port de Tanger a vu passer {n} navires cette semaine, selon le port.</p>" for n in range(10, 16))
+>>> page = f"<html><body><article>{paragraphs}</article></body></html>"
 >>> result = extract(page, "https://example.org/a/1")
 >>> result.text.split("\\n\\n")[0]
-"Une phrase de l'article qui parle du port de Tanger."
+'Le port de Tanger a vu passer 10 navires cette semaine, selon le port.'
 >>> 0.0 <= result.confidence <= 1.0
 True
 """
