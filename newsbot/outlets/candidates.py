@@ -71,16 +71,20 @@ def run_trafilatura(tree: lxml.html.HtmlElement, url: str) -> Candidate | None:
     which the choice here replaces; comments left out). Its blocks' link text is found by
     :func:`link_texts` (asking trafilatura to keep links changes what it extracts). None when
     it finds nothing."""
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=True,
-        include_comments=False,
-        include_links=False,
-        include_tables=True,
-        with_metadata=False,
-        as_dict=False,
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=True,
+            include_comments=False,
+            include_links=False,
+            include_tables=True,
+            with_metadata=False,
+            as_dict=False,
+        )
+    except Exception as error:  # a library error on one odd page must not stop a crawl: logged, no text
+        logger.warning("trafilatura failed on %s: %r", url, error)
+        return None
     if document is None or document.body is None:
         return None
     blocks = tuple(mark_links(read_blocks(document.body), link_texts(tree)))
@@ -104,7 +108,7 @@ def run_readability(tree: lxml.html.HtmlElement, url: str) -> Candidate | None:
     try:
         summary = Document(tree).summary(html_partial=True)
     except Exception as error:  # readability raises its own Unparseable and lxml errors on odd pages
-        logger.debug("readability failed on %s: %s", url, error)
+        logger.debug("readability failed on %s: %r", url, error)
         return None
     if not summary:
         return None

@@ -33,6 +33,9 @@ of the article (cut at an inline box), ask the second."""
 WALL_CHARS = 2000
 """A block this long holding most of a text is a wall: no paragraph structure, as articles have;
 a page's text run together (a script's text, a page without markup) rather than an article."""
+LEAD_LINES = 3
+LEAD_WORDS = 6
+"""Short lines above the first paragraph that are metadata, not body (see :func:`without_headline`)."""
 TEASER_FOUND = 0.8
 TEASER_MISSING = 0.5
 """Share of the teaser's shingles a candidate must hold to count as containing it / below which it
@@ -112,7 +115,7 @@ def choose(first: Candidate, second: Candidate | None, teaser: Shingles | None) 
     4. ``"missed-prose"``: first's text lies within second's, which is more than twice as long
        and whose extra is prose (paragraphs of 40 words or more, few links): first was cut
        short: second.
-    5. ``"agree"`` / ``"first"``: otherwise first, the better extractor on its own.
+    5. ``"first"``: otherwise first, the better extractor on its own.
     """
     if second is None:
         return Choice(first, "first", None, _teaser_share(first, teaser))
@@ -135,16 +138,23 @@ def choose(first: Candidate, second: Candidate | None, teaser: Shingles | None) 
         extra = [b for b, kept in zip(second.blocks, supported(second.blocks, first_sh)) if not kept]
         if median_words(extra) >= 40 and link_share(extra) < 0.2:
             return Choice(second, "missed-prose", agreement, _teaser_share(second, teaser))
-    return Choice(first, "agree" if agreement >= 0.9 else "first", agreement, _teaser_share(first, teaser))
+    return Choice(first, "first", agreement, _teaser_share(first, teaser))
 
 
 def without_headline(candidate: Candidate, page: Page) -> Candidate:
-    """``candidate`` without its first block when that is the page's headline: a record has the
-    title in its own field, the body starts after it."""
+    """``candidate`` without what stands above its first paragraph: the page's headline (a
+    record has the title in its own field) and up to :data:`LEAD_LINES` short lines (of
+    :data:`LEAD_WORDS` words or fewer: byline, date, dateline, kicker) when a paragraph of prose
+    (12 words or more) follows them."""
     blocks = candidate.blocks
     if len(blocks) > 1 and page.is_headline(blocks[0].text):
-        return Candidate(candidate.extractor, blocks[1:])
-    return candidate
+        blocks = blocks[1:]
+    lead = 0
+    while lead < min(LEAD_LINES, len(blocks) - 1) and len(blocks[lead].text.split()) <= LEAD_WORDS:
+        lead += 1
+    if lead and len(blocks[lead].text.split()) >= 12:
+        blocks = blocks[lead:]
+    return Candidate(candidate.extractor, blocks) if blocks is not candidate.blocks else candidate
 
 
 def is_wall(candidate: Candidate) -> bool:
