@@ -215,3 +215,4 @@ def test_a_few_benchmark_pages_score_as_well_as_plain_trafilatura():
     assert aggregate(ours)[0] >= 0.9
     assert aggregate(ours)[0] >= aggregate(plain)[0] - 0.02
     assert all(conf is not None and 0.0 <= conf <= 1.0 for conf in (newsbot_side(p)[1] for p in sample[:3]))
+    assert {newsbot_side(p)[2] for p in sample[:3]} <= {"trafilatura", "readability-lxml"}

@@ -124,9 +124,9 @@ def choose(first: Candidate, second: Candidate | None, teaser: Shingles | None) 
     agreement = max(first_in, second_in)
     if teaser:
         first_t, second_t = contained(teaser, first_sh), contained(teaser, second_sh)
-        if second_t >= TEASER_FOUND > TEASER_MISSING > first_t:
+        if second_t >= TEASER_FOUND and first_t < TEASER_MISSING:
             return Choice(second, "teaser", agreement, second_t)
-        if first_t >= TEASER_FOUND > TEASER_MISSING > second_t:
+        if first_t >= TEASER_FOUND and second_t < TEASER_MISSING:
             return Choice(first, "teaser", agreement, first_t)
     if second_in >= 0.95 and 0.5 <= first_in <= 0.85:
         support = supported(first.blocks, second_sh)
