@@ -58,6 +58,13 @@ def test_listing_and_home_pages_give_nothing(build):
     assert extract_text(html, URL) == ""
 
 
+@pytest.mark.parametrize("count", [1, 2, 8])
+def test_teasers_cut_short_with_a_read_more_link_give_nothing(count):
+    html = pages.teaser_list_page(count)
+    assert extract(html, URL) is None
+    assert extract(html, URL, teaser=pages.TEASERS[0][1][:60] + " (...)") is None
+
+
 def test_a_home_page_gives_nothing_even_with_the_teaser_of_its_lead_story():
     teaser = pages.FRENCH_PARAGRAPHS[0][:100] + " (...)"
     assert extract(pages.home_page(), URL, teaser=teaser) is None
@@ -169,12 +176,27 @@ def test_the_headline_and_the_lines_above_the_first_paragraph_leave_the_body():
     assert [b.text for b in without_headline(candidate, PAGE).blocks] == body
 
 
+def test_menus_run_into_one_line_count_as_link_text():
+    from newsbot.outlets.blocks import link_texts, mark_links
+    from lxml import html
+
+    tree = html.fromstring('<div><a href="/a">Accueil</a> | <a href="/b">Sport</a> | <a href="/c">Culture</a> | '
+                           '<a href="/d">Météo</a><p>Un texte qui ne contient aucun lien.</p></div>')
+    blocks = mark_links(read_blocks(tree), link_texts(tree))
+    assert [round(b.link_density, 2) for b in blocks] == [0.73, 0.0]  # 24 of 33 characters: separators are not links
+
+
 def test_listings_are_link_text_or_linked_headlines():
     headlines = [Block(f"Titre de l'article {k}", "heading", 20) for k in range(5)]
     teasers = [Block(p, "p", 0) for p in _prose(5)]
     assert is_listing(Candidate("x", tuple(b for pair in zip(headlines, teasers) for b in pair)))
     assert not is_listing(_candidate("x", _prose(8)))
     assert is_listing(_candidate("x", _prose(3), links=True))
+    cut = [Block(p[:-1] + " (...)", "p", 0) for p in _prose(3)]
+    assert is_listing(Candidate("x", tuple(cut[:2]) + tuple(Block(p, "p", 0) for p in _prose(4))))  # 2 of 6 cut
+    assert not is_listing(Candidate("x", tuple(cut[:1]) + tuple(Block(p, "p", 0) for p in _prose(4))))  # a stub's end
+    lone = Block(_prose(1)[0][:200] + " (...) Lire la suite", "p", 13, "Lire la suite")
+    assert is_listing(Candidate("x", (Block("Titre 01 - 03 - 2031", "p", 0), lone)))
 
 
 def test_confidence_follows_agreement_length_links_and_teaser():
@@ -187,6 +209,26 @@ def test_confidence_follows_agreement_length_links_and_teaser():
     assert confidence(Choice(short, "first", 1.0, None), PAGE) < 0.95
     linked = _candidate(TRAFILATURA, _prose(6), links=True)
     assert confidence(Choice(linked, "first", 1.0, None), PAGE) == 0.0
+
+
+# --- the maintainers' reference replica (../shared) ------------------------------------------------
+def test_the_reference_outlet_page_gives_its_gold_body_and_its_aggregator_listings_nothing():
+    import json
+
+    from tests.crawling import shared
+
+    replica = shared("sites", "reference")
+    entries = json.loads((replica / "manifest.json").read_text(encoding="utf-8"))["entries"]
+    gold = [json.loads(line) for line in (replica / "gold" / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    full = next(g for g in gold if "teaser_only" in (g.get("cases") or []))
+    outlet = next(e for e in entries if e["kind"] == "outlet_page")
+    page = (replica / outlet["file"]).read_bytes()
+    result = extract(page, f"https://{outlet['host']}{outlet['path']}", teaser=full["body"][:150] + " (...)")
+    assert result is not None and result.text == full["body"]
+    assert result.confidence >= 0.8
+    not_articles = [e for e in entries if e["kind"] in ("home", "listing")]
+    kept = [e["path"] for e in not_articles if extract((replica / e["file"]).read_bytes(), f"https://{e['host']}{e['path']}")]
+    assert len(kept) <= len(not_articles) // 20, kept  # a menu-only listing may pass, flagged by its confidence
 
 
 # --- the quality script's metric, and a few real pages ---------------------------------------------

@@ -112,5 +112,6 @@ def run_readability(tree: lxml.html.HtmlElement, url: str) -> Candidate | None:
         return None
     if not summary:
         return None
-    blocks = tuple(read_blocks(lxml.html.fromstring(summary)))
+    article = lxml.html.fromstring(summary)
+    blocks = tuple(mark_links(read_blocks(article), link_texts(article)))
     return Candidate(READABILITY, blocks) if blocks else None

@@ -17,9 +17,11 @@ from newsbot.outlets.candidates import Candidate
 from newsbot.outlets.features import (
     contained,
     edge_share,
+    is_cut,
     link_share,
     linked_heads,
     median_words,
+    repeated_tail,
     supported,
 )
 
@@ -164,17 +166,32 @@ def is_wall(candidate: Candidate) -> bool:
 
 
 def is_listing(candidate: Candidate) -> bool:
-    """Is this text a listing, index or home page rather than one article? Either most of it is
-    link text, or it is a run of linked headlines (four or more, a quarter of its blocks or
-    more): teasers of other articles glued together.
+    """Is this text a listing, index or home page rather than one article? Any of:
 
-    >>> links = Candidate("x", tuple(Block(f"Titre {n}", "heading", 7) for n in range(5)))
-    >>> is_listing(links)
+    * most of it (half or more) is link text;
+    * a run of linked headlines: four or more, a quarter of its blocks or more;
+    * glued teasers: two or more blocks, a third of them or more, cut short by an ellipsis
+      (before their "read more" link, if any); or one with its "read more" link in a short
+      text (under 1,000 characters: a lone teaser; an article cut short by an ellipsis alone
+      is a stub, left to the confidence); or three blocks or more, a third of them, ending
+      with the same link text.
+
+    >>> headlines = Candidate("x", tuple(Block(f"Titre {n}", "heading", 7) for n in range(5)))
+    >>> is_listing(headlines)
     True
     """
     blocks = candidate.blocks
     heads = linked_heads(blocks)
-    return link_share(blocks) >= 0.5 or (heads >= 4 and heads * 4 >= len(blocks))
+    cut = sum(1 for b in blocks if is_cut(b))
+    linked_cut = sum(1 for b in blocks if b.tail_link and is_cut(b))
+    tails = repeated_tail(blocks)
+    return (
+        link_share(blocks) >= 0.5
+        or (heads >= 4 and heads * 4 >= len(blocks))
+        or (cut >= 2 and cut * 3 >= len(blocks))
+        or (linked_cut >= 1 and candidate.chars < 1000)
+        or (tails >= 3 and tails * 3 >= len(blocks))
+    )
 
 
 def confidence(choice: Choice, page: Page) -> float:
@@ -186,7 +203,9 @@ def confidence(choice: Choice, page: Page) -> float:
       text showed no sign of failure (:func:`doubts`) and was not checked;
     * length: below 600 characters, ``sqrt(chars / 600)`` (short texts are stubs or parts);
     * link text: ``1 - link share``;
-    * a wall of text (:func:`is_wall`): 0.7;
+    * a wall of text (:func:`is_wall`): 0.5 (a page's text run together, seldom an article);
+    * a text that ends cut short by an ellipsis (:func:`~newsbot.outlets.features.is_cut`): 0.5
+      (the start of an article behind a paywall, or a teaser);
     * teaser, when given: ``0.4 + 0.6 * share of the teaser in the text`` (a text without the
       teaser is likely another page's);
     * a declared paywall: 0.7 (the page may show only the start of the article; many sites
@@ -203,7 +222,9 @@ def confidence(choice: Choice, page: Page) -> float:
     value *= min(1.0, candidate.chars / 600) ** 0.5
     value *= 1.0 - candidate.link_density
     if is_wall(candidate):
-        value *= 0.7
+        value *= 0.5
+    if is_cut(candidate.blocks[-1]):
+        value *= 0.5
     if choice.teaser is not None:
         value *= 0.4 + 0.6 * choice.teaser
     if page.paywall:

@@ -182,3 +182,19 @@ def paywall_stub() -> str:
 <div class="locked"><p>Cet article est réservé aux abonnés.</p>
 <p><a href="/abonnement">Je m'abonne</a> <a href="/connexion">Je me connecte</a></p></div></article></main>
 <footer><p>© Le Courrier du Détroit. Tous droits réservés.</p></footer></body></html>"""
+
+
+def teaser_list_page(count: int, read_more: str = "Lire la suite") -> str:
+    """A list of ``count`` teasers as the aggregators show them: linked headline with its date,
+    the first lines cut with " (...)" and a "read more" link; no headline block around them."""
+    cards = "".join(
+        f'<div class="teaser"><a href="/article/{800 + n}">{escape(title)}</a> <span>0{n + 1} - 03 - 2031</span>'
+        f'<p>{escape(teaser[:-1])} (...) <a href="/article/{800 + n}">{escape(read_more)}</a></p></div>'
+        for n, (title, teaser) in enumerate(TEASERS[:count])
+    )
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Le Courrier du Détroit</title></head>
+<body><div id="menu">{_nav(["Accueil", "Économie", "Sport"], "rubrique")}</div>
+<div id="content">{cards}</div>
+<div id="journaux">Journaux : <a href="/j/1">Le Courrier</a> | <a href="/j/2">La Vigie</a> | <a href="/j/3">Le Phare</a> | <a href="/j/4">L'Écho</a></div>
+</body></html>"""
