@@ -12,7 +12,7 @@ words (:func:`newsbot.text.teaser.outlet_holds_teaser`). Whatever happens, one i
 the outlet's body (``body_source: "outlet"``), or the aggregator's item unchanged.
 
 Stats: ``newsbot/source/requested`` (source pages asked for), ``newsbot/source/used`` (outlet
-bodies taken) and, for a teaser kept, ``newsbot/source/<reason>`` with one INFO line naming the
+bodies taken), ``newsbot/source/retries`` (retries of source pages and their hosts' robots.txt) and, for a teaser kept, ``newsbot/source/<reason>`` with one INFO line naming the
 article, its source and the reason: ``disabled`` (``-a follow_source=0`` or
 ``NEWSBOT_FOLLOW_SOURCE=False``), ``no_source`` (no http(s) source link), ``robots`` (robots.txt
 of the outlet disallows it), ``off_site`` (redirected to another host), ``http_error``,
@@ -89,6 +89,7 @@ class SourceFollower:
 
     def parse_source(self, response: Response, item: ArticleItem) -> Iterator[ArticleItem]:
         """The outlet page of a teaser: one item, with the outlet's body when it holds the teaser."""
+        count_source_retries(self.crawler.stats, response.meta)
         if not isinstance(response, TextResponse):
             yield self._keep(item, "not_article", response.url, "not an HTML page")
             return
@@ -111,6 +112,7 @@ class SourceFollower:
     def _source_failed(self, failure: Failure) -> Iterator[ArticleItem]:
         """The source page could not be had: the item as the aggregator gave it."""
         request = failure.request
+        count_source_retries(self.crawler.stats, request.meta)
         item = request.cb_kwargs["item"]
         yield self._keep(item, source_failure(failure), request.url, failure.getErrorMessage())
 
@@ -129,6 +131,14 @@ class SourceFollower:
         return int_setting(self.crawler.settings, "NEWSBOT_TEASER_MAX_CHARS")
 
 
+def count_source_retries(stats: Any, meta: dict[str, Any]) -> None:
+    """Add the retries a source page (or its host's robots.txt) took to ``newsbot/source/retries``:
+    the retry-rate monitor leaves an outlet's trouble out of the crawl's."""
+    retries = meta.get("retry_times", 0)
+    if retries:
+        stats.inc_value(STAT.format("retries"), retries)
+
+
 def source_failure(failure: Failure) -> str:
     """The ``newsbot/source/<reason>`` of a source request that failed (module docstring).
 
@@ -144,6 +154,10 @@ def source_failure(failure: Failure) -> str:
         return "off_site"
     exception = failure.value
     if isinstance(exception, IgnoreRequest):
-        return "robots" if "robots.txt" in str(exception) else "unreachable"
+        message = str(exception)
+        if "robots.txt" in message:
+            return "robots"
+        # a body inflating past DOWNLOAD_MAXSIZE (StrictHttpCompressionMiddleware); a body cut short, a redirect loop
+        return TOO_LARGE if "DOWNLOAD_MAXSIZE" in message else "unreachable"
     reason, _ = download_failure(exception)
     return TOO_LARGE if reason == TOO_LARGE else "unreachable"
