@@ -379,3 +379,17 @@ def test_outlet_hosts_that_fail_keep_the_teaser_and_not_the_crawl(tmp_path):
     assert result.stat("newsbot/robots/server_error") == 1
     assert "robots.txt of en-panne.example answered 503" in result.log
     assert not any(k.startswith("newsbot/rejected/") for k in result.stats)  # an outlet page is no page of the site
+
+
+def test_a_jobdir_crawl_queues_the_source_request_on_disk(tmp_path):
+    """Under ``JOBDIR`` the source request, its pending item in ``cb_kwargs``, goes through the
+    disk queue (pickled): the teaser's article comes out with its outlet text."""
+    result, hits = crawl_cases("maghress", tmp_path / "crawl", args={"editions": "fr"},
+                               settings={"JOBDIR": str(tmp_path / "job")})
+    assert result.returncode == 0, result.log[-3000:]
+    assert "Unable to serialize request" not in result.log
+    assert result.stat("scheduler/enqueued/disk") > 0 and result.stat("scheduler/enqueued/memory", 0) == 0
+    [safi] = [g for g in GOLD if g.get("full_text_at") and "source_reason" not in g]
+    item = result.by_url()[safi["url"]]
+    assert (item["body_source"], item["body"]) == ("outlet", safi["body"])
+    assert hit(hits, "lobservateur.info", "/ampArticle/103930") == 1
