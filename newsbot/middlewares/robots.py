@@ -29,8 +29,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 
-from newsbot.middlewares.offsite import META_SOURCE
-from newsbot.spiders.source import count_source_retries
+from newsbot.middlewares.offsite import META_SOURCE, count_source_retries
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from spidermon import Monitor, monitors
 
 from newsbot.config import float_setting, int_setting, list_setting
+from newsbot.middlewares.offsite import SOURCE_RETRIES
 from newsbot.monitoring.counters import EditionCounts, edition_counts
 from newsbot.monitoring.verdict import nothing_to_fetch
 from newsbot.pipelines.drops import DROP_STAT
@@ -227,7 +228,7 @@ class ErrorRatesMonitor(NewsbotMonitor):
     def test_retry_rate(self) -> None:
         maximum = float_setting(self.settings, "NEWSBOT_MONITOR_MAX_RETRY_RATE")
         # a teaser's source page (and its host's robots.txt) retried: the outlet's trouble, not the site's
-        retries = max(0, self.stat("retry/count") - self.stat("newsbot/source/retries"))
+        retries = max(0, self.stat("retry/count") - self.stat(SOURCE_RETRIES))
         share = retries / self.requests() if self.requests() else 0.0
         self.assertLessEqual(share, maximum, f"{retries} retries in {self.requests()} requests ({percent(share)}),"
                                              f" above {percent(maximum)}")

@@ -12,8 +12,9 @@ words (:func:`newsbot.text.teaser.outlet_holds_teaser`). Whatever happens, one i
 the outlet's body (``body_source: "outlet"``), or the aggregator's item unchanged.
 
 Stats: ``newsbot/source/requested`` (source pages asked for), ``newsbot/source/used`` (outlet
-bodies taken), ``newsbot/source/retries`` (retries of source pages and their hosts' robots.txt) and, for a teaser kept, ``newsbot/source/<reason>`` with one INFO line naming the
-article, its source and the reason: ``disabled`` (``-a follow_source=0`` or
+bodies taken), ``newsbot/source/retries`` (retries of source pages and their hosts' robots.txt)
+and, for a teaser kept, ``newsbot/source/<reason>`` with one INFO line naming the article, its
+source and the reason: ``disabled`` (``-a follow_source=0`` or
 ``NEWSBOT_FOLLOW_SOURCE=False``), ``no_source`` (no http(s) source link), ``robots`` (robots.txt
 of the outlet disallows it), ``off_site`` (redirected to another host), ``http_error``,
 ``unreachable`` (connection refused, timeout, a download that failed), ``too_large`` (over
@@ -37,7 +38,7 @@ from newsbot.config import bool_setting, int_setting
 from newsbot.family.urls import is_web_url
 from newsbot.loaders import load_outlet_body
 from newsbot.middlewares.lost import TOO_LARGE, download_failure
-from newsbot.middlewares.offsite import META_SOURCE, SourceOffSite
+from newsbot.middlewares.offsite import META_SOURCE, SourceOffSite, count_source_retries
 from newsbot.outlets import extract
 from newsbot.text.teaser import follow_reason, outlet_holds_teaser, teaser_words
 
@@ -114,7 +115,9 @@ class SourceFollower:
         request = failure.request
         count_source_retries(self.crawler.stats, request.meta)
         item = request.cb_kwargs["item"]
-        yield self._keep(item, source_failure(failure), request.url, failure.getErrorMessage())
+        response = getattr(failure.value, "response", None)
+        detail = f"HTTP {response.status}" if failure.check(HttpError) and response is not None else failure.getErrorMessage()
+        yield self._keep(item, source_failure(failure), request.url, detail)
 
     def _keep(self, item: ArticleItem, reason: str, url: str | None = None, detail: str = "") -> ArticleItem:
         self.crawler.stats.inc_value(STAT.format(reason))
@@ -129,14 +132,6 @@ class SourceFollower:
     @cached_property
     def _teaser_max_chars(self) -> int:
         return int_setting(self.crawler.settings, "NEWSBOT_TEASER_MAX_CHARS")
-
-
-def count_source_retries(stats: Any, meta: dict[str, Any]) -> None:
-    """Add the retries a source page (or its host's robots.txt) took to ``newsbot/source/retries``:
-    the retry-rate monitor leaves an outlet's trouble out of the crawl's."""
-    retries = meta.get("retry_times", 0)
-    if retries:
-        stats.inc_value(STAT.format("retries"), retries)
 
 
 def source_failure(failure: Failure) -> str:
