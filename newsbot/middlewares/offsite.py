@@ -112,4 +112,3 @@ class PortAwareOffsiteMiddleware(OffsiteMiddleware):
         except ValueError:
             return False
         return port is None or port == DEFAULT_PORTS.get(parts.scheme.lower())
-
