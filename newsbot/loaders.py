@@ -51,13 +51,14 @@ del _field, _suffix, _default
 
 
 def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, published: dt.date | None,
-                 crawled_at: str) -> ArticleItem:
+                 crawled_at: str, warc_record_id: str | None = None) -> ArticleItem:
     """The item of one article page, from the raw fields its page extractor read and the
     classified URL of the page (``where``: canonical ``url``, site, edition, outlet slug,
     ``article_id``). The body's raw lines go through the stateless body rules once.
 
     What the page says goes through the loader; the fields that come from the classified URL
-    and the crawl (already canonical, made by newsbot itself) are set on the item as they are.
+    and the crawl (already canonical, made by newsbot itself) are set on the item as they are:
+    ``crawled_at`` and ``warc_record_id`` (the page's archived response, :func:`newsbot.archive.provenance`).
     """
     parts = clean_lines(fields.body_lines)
     loader = ArticleLoader()
@@ -70,6 +71,6 @@ def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, publis
     item.article_id, item.url, item.site = where.article_id, where.url, where.site
     item.edition, item.language, item.outlet_slug = where.edition, language, where.outlet_slug
     item.body_source = "aggregator_teaser" if fields.is_teaser else "aggregator"
-    item.crawled_at = crawled_at
+    item.crawled_at, item.warc_record_id = crawled_at, warc_record_id
     item.body_parts, item.body_folded = parts, parts.folded or None
     return item

@@ -64,6 +64,7 @@ EXPECTED = [
         "body_source": "aggregator",
         "source_url": a["source_url"],
         "revision": 1,
+        "warc_record_id": None,
     }
     for a in ARTICLES
 ]

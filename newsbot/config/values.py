@@ -91,6 +91,7 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_RENDER_TIMEOUT": Number(above=0),
     "NEWSBOT_RENDER_WAIT": Number(minimum=0),
     "NEWSBOT_DUPEFILTER_MEMORY": Number(integer=True, minimum=1, unit="request fingerprints"),
+    "NEWSBOT_ARCHIVE_MAX_SIZE": Number(integer=True, minimum=1, unit="bytes of a WARC file before the next one"),
     "NEWSBOT_CLUSTER_PREFETCH": Number(integer=True, minimum=1, unit="requests"),
     "NEWSBOT_CLUSTER_WORKER_TIMEOUT": Number(minimum=6, unit="seconds, three heartbeats at least"),
     "NEWSBOT_MONITOR_MIN_COVERAGE": Number(minimum=0, maximum=1, unit="share of items"),

@@ -20,6 +20,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.archive.meta import provenance
 from newsbot.errors import report_configuration_error
 from newsbot.family.urls import META_KIND, PageKind, SiteUrl, is_web_url
 from newsbot.items import ArticleItem
@@ -34,7 +35,7 @@ from newsbot.signals import furniture_read, listing_read, page_rejected
 from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
 from newsbot.spiders.pacing import paced
-from newsbot.text.dates import iso_utc, read_date, utc_now
+from newsbot.text.dates import read_date, utc_now
 
 
 DECIDED_LINKS = 10_000
@@ -204,7 +205,9 @@ class AggregatorSpider(scrapy.Spider):
         if published and not self._in_range(published):
             self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
             return
-        yield load_article(fields, where, language=language, published=published, crawled_at=iso_utc(utc_now()))
+        warc_record_id, crawled_at = provenance(response)
+        yield load_article(fields, where, language=language, published=published, crawled_at=crawled_at,
+                           warc_record_id=warc_record_id)
 
     # --- helpers -------------------------------------------------------------------------
     def _read_furniture(self, tree: PageTree) -> None:

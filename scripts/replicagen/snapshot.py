@@ -148,6 +148,7 @@ class Builder:
         rec["article_id"] = f"{site.name}:{ed.code}:{art.outlet}:{art.number}"
         rec["body_source"] = "aggregator_teaser" if art.layout == "teaser" else "aggregator"
         rec["revision"] = 1  # a first crawl: every article's first version
+        rec["warc_record_id"] = None  # a crawl without NEWSBOT_ARCHIVE
         rec["needs_js"] = False
         rec["cases"] = list(art.cases) + (["read_also"] if art.read_also else [])
         rec["text_from"] = "written for newsbot's own tests"
@@ -240,8 +241,8 @@ class Builder:
                   "`gold/articles.jsonl` and `gold/rejects.jsonl` have the fields of `../shared/sites/reference`",
                   "(site, edition, url, title, outlet, outlet_slug, published, language, body, source_url, cases,",
                   "needs_js, duplicates, url_variants, full_text_at; rejects with reason, note and, for copies,",
-                  "the copy's own fields and `similarity`), plus `article_id`, `body_source` and `revision` as newsbot",
-                  "writes them, and `teaser` (the aggregator's teaser) for teaser-only pages.", ""]
+                  "the copy's own fields and `similarity`), plus `article_id`, `body_source`, `revision` and",
+                  "`warc_record_id` (null: no archive) as newsbot writes them, and `teaser` (the aggregator's teaser) for teaser-only pages.", ""]
         return "\n".join(lines)
 
 
