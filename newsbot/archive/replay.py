@@ -51,16 +51,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NOT_ARCHIVED = "not_archived"
-FORCED = {
-    "ROBOTSTXT_OBEY": False,  # the archived pages were allowed when they were crawled
-    "NEWSBOT_RENDER_ENABLED": False,
-    "NEWSBOT_STATE": "sqlite:///:memory:",
-    "NEWSBOT_REVISIT_DAYS": 0,
-    "NEWSBOT_ARCHIVE": None,
-    "AUTOTHROTTLE_ENABLED": False,
-    "DOWNLOAD_DELAY": 0,
-}
-"""Settings a re-extraction always runs with (module docstring)."""
 
 
 class NotArchived(IgnoreRequest):
@@ -96,13 +86,25 @@ def configure_replay(settings: BaseSettings) -> None:
         if settings.get(other):
             raise SettingError(f"NEWSBOT_REPLAY answers every request from the archive: leave {other} unset"
                                f" (-s {other}= ) when re-extracting")
+    # What a re-extraction always runs with, over the user's values (module docstring).
+    _force(settings, "NEWSBOT_REPLAY", str(path))
+    _force(settings, "NEWSBOT_STATE", "sqlite:///:memory:")  # fresh: every archived article is written again
+    _force(settings, "NEWSBOT_REVISIT_DAYS", 0)
+    _force(settings, "NEWSBOT_ARCHIVE", None)  # the archive is read, not written
+    _force(settings, "NEWSBOT_RENDER_ENABLED", False)  # the archive holds HTTP answers, not a browser's
+    _force(settings, "ROBOTSTXT_OBEY", False)  # the archived pages were allowed when they were crawled
+    _force(settings, "AUTOTHROTTLE_ENABLED", False)
+    _force(settings, "DOWNLOAD_DELAY", 0)
     addon = SETTINGS_PRIORITIES["addon"]
-    for name, value in {**FORCED, "NEWSBOT_REPLAY": str(path)}.items():
-        settings.set(name, value, priority=max(settings.getpriority(name) or 0, addon))
     handlers = settings["DOWNLOAD_HANDLERS"]
     for scheme in ("http", "https"):
         handlers.set(scheme, global_object_name(ReplayDownloadHandler),
                      priority=max(handlers.getpriority(scheme) or 0, addon))
+
+
+def _force(settings: BaseSettings, name: str, value: object) -> None:
+    """Set ``name`` to ``value`` at no lower priority than its current one (over ``-s``)."""
+    settings.set(name, value, priority=max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["addon"]))
 
 
 class _Indexes:
