@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 
 from setuptools import find_namespace_packages, setup
 
@@ -61,9 +62,16 @@ def package_data(packages: list[str]) -> dict[str, list[str]]:
 
 PACKAGES = code_packages()
 
+
+def version() -> str:
+    """``newsbot.__version__``, read from the file (setup.py imports nothing of newsbot)."""
+    with open(os.path.join(HERE, "newsbot", "__init__.py"), encoding="utf-8") as init:
+        return re.search(r'^__version__ = "([^"]+)"', init.read(), re.MULTILINE).group(1)
+
+
 setup(
     name="newsbot",
-    version="1.0.0",
+    version=version(),
     description="Scrapy project: clean JSON Lines records from the *ress news aggregator sites",
     packages=PACKAGES,
     package_data=package_data(PACKAGES),

@@ -8,7 +8,8 @@ from newsbot.text.body import CleanBody
 
 PUBLIC_FIELDS = (
     "article_id", "url", "site", "edition", "language", "outlet", "outlet_slug", "title",
-    "published", "body", "body_source", "source_url", "crawled_at", "revision", "warc_record_id",
+    "published", "body", "body_source", "extractor", "extraction_confidence", "source_url", "crawled_at",
+    "revision", "warc_record_id",
 )
 
 
@@ -24,8 +25,14 @@ class ArticleItem:
     * ``outlet``: display name from the dateline (``H24 Info``), ``outlet_slug`` from the URL;
     * ``title``; ``published``: ISO date from the dateline (``2021-10-20``) or null;
     * ``body``: paragraphs joined by a blank line;
-    * ``body_source``: ``aggregator``, or ``aggregator_teaser`` when the page holds only a
-      teaser ending in ``(...)``;
+    * ``body_source``: ``aggregator``; ``aggregator_teaser`` when the page holds only a teaser
+      ending in ``(...)`` or ``…`` (and its source page did not give the article); ``outlet`` when
+      the body is the outlet page's text, fetched from ``source_url`` for a teaser;
+    * ``extractor``: what read the body, ``"name version"``: ``newsbot-ress 1.0.0`` (the
+      aggregator's template, :data:`newsbot.text.teaser.AGGREGATOR_EXTRACTOR`) or the outlet
+      extractor's candidate that won (``trafilatura 2.3.1``, :mod:`newsbot.outlets`);
+    * ``extraction_confidence``: in [0, 1], low where the body is likely wrong or partial
+      (:func:`newsbot.text.teaser.aggregator_confidence`, or the outlet extractor's);
     * ``source_url``: the "read it at its source" link, absolute, otherwise as written; an
       http(s) URL or null (a ``javascript:`` or ``mailto:`` link is not kept);
     * ``crawled_at``: UTC time of the response, ``2026-11-29T15:04:05Z`` (the WARC-Date of its
@@ -58,6 +65,8 @@ class ArticleItem:
     published: str | None = None
     body: str | None = None
     body_source: str | None = None
+    extractor: str | None = None
+    extraction_confidence: float | None = None
     source_url: str | None = None
     crawled_at: str | None = None
     revision: int = 1

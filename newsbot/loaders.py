@@ -4,7 +4,8 @@ stateless body rules, applied once (:func:`newsbot.text.body.clean_lines`)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields
+from dataclasses import fields, replace
+from typing import TYPE_CHECKING
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Identity, MapCompose, TakeFirst
@@ -14,6 +15,10 @@ from newsbot.items import ArticleItem
 from newsbot.pages.article import ArticleFields
 from newsbot.text import normalize_text
 from newsbot.text.body import clean_lines
+from newsbot.text.teaser import AGGREGATOR_EXTRACTOR, aggregator_confidence
+
+if TYPE_CHECKING:
+    from newsbot.outlets import OutletText
 
 
 def iso_date(value: dt.date | str | None) -> str | None:
@@ -70,7 +75,23 @@ def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, publis
     item: ArticleItem = loader.load_item()
     item.article_id, item.url, item.site = where.article_id, where.url, where.site
     item.edition, item.language, item.outlet_slug = where.edition, language, where.outlet_slug
-    item.body_source = "aggregator_teaser" if fields.is_teaser else "aggregator"
+    is_teaser = fields.is_teaser
+    item.body_source = "aggregator_teaser" if is_teaser else "aggregator"
+    item.extractor = AGGREGATOR_EXTRACTOR
+    item.extraction_confidence = aggregator_confidence(item.body, is_teaser)
     item.crawled_at, item.warc_record_id = crawled_at, warc_record_id
     item.body_parts, item.body_folded = parts, parts.folded or None
     return item
+
+
+def load_outlet_body(item: ArticleItem, outlet: OutletText) -> ArticleItem:
+    """A copy of the aggregator's ``item`` with the body of its outlet page (``outlet``, from
+    :func:`newsbot.outlets.extract`): the outlet's paragraphs through the same stateless body
+    rules as an aggregator body (:func:`newsbot.text.body.clean_lines`: "read also" lines and
+    the like removed), ``body_source`` ``"outlet"``, the outlet extractor's ``extractor`` and
+    ``extraction_confidence``. The aggregator's ``url``, ``title``, ``outlet``, ``published``,
+    ``source_url``, ``crawled_at`` and ``warc_record_id`` (the aggregator page's record) stay."""
+    parts = clean_lines(outlet.text.split("\n"))
+    return replace(item, body=parts.body, body_source="outlet", extractor=outlet.extractor,
+                   extraction_confidence=round(min(1.0, max(0.0, float(outlet.confidence))), 3),
+                   body_parts=parts, body_folded=parts.folded or None)

@@ -89,6 +89,12 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.archive.middleware.ArchiveMiddleware": 950,
 }
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
+# Follow to the source: an article whose body is a teaser (ending in "(...)" or "…", or shorter than
+# NEWSBOT_TEASER_MAX_CHARS characters) gets the text of its source_url page (the one request allowed
+# off the site's hosts, under robots.txt and DOWNLOAD_MAXSIZE) when that page holds the teaser's words.
+# -a follow_source=0 turns it off for one run.
+NEWSBOT_FOLLOW_SOURCE = True
+NEWSBOT_TEASER_MAX_CHARS = 100
 REQUEST_FINGERPRINTER_CLASS = "newsbot.fingerprint.CanonicalRequestFingerprinter"
 # SCHEDULER and DUPEFILTER_CLASS: the add-on sets newsbot.jobdir's (cluster mode gives its own):
 # Scrapy's, with a resume after a kill that loses nothing and a dupefilter of bounded memory.

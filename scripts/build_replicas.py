@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # newsbot's version, for the gold's extractor
 
 from replicagen import cases, demo  # noqa: E402
 from replicagen.snapshot import build  # noqa: E402

@@ -15,6 +15,8 @@ import json
 from email.utils import format_datetime
 from pathlib import Path
 
+from newsbot import __version__
+
 HOST = "www.maghress.com"
 GENERATOR = "tests/maghreb_snapshot.py"
 
@@ -62,6 +64,8 @@ EXPECTED = [
         "published": a["published"],
         "body": "\n\n".join(a["lines"]),
         "body_source": "aggregator",
+        "extractor": f"newsbot-ress {__version__}",
+        "extraction_confidence": 1.0 if len("\n\n".join(a["lines"])) >= 150 else 0.6,  # README: a short body may be cut
         "source_url": a["source_url"],
         "revision": 1,
         "warc_record_id": None,

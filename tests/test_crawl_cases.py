@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 import subprocess
 import sys
 import unicodedata
@@ -26,6 +27,8 @@ from tests.crawling import ROOT, CrawlResult
 from tests.gold import COMPARED_FIELDS, mismatches
 
 SPIDERS = ("djazairess", "maghress", "masress", "sauress", "sudaress", "turess")
+NEWSBOT_FIELDS = ("article_id", "body_source", "extractor", "extraction_confidence", "revision", "warc_record_id")
+"""Fields the gold holds as newsbot writes them (beside the maintainers' fields)."""
 MA, DZ = "www.maghress.com", "www.djazairess.com"
 
 
@@ -76,14 +79,14 @@ def test_every_gold_article_comes_out_equal(crawl):
             continue
         for item in found:  # either page of a duplicate pair, judged against its own record
             want = gold_of(item["url"])
-            fields = COMPARED_FIELDS if item["url"] != gold["url"] else (*COMPARED_FIELDS, "article_id", "body_source", "revision", "warc_record_id")
+            fields = COMPARED_FIELDS if item["url"] != gold["url"] else (*COMPARED_FIELDS, *NEWSBOT_FIELDS)
             diff = mismatches(item, want, fields)
-            if "teaser_only" in gold["cases"]:
-                # The full text from the outlet page comes with a later issue; for now the teaser.
-                diff.pop("body", None)
-                diff.pop("body_source", None)
-                assert item["body_source"] == "aggregator_teaser"
-                assert item["body"] == gold["teaser"] and item["body"].endswith(" (...)")
+            if want.get("body_source") == "outlet":
+                # the outlet page's text, read by whichever outlet extractor candidate won
+                diff.pop("extractor", None)
+                diff.pop("extraction_confidence", None)
+                assert not item["extractor"].startswith("newsbot-ress "), item["extractor"]
+                assert 0 <= item["extraction_confidence"] <= 1
             if "banner_in_body" in gold["cases"]:
                 diff.pop("body", None)  # the ticker pasted into the body: the pipeline tests own it
             if diff:
@@ -106,7 +109,22 @@ def test_stats_count_what_was_left_out(crawl):
     assert maghress.get("newsbot/published/unknown") == 1  # the page without dateline
     assert maghress.get("newsbot/published/future") == 1  # the dateline in 2099
     assert maghress.get("newsbot/charset/repaired") == 1  # windows-1256 under a utf-8 header
-    assert maghress.get("robotstxt/forbidden") == 1  # /fr/archives, linked from /fr/
+    # /fr/archives, linked from /fr/; and a teaser's source page that the outlet's robots.txt disallows
+    assert maghress.get("robotstxt/forbidden") == 1 + sum(g.get("source_reason") == "robots" for g in GOLD)
+    # teasers: the source page followed; each one that gives nothing counted by its reason
+    teasers = [g for g in GOLD if "teaser_only" in g["cases"]]
+    reasons = Counter(g["source_reason"] for g in teasers if "source_reason" in g)
+    assert len(reasons) >= 5  # 404, home page, another article, robots.txt, a redirect off the host
+    assert {k: v for k, v in maghress.items() if k.startswith("newsbot/source/")} == {
+        "newsbot/source/requested": len(teasers),
+        "newsbot/source/used": sum(g["body_source"] == "outlet" for g in teasers),
+        **{f"newsbot/source/{reason}": n for reason, n in reasons.items()},
+    }
+    # a source page is no page of the site: never a reject, nor in the monitors' counters
+    assert not any(k.startswith("newsbot/rejected/http_") for k in maghress)
+    assert maghress.get("newsbot/monitor/maghress/fr/items") == sum(g["site"] == "maghress" and g["edition"] == "fr"
+                                                                    for g in GOLD) + 1  # + the near-duplicate, dropped later
+    assert not any("/?/" in k or "lobservateur.info" in k for k in maghress if k.startswith("newsbot/monitor/"))
     djazairess = stats["djazairess"]
     assert djazairess.get("retry/count") == 1  # the 503
     assert djazairess.get("downloader/response_status_count/503") == 1
@@ -126,6 +144,12 @@ def test_replica_hits_show_what_was_fetched(crawl):
     assert hit(ma, MA, "/fr/le360/2042510") == 1  # ... its canonical form is fetched directly
     assert hit(ma, MA, "/fr/h24info/1165381") == 1  # five spellings of one URL, one request
     assert hit(ma, MA, "/hespress/75869") == 1
+    outlet = "lobservateur.info"
+    assert hit(ma, outlet, "/ampArticle/103930") == 1  # a teaser's source page, asked once
+    assert hit(ma, outlet, "/robots.txt") == 1  # its robots.txt is obeyed ...
+    assert hit(ma, outlet, "/prive/103900") == 0  # ... so the page it disallows is never fetched
+    assert hit(ma, outlet, "/go/103890") == 1  # a redirect to another host ...
+    assert not [k for k in ma if k.startswith("www.autre-site.example ")]  # ... is not followed
     for spider, hits in crawl.hits.items():  # nothing is fetched twice, but the 503
         assert {k: n for k, n in hits.items() if n > 1 and k != f"{DZ} /aps/385090"} == {}, spider
 

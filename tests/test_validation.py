@@ -22,7 +22,8 @@ from newsbot.pipelines.validation import ValidationPipeline, article_schema
 GOOD = dict(
     article_id="maghress:fr:h24info:1165387", url="https://www.maghress.com/fr/h24info/1165387", site="maghress",
     edition="fr", language="fr", outlet="H24 Info", outlet_slug="h24info", title="Un titre", published="2021-10-20",
-    body="Un paragraphe.", body_source="aggregator", source_url="https://www.h24info.ma/x", crawled_at="2026-11-29T15:04:05Z",
+    body="Un paragraphe.", body_source="aggregator", extractor="newsbot-ress 1.0.0", extraction_confidence=0.6,
+    source_url="https://www.h24info.ma/x", crawled_at="2026-11-29T15:04:05Z",
 )
 
 

@@ -50,6 +50,7 @@ BOOLEANS: frozenset[str] = frozenset({
     "NEWSBOT_DEDUPE_ENABLED",
     "NEWSBOT_INCREMENTAL_ENABLED",
     "NEWSBOT_VALIDATION_ENABLED",
+    "NEWSBOT_FOLLOW_SOURCE",
 })
 """Boolean settings (read with :func:`bool_setting`)."""
 
@@ -86,6 +87,7 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_STATE_COMMIT_INTERVAL": Number(minimum=0, unit="seconds; 0: only at the end of the crawl"),
     "NEWSBOT_NEAR_DUPLICATE_THRESHOLD": Number(above=0, maximum=1, unit="estimated Jaccard similarity"),
     "NEWSBOT_REVISIT_DAYS": Number(integer=True, minimum=0, maximum=3660, unit="days; 0: no re-visits"),
+    "NEWSBOT_TEASER_MAX_CHARS": Number(integer=True, minimum=0, unit="characters; 0: only bodies marked as teasers"),
     "NEWSBOT_RENDER_MAX_PAGES": Number(integer=True, above=0),
     "NEWSBOT_RENDER_MAX_CONTEXTS": Number(integer=True, above=0),
     "NEWSBOT_RENDER_TIMEOUT": Number(above=0),

@@ -4,7 +4,10 @@ listings without entries. Kept in the crawl's stats, read back by :func:`edition
 Stats (``<site>/<edition>``, e.g. ``maghress/fr``; ``?`` when a page's edition is unknown):
 
 * ``newsbot/monitor/<site>/<edition>/items``: items the spider made, counted as they leave
-  it (written or not): the template's output, before any pipeline cleaned or judged it;
+  it (written or not): the template's output, before any pipeline cleaned or judged it. An
+  article whose teaser is followed to its source page (:mod:`newsbot.spiders.source`) is
+  counted as its article page sends the source request with the pending item, not again when
+  the source page (or its failure) gives it back: an outlet page is no page of the site;
 * ``.../items/<field>``: of those, items whose ``<field>`` (each of
   ``NEWSBOT_MONITOR_COVERAGE_FIELDS``) is neither null nor empty;
 * ``.../articles/rejected/<reason>``: article pages the spider rejected (``missing_title``, ...);
@@ -20,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter, is_item
+from scrapy import Request
 
 from newsbot.config import list_setting
+from newsbot.middlewares.offsite import META_SOURCE
 from newsbot.signals import listing_read, page_rejected
 from newsbot.sites import classify_url
 
@@ -111,16 +116,24 @@ class MonitorCountersMiddleware:
         return middleware
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        source_page = META_SOURCE in response.meta
         for output in result:
-            if is_item(output):
-                self._count_item(output, response)
+            self._count_output(output, response, source_page)
             yield output
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        source_page = META_SOURCE in response.meta
         async for output in result:
-            if is_item(output):
-                self._count_item(output, response)
+            self._count_output(output, response, source_page)
             yield output
+
+    def _count_output(self, output: Any, response: Response, source_page: bool) -> None:
+        if isinstance(output, Request):
+            pending = output.cb_kwargs.get("item") if META_SOURCE in output.meta else None
+            if pending is not None:
+                self._count_item(pending, response)  # the article page's item, waiting for its source page
+        elif is_item(output) and not source_page:
+            self._count_item(output, response)
 
     def _count_item(self, item: Any, response: Response) -> None:
         adapter = ItemAdapter(item)

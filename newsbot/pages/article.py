@@ -25,8 +25,8 @@ from newsbot.family import selectors
 from newsbot.family.wording import LANGUAGES, TEMPLATE_LINES, Language
 from newsbot.pages.markup import PageTree, element_lines, outermost, page_tree, text_of
 from newsbot.text import fold_for_match, normalize_text
+from newsbot.text.teaser import teaser_mark
 
-TEASER_MARK = re.compile(r"[(\[]\s*(?:\.\.\.|…)\s*[)\]]\s*$")
 # The union of XPath node-sets is in page order: the first link of either kind.
 _FIRST_SOURCE_HREF = etree.XPath("($boxes//a | $links)[@href][1]/@href")
 
@@ -49,11 +49,12 @@ class ArticleFields:
 
     @property
     def is_teaser(self) -> bool:
-        """True when the body is only the aggregator's teaser, ending in ``(...)``."""
+        """True when the body is only the aggregator's teaser, ending in ``(...)`` or ``…``
+        (:func:`newsbot.text.teaser.teaser_mark`)."""
         for line in reversed(self.body_lines):
             text = normalize_text(line)
             if text:
-                return bool(TEASER_MARK.search(text))
+                return teaser_mark(text)
         return False
 
 

@@ -35,6 +35,7 @@ from newsbot.signals import furniture_read, listing_read, page_rejected
 from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
 from newsbot.spiders.pacing import paced
+from newsbot.spiders.source import SourceFollower
 from newsbot.text.dates import read_date, utc_now
 
 
@@ -42,7 +43,7 @@ DECIDED_LINKS = 10_000
 """Links a spider remembers having decided on (:meth:`AggregatorSpider._follow`): bounded."""
 
 
-class AggregatorSpider(scrapy.Spider):
+class AggregatorSpider(SourceFollower, scrapy.Spider):
     """Crawls every edition of ``site`` (see :class:`CrawlArguments` for ``-a`` options).
 
     Stats: ``newsbot/rejected/<reason>`` for article pages that yield no item
@@ -56,7 +57,8 @@ class AggregatorSpider(scrapy.Spider):
     nothing to follow (``empty``, ``html``, ``not_feed``, ``no_entries``, and ``too_large`` for a
     gzipped body that inflates past ``DOWNLOAD_MAXSIZE``, all layers together), ``newsbot/ids/not_found`` for
     404s of ``ids`` ranges, ``newsbot/listing/stopped_since`` for paginations cut by ``since``,
-    ``newsbot/render/...`` for pages fetched with a browser (see :class:`~newsbot.render.Renderer`).
+    ``newsbot/render/...`` for pages fetched with a browser (see :class:`~newsbot.render.Renderer`),
+    ``newsbot/source/...`` for teasers followed to their source page (:mod:`newsbot.spiders.source`).
     A rejected article page also sends :data:`newsbot.signals.page_rejected` (the rejects feed).
     """
 
@@ -80,6 +82,7 @@ class AggregatorSpider(scrapy.Spider):
         # per callback object, weakly, so a new bound method per request meant reading and
         # parsing this module's source again for most responses.
         self._callback = self.parse
+        self._init_source_follower()
 
     @cached_property
     def renderer(self) -> Renderer:
@@ -180,9 +183,10 @@ class AggregatorSpider(scrapy.Spider):
         for entry in entries:
             yield from self._follow(entry.url)
 
-    def parse_article(self, response: Response, tree: PageTree | None = None) -> Iterator[ArticleItem]:
-        """Article page: one item, or a logged and counted reason why not. ``tree``: the page
-        as already parsed by :meth:`parse`, if it was.
+    def parse_article(self, response: Response, tree: PageTree | None = None) -> Iterator[ArticleItem | scrapy.Request]:
+        """Article page: one item, or a logged and counted reason why not; for a teaser, the
+        request of its source page, which gives the item (:mod:`newsbot.spiders.source`).
+        ``tree``: the page as already parsed by :meth:`parse`, if it was.
 
         @sample article
         @returns items 1 1
@@ -206,8 +210,9 @@ class AggregatorSpider(scrapy.Spider):
             self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
             return
         warc_record_id, crawled_at = provenance(response)
-        yield load_article(fields, where, language=language, published=published, crawled_at=crawled_at,
-                           warc_record_id=warc_record_id)
+        item = load_article(fields, where, language=language, published=published, crawled_at=crawled_at,
+                            warc_record_id=warc_record_id)
+        yield from self.follow_source(item)
 
     # --- helpers -------------------------------------------------------------------------
     def _read_furniture(self, tree: PageTree) -> None:

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 _ID_RANGE = re.compile(r"^(?:(?P<edition>[a-z]{2})/)?(?P<slug>[^:/\s]+):(?P<first>\d+)(?:-(?P<last>\d+))?$")
 MAX_IDS_PER_RANGE = 1_000_000
-KNOWN = ("editions", "outlets", "since", "until", "ids", "fresh", "revisit_days")
+KNOWN = ("editions", "outlets", "since", "until", "ids", "fresh", "revisit_days", "follow_source")
 MAX_REVISIT_DAYS = 3660
 """At most ten years of re-visits (a bigger number is a typo, not a policy)."""
 
@@ -50,7 +50,9 @@ class CrawlArguments:
     * ``ids``: ``-a ids=fr/h24info:1165380-1165390,le360:5-9`` (replaces normal discovery);
     * ``fresh``: ``-a fresh=1`` ignores the incremental state for one run;
     * ``revisit_days``: ``-a revisit_days=7`` fetches again the articles first seen in the last 7
-      days (None: ``NEWSBOT_REVISIT_DAYS``; see :mod:`newsbot.middlewares.incremental`).
+      days (None: ``NEWSBOT_REVISIT_DAYS``; see :mod:`newsbot.middlewares.incremental`);
+    * ``follow_source``: ``-a follow_source=0`` keeps teasers as the aggregator gives them instead
+      of fetching the outlet's page (None: ``NEWSBOT_FOLLOW_SOURCE``).
     """
 
     editions: tuple[str, ...]
@@ -60,6 +62,7 @@ class CrawlArguments:
     ids: tuple[IdRange, ...] = ()
     fresh: bool = False
     revisit_days: int | None = None
+    follow_source: bool | None = None
 
     @classmethod
     def parse(cls, site: SiteProfile, raw: dict[str, object]) -> CrawlArguments:
@@ -85,7 +88,8 @@ class CrawlArguments:
             logger.warning("%s: ids replaces normal discovery, so %s is ignored (the ids name their edition and outlet)",
                            site.name, " and ".join(ignored))
         return cls(editions, outlets, since, until, ids, _flag("fresh", raw.get("fresh")),
-                   _days("revisit_days", raw.get("revisit_days")))
+                   _days("revisit_days", raw.get("revisit_days")),
+                   None if raw.get("follow_source") is None else _flag("follow_source", raw.get("follow_source")))
 
 
 def _split(value: object) -> list[str]:

@@ -49,6 +49,39 @@ SAFI = [
     "Les conserveries de la ville ont, de leur côté, recruté des saisonniers supplémentaires pour faire face à l'afflux de poisson.",
 ]
 SAFI_PAGE = "https://lobservateur.info/ampArticle/103930"
+# Teasers whose source page does not give the article: the aggregator's teaser is kept.
+TANGER = [  # source: a page the outlet does not have (404)
+    "Le port de Tanger Med a traité un volume record de conteneurs au troisième trimestre, porté par la reprise des échanges avec l'Europe.",
+    "La direction du port prévoit de nouveaux investissements dans les terminaux d'ici deux ans.",
+]
+MEKNES = [  # source: the outlet's home page
+    "La ville de Meknès accueille cette semaine un salon consacré aux métiers de l'olivier, avec plus de cent exposants venus de toutes les régions.",
+    "Des ateliers de dégustation et des conférences sur l'irrigation sont au programme.",
+]
+LARACHE = [  # source: another article of the outlet
+    "Les fraises de la région de Larache arrivent sur les marchés avec deux semaines d'avance, grâce à un automne particulièrement doux.",
+    "Les producteurs espèrent écouler une partie de la récolte à l'export dès le mois de décembre.",
+]
+NADOR = [  # source: a page the outlet's robots.txt disallows
+    "La corniche de Nador a été rouverte au public après six mois de travaux d'aménagement, avec de nouvelles pistes cyclables.",
+    "Les commerçants du front de mer saluent une fréquentation en hausse depuis la réouverture.",
+]
+BENI_MELLAL = [  # source: a redirect to another host
+    "Un nouveau service de bus électriques relie depuis lundi le centre de Béni Mellal à la gare routière et au campus universitaire.",
+    "La commune compte étendre le réseau à trois autres quartiers au printemps.",
+]
+OTHER_ARTICLE = (
+    "La Fédération de handball a dévoilé le calendrier de la nouvelle saison, qui débutera à la mi-janvier avec seize clubs engagés.",
+    "Les rencontres de la première journée se joueront à Rabat, Casablanca, Agadir et Oujda.",
+    "Le champion sortant entamera la défense de son titre à domicile, face au promu de la saison.",
+)
+OUTLET_HOME = (  # headline, first line: pairs of the outlet's home page
+    "Handball : le calendrier de la saison dévoilé", "Seize clubs engagés pour une saison qui débutera à la mi-janvier.",
+    "Climat : un hiver plus sec que prévu", "Les prévisionnistes annoncent des pluies inférieures à la moyenne.",
+    "Economie : les exportations d'agrumes en hausse", "Les volumes expédiés progressent de huit pour cent sur un an.",
+    "Culture : une saison riche pour les théâtres", "Une trentaine de créations sont à l'affiche jusqu'en juin.",
+    "Santé : la campagne de vaccination prolongée", "Les centres de santé resteront ouverts le samedi.",
+)
 
 MA_FR = [
     Article("h24info", 1165381, "2021-10-28", "Marrakech : 5 000 arbres plantés dans les quartiers est", [
@@ -118,6 +151,21 @@ MA_FR = [
         note="span.articletitle is empty; the page otherwise looks like an article"),
     Article("lobservateur", 1076680, "2021-11-08", "Safi : la saison de la sardine s'annonce favorable", SAFI,
             layout="teaser", teaser_words=20, full_text_at=SAFI_PAGE, source=SAFI_PAGE, cases=("teaser_only",)),
+    Article("lobservateur", 1076670, "2021-11-07", "Tanger Med : un trimestre record pour les conteneurs", TANGER,
+            layout="teaser", teaser_words=18, source="https://lobservateur.info/ampArticle/103920", hidden=True,
+            source_reason="http_error", cases=("teaser_only", "source_unreachable")),
+    Article("lobservateur", 1076660, "2021-11-06", "Meknès : le salon de l'olivier ouvre ses portes", MEKNES,
+            layout="teaser", teaser_words=18, source="https://lobservateur.info/", hidden=True,
+            source_reason="not_article", cases=("teaser_only", "source_home_page")),
+    Article("lobservateur", 1076650, "2021-11-05", "Larache : les fraises arrivent en avance", LARACHE,
+            layout="teaser", teaser_words=18, source="https://lobservateur.info/ampArticle/103910", hidden=True,
+            source_reason="no_teaser_text", cases=("teaser_only", "source_without_teaser")),
+    Article("lobservateur", 1076640, "2021-11-04", "Nador : la corniche rouverte au public", NADOR,
+            layout="teaser", teaser_words=18, source="https://lobservateur.info/prive/103900", hidden=True,
+            source_reason="robots", cases=("teaser_only", "source_robots_disallowed")),
+    Article("lobservateur", 1076630, "2021-11-03", "Béni Mellal : des bus électriques en service", BENI_MELLAL,
+            layout="teaser", teaser_words=18, source="https://lobservateur.info/go/103890", hidden=True,
+            source_reason="off_site", cases=("teaser_only", "source_redirected_off_site")),
 ]
 
 # --- maghress, Arabic edition ---------------------------------------------------------------------
@@ -325,7 +373,9 @@ SNAPSHOT = Snapshot(
 both charset cases, Arabic-Indic digits, unclosed tags, a listing's second page, robots.txt,
 a missing title, a teaser-only page, an exact and a near duplicate, a ticker pasted into a
 body, "read also" lines in several spellings, invisible characters, several content spans,
-a future dateline, a page without dateline and an English-edition dateline.""",
+a future dateline, a page without dateline and an English-edition dateline; teaser-only pages
+whose source page gives the article, or does not (404, a home page, another article, disallowed
+by robots.txt, a redirect to another host).""",
     sites=[
         Site("maghress", "Maghress", "maghress.com", [
             Edition("ar", MA_AR_OUTLETS, MA_AR, headlines=[
@@ -381,6 +431,18 @@ a future dateline, a page without dateline and an English-edition dateline.""",
         ], site_editions=("ar", "en"), tz="+0300"),
     ],
     page_size=4,
-    outlet_pages=[OutletPage("lobservateur.info", "/ampArticle/103930", "fr",
-                             "Safi : la saison de la sardine s'annonce favorable", tuple(SAFI))],
+    outlet_pages=[
+        OutletPage("lobservateur.info", "/ampArticle/103930", "fr", "Safi : la saison de la sardine s'annonce favorable",
+                   tuple(SAFI)),
+        OutletPage("lobservateur.info", "/", "fr", "L'Observateur du Maroc", OUTLET_HOME, kind="home",
+                   note="outlet home page: the source link of a teaser-only article, which it must not be taken for"),
+        OutletPage("lobservateur.info", "/ampArticle/103910", "fr", "Handball : le calendrier de la saison dévoilé",
+                   OTHER_ARTICLE, note="another article of the outlet: the source link of a teaser it does not hold"),
+        OutletPage("lobservateur.info", "/prive/103900", "fr", "Nador : la corniche rouverte au public", tuple(NADOR),
+                   note="the outlet's robots.txt disallows it: never fetched"),
+        OutletPage("lobservateur.info", "/go/103890", "fr", "", (), kind="redirect",
+                   location="https://www.autre-site.example/article/103890",
+                   note="answers 301 to another host: not followed"),
+    ],
+    outlet_robots={"lobservateur.info": "User-agent: *\nDisallow: /prive/\n"},
 )

@@ -64,6 +64,7 @@ class Article:
     title_html: str | None = None  # raw markup of the title (entities, invisible marks)
     paragraphs_html: list[str] | None = None  # raw markup of each paragraph
     full_text_at: str | None = None  # teaser-only page: the outlet page with the full text
+    source_reason: str | None = None  # teaser-only page whose source gives nothing: newsbot/source/<reason>
     teaser_words: int = 22
     reject: str | None = None  # duplicate_of, near_duplicate, missing_title, http_error
     original: tuple[str, int] | None = None  # (slug, number) the duplicate copies
@@ -127,13 +128,18 @@ class Site:
 
 @dataclass(frozen=True)
 class OutletPage:
-    """A page on an outlet's own site (the full text of a teaser-only article)."""
+    """A page on an outlet's own site: ``kind`` ``article`` (the full text of a teaser-only
+    article, or another article), ``home`` (the outlet's home page: ``paragraphs`` are its
+    headlines) or ``redirect`` (a 301 to ``location``)."""
 
     host: str
     path: str
     lang: str
     title: str
     paragraphs: tuple[str, ...]
+    kind: str = "article"
+    location: str | None = None
+    note: str = "outlet site page (full text of a teaser-only article)"
 
 
 @dataclass
@@ -143,3 +149,4 @@ class Snapshot:
     sites: list[Site]
     page_size: int
     outlet_pages: list[OutletPage] = field(default_factory=list)
+    outlet_robots: dict[str, str] = field(default_factory=dict)  # host -> robots.txt (default: allow all)

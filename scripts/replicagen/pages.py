@@ -315,6 +315,10 @@ def redirect_page(location: str) -> str:
 
 
 def outlet_page(page: OutletPage) -> str:
+    if page.kind == "redirect":
+        return redirect_page(page.location or "/")
+    if page.kind == "home":
+        return outlet_home(page)
     paras = "\n".join(f"<p>{esc(p)}</p>" for p in page.paragraphs)
     return f"""<!DOCTYPE html>
 <html lang="{page.lang}">
@@ -328,6 +332,32 @@ def outlet_page(page: OutletPage) -> str:
 <h1>{esc(page.title)}</h1>
 {paras}
 </article>
+<footer><a href="/">{esc(page.host)}</a></footer>
+</body>
+</html>
+"""
+
+
+def outlet_home(page: OutletPage) -> str:
+    """An outlet's home page: a menu and a list of headlines, each with its first line."""
+    items = "\n".join(
+        f'<li><h2><a href="/article/{n}">{esc(h)}</a></h2><p>{esc(t)}</p></li>'
+        for n, (h, t) in enumerate(zip(page.paragraphs[::2], page.paragraphs[1::2]), 1)
+    )
+    menu = "".join(f'<a href="/{m.lower()}">{m}</a> ' for m in ("Politique", "Economie", "Sport", "Culture", "Monde"))
+    return f"""<!DOCTYPE html>
+<html lang="{page.lang}">
+<head>
+<meta charset="utf-8">
+<title>{esc(page.title)}</title>
+</head>
+<body>
+<div class="site-header"><a href="/">{esc(page.host)}</a> <nav>{menu}</nav></div>
+<main>
+<ul class="headlines">
+{items}
+</ul>
+</main>
 <footer><a href="/">{esc(page.host)}</a></footer>
 </body>
 </html>

@@ -10,11 +10,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from newsbot import __version__
 from replicagen import pages
 from replicagen.model import Article, Edition, Site, Snapshot
 from replicagen.pages import UI, Teaser, dmy, teaser_text
 
 GENERATOR = "newsbot scripts/build_replicas.py"
+AGGREGATOR_EXTRACTOR = f"newsbot-ress {__version__}"  # the README's extractor of aggregator bodies
 HTML = "text/html; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -49,11 +51,16 @@ class Builder:
             for ed in site.editions:
                 self.edition(site, ed)
         for page in self.snap.outlet_pages:
-            self.add(page.host, page.path, page.path.strip("/") + ".html", "outlet_page", pages.outlet_page(page).encode())
-            self.rejects.append({"url": f"https://{page.host}{page.path}", "reason": "not_article",
-                                 "note": "outlet site page (full text of a teaser-only article)"})
+            file = (page.path.strip("/") or "index") + ".html"
+            if page.kind == "redirect":
+                self.add(page.host, page.path, file, "redirect", pages.outlet_page(page).encode(), status=301,
+                         location=page.location)
+            else:
+                self.add(page.host, page.path, file, "outlet_page", pages.outlet_page(page).encode())
+            self.rejects.append({"url": f"https://{page.host}{page.path}", "reason": "not_article", "note": page.note})
         for host in sorted({p.host for p in self.snap.outlet_pages}):
-            self.add(host, "/robots.txt", "robots.txt", "robots", b"User-agent: *\nDisallow:\n", content_type=TEXT)
+            robots = self.snap.outlet_robots.get(host, "User-agent: *\nDisallow:\n")
+            self.add(host, "/robots.txt", "robots.txt", "robots", robots.encode(), content_type=TEXT)
 
     def edition(self, site: Site, ed: Edition) -> None:
         pre = ed.prefix
@@ -146,7 +153,16 @@ class Builder:
     def gold_record(self, site: Site, ed: Edition, art: Article, url: str) -> dict[str, Any]:
         rec = self.record(site, ed, art, url)
         rec["article_id"] = f"{site.name}:{ed.code}:{art.outlet}:{art.number}"
-        rec["body_source"] = "aggregator_teaser" if art.layout == "teaser" else "aggregator"
+        teaser = teaser_text(" ".join(art.paragraphs), art.teaser_words) if art.layout == "teaser" else None
+        if teaser is not None and art.source_reason:
+            rec["body"] = teaser  # the source page gives nothing: newsbot keeps the aggregator's teaser
+        rec["body_source"] = "aggregator" if teaser is None else "outlet" if not art.source_reason else "aggregator_teaser"
+        # extractor and extraction_confidence as README states them; an outlet body's are the
+        # outlet extractor's (any of its candidates, any confidence): null here
+        outlet_body = rec["body_source"] == "outlet"
+        rec["extractor"] = None if outlet_body else AGGREGATOR_EXTRACTOR
+        rec["extraction_confidence"] = None if outlet_body else (
+            0.3 if teaser is not None else 0.6 if len(rec["body"]) < 150 else 1.0)
         rec["revision"] = 1  # a first crawl: every article's first version
         rec["warc_record_id"] = None  # a crawl without NEWSBOT_ARCHIVE
         rec["needs_js"] = False
@@ -161,9 +177,11 @@ class Builder:
         variants = sorted({href_abs(site, h) for h in art.hrefs.values()} | {url})
         if len(variants) > 1:
             rec["url_variants"] = variants
-        if art.layout == "teaser":
+        if teaser is not None:
             rec["full_text_at"] = art.full_text_at
-            rec["teaser"] = teaser_text(" ".join(art.paragraphs), art.teaser_words)
+            rec["teaser"] = teaser
+            if art.source_reason:
+                rec["source_reason"] = art.source_reason
         return rec
 
     def reject_record(self, site: Site, ed: Edition, art: Article, url: str) -> dict[str, Any]:
@@ -241,8 +259,11 @@ class Builder:
                   "`gold/articles.jsonl` and `gold/rejects.jsonl` have the fields of `../shared/sites/reference`",
                   "(site, edition, url, title, outlet, outlet_slug, published, language, body, source_url, cases,",
                   "needs_js, duplicates, url_variants, full_text_at; rejects with reason, note and, for copies,",
-                  "the copy's own fields and `similarity`), plus `article_id`, `body_source`, `revision` and",
-                  "`warc_record_id` (null: no archive) as newsbot writes them, and `teaser` (the aggregator's teaser) for teaser-only pages.", ""]
+                  "the copy's own fields and `similarity`), plus `article_id`, `body_source`, `extractor`,",
+                  "`extraction_confidence`, `revision` and `warc_record_id` (null: no archive) as newsbot writes them (`extractor` and",
+                  "`extraction_confidence` null where the body is an outlet page's: any outlet extractor), and",
+                  "`teaser` (the aggregator's teaser) for teaser-only pages, with `source_reason` (the",
+                  "`newsbot/source/<reason>` newsbot counts) where the source page does not give the article.", ""]
         return "\n".join(lines)
 
 
