@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from newsbot.archive.reader import ArchiveError, load_response, scan_archive
 from newsbot.archive.replay import NotArchived, ReplayDownloadHandler
 from tests.bad_inputs.cases import SETTINGS as CORPUS_SETTINGS
 from tests.bad_inputs.cases import build, corpus
+from tests.cases_snapshot import MONITOR_SETTINGS, crawl_cases
 from tests.crawling import ROOT, TEST_CRAWL_SETTINGS, CrawlResult, crawl_snapshot, run_crawl
 
 DEMO = ROOT / "newsbot" / "demo" / "site"
@@ -145,6 +147,29 @@ def test_the_bad_input_corpus_round_trips(tmp_path):
     archived = {r.url for r in scan_archive(archive).responses}
     assert any("Content-Encoding" in dict(load_response(r).headers) for r in scan_archive(archive).responses)
     assert not any(url.endswith(("/rss", "/robots.txt")) or url.rstrip("/").endswith(".com") for url in archived)
+
+
+def test_teasers_followed_to_their_source_round_trip(tmp_path):
+    """The cases snapshot's teasers: an outlet page that gives the article (after a 301), one
+    that answers 404, a home page, another article, one robots.txt forbids. Every response the
+    spider got on the way to a record is archived (the outlet's 301, 200 and 404 included), so
+    the outlet's body, and every teaser kept, come out again; the page robots.txt forbade was
+    never fetched, is not in the archive, and its teaser stays a teaser all the same."""
+    archive = tmp_path / "archive"
+    crawl, _ = crawl_cases("maghress", tmp_path / "crawl", settings={"NEWSBOT_ARCHIVE": str(archive)})
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    proc, records = reextract(archive, tmp_path / "reextract", settings=MONITOR_SETTINGS)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert sorted(records, key=lambda r: r["url"]) == sorted(crawl.items, key=lambda r: r["url"])
+    sources = Counter(item["body_source"] for item in crawl.items)
+    assert sources["outlet"] >= 1 and sources["aggregator_teaser"] >= 3
+    outlet_answers = {(r.url.split("/")[2], r.status) for r in scan_archive(archive).responses if "maghress" not in r.url}
+    assert {200, 301, 404} <= {status for _, status in outlet_answers}
+    teaser_ids = {item["warc_record_id"] for item in crawl.items if item["body_source"] != "aggregator"}
+    pages = {r.record_id: r.url for r in scan_archive(archive).responses}
+    assert all(pages[record_id].startswith("https://www.maghress.com/") for record_id in teaser_ids)  # the aggregator's page
+    assert log.count(": not_archived (") == crawl.stat("newsbot/source/robots") >= 1
 
 
 def test_an_archive_cut_by_a_kill_reads_up_to_its_last_whole_record(demo_archive, tmp_path):

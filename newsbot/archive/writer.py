@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from newsbot import __version__
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.http import Response
@@ -47,13 +49,11 @@ class ArchivedExchange:
 
 def software() -> str:
     """What wrote the archive, for the ``warcinfo`` record: ``newsbot/1.0.0 warcio/1.8.1``."""
-    names = []
-    for package in ("newsbot", "warcio"):
-        try:
-            names.append(f"{package}/{version(package)}")
-        except PackageNotFoundError:
-            names.append(package)
-    return " ".join(names)
+    try:
+        warcio = f"warcio/{version('warcio')}"
+    except PackageNotFoundError:
+        warcio = "warcio"
+    return f"newsbot/{__version__} {warcio}"
 
 
 class WarcFiles:
