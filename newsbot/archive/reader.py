@@ -55,8 +55,8 @@ class ArchiveScan:
     def first_captures(self) -> dict[str, ArchivedResponse]:
         """The first response of each URL, by URL as requested, in archive order. A URL
         archived twice by one crawl is an article reached again (a redirect from another id,
-        a retry): the first capture is the one its record came from, the next ones were
-        dropped as ``duplicate_url``."""
+        a retry): the first capture is the one that gave its record, the next ones are those
+        the dedupe pipeline dropped as ``duplicate_url``."""
         first: dict[str, ArchivedResponse] = {}
         for response in self.responses:
             first.setdefault(response.url, response)
