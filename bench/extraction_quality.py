@@ -16,8 +16,9 @@ over pages with output, recall over pages with ground truth, F1 their harmonic m
 standard deviation over 1000 bootstrap resamples of the pages (seeded).
 
 Time: each page is extracted by one side then the other, ``--rounds`` times; a page's time is
-its median over the rounds, the figure the median over pages, in milliseconds (on a shared
-machine compare the ratio, measured in the same run).
+its median over the rounds, the figure the median over pages, in milliseconds of CPU time of
+this process (``time.process_time``: on a shared machine the wall clock also counts the waits
+for a core, which other jobs make vary; compare the ratio, measured in the same run).
 
 Confidence: the share of pages with F1 < 0.8 whose confidence is below 0.5 (flagged), and the
 share of all pages flagged.
@@ -150,15 +151,16 @@ def load_pages(data: Path = DATA, ids: Iterable[str] | None = None) -> list[Page
     ]
 
 
-def newsbot_side(page: Page) -> tuple[str, float | None]:
-    """newsbot's text of the page ("" where it refuses it) and its confidence (None then)."""
+def newsbot_side(page: Page) -> tuple[str, float | None, str]:
+    """newsbot's text of the page ("" where it refuses it), its confidence and the extractor
+    chosen (None and "refused" then)."""
     result = extract(page.html, page.url)
-    return (result.text, result.confidence) if result else ("", None)
+    return (result.text, result.confidence, result.extractor.split()[0]) if result else ("", None, "refused")
 
 
-def trafilatura_side(page: Page) -> tuple[str, float | None]:
+def trafilatura_side(page: Page) -> tuple[str, float | None, str]:
     """Plain trafilatura's text of the page (no confidence)."""
-    return trafilatura.extract(page.html, url=page.url, include_comments=False) or "", None
+    return trafilatura.extract(page.html, url=page.url, include_comments=False) or "", None, "trafilatura"
 
 
 @dataclass
@@ -169,6 +171,7 @@ class Side:
     counts: list[Counts]
     ms: list[float]
     confidence: list[float | None]
+    extractor: list[str]
 
     def f1s(self) -> list[float]:
         return [page_f1(c) for c in self.counts]
@@ -177,20 +180,21 @@ class Side:
 def run(pages: Sequence[Page], rounds: int = 1) -> tuple[Side, Side]:
     """Both sides on every page, alternately, ``rounds`` times (a page's time: its median)."""
     sides = {"newsbot": newsbot_side, "trafilatura": trafilatura_side}
-    results = {name: Side(name, [], [], []) for name in sides}
+    results = {name: Side(name, [], [], [], []) for name in sides}
     for page in pages:
         times: dict[str, list[float]] = {name: [] for name in sides}
-        outputs: dict[str, tuple[str, float | None]] = {}
+        outputs: dict[str, tuple[str, float | None, str]] = {}
         for _ in range(rounds):
             for name, side in sides.items():
-                start = time.perf_counter()
+                start = time.process_time()
                 outputs[name] = side(page)
-                times[name].append((time.perf_counter() - start) * 1000)
+                times[name].append((time.process_time() - start) * 1000)
         for name, side_result in results.items():
-            text, conf = outputs[name]
+            text, conf, extractor = outputs[name]
             side_result.counts.append(page_counts(page.truth, text))
             side_result.ms.append(statistics.median(times[name]))
             side_result.confidence.append(conf)
+            side_result.extractor.append(extractor)
     return results["newsbot"], results["trafilatura"]
 
 
@@ -207,7 +211,7 @@ def flagged(side: Side) -> tuple[float, float, int]:
 # --- the report -------------------------------------------------------------------------------------
 def report(pages: Sequence[Page], newsbot: Side, plain: Side, resamples: int) -> tuple[list[str], str]:
     """The table (markdown lines) and the last line."""
-    lines = ["| extractor | F1 | precision | recall | median ms/page | pages F1 < 0.8 |",
+    lines = ["| extractor | F1 | precision | recall | median CPU ms/page | pages F1 < 0.8 |",
              "|---|---:|---:|---:|---:|---:|"]
     for side, label in ((newsbot, "newsbot.outlets.extract_text"), (plain, "trafilatura.extract (include_comments=False)")):
         f1, precision, recall = aggregate(side.counts)
@@ -223,8 +227,10 @@ def report(pages: Sequence[Page], newsbot: Side, plain: Side, resamples: int) ->
         n_f1 = aggregate([newsbot.counts[k] for k in keep])[0]
         t_f1 = aggregate([plain.counts[k] for k in keep])[0]
         halves.append(f"{name} half ({len(keep)} pages): newsbot {n_f1:.4f}, trafilatura {t_f1:.4f}")
+    chosen = ", ".join(f"{name} {count}" for name, count in Counter(newsbot.extractor).most_common())
     lines += [
         "",
+        f"- text kept by newsbot, pages per extractor: {chosen}",
         f"- pages: {len(pages)}; cost: newsbot's median time is {ratio:.2f}x trafilatura's (target ≤ 1.5x)",
         f"- confidence < {FLAG_BELOW}: flags {caught:.0%} of the {bad} pages newsbot extracts with F1 < {BAD_F1},"
         f" and {share:.0%} of all pages",

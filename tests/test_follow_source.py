@@ -114,6 +114,9 @@ def _failure(exception: BaseException) -> Failure:
     (SourceOffSite("source https://a.example/x redirected off its host"), "off_site"),
     (IgnoreRequest("Forbidden by robots.txt"), "robots"),
     (IgnoreRequest("redirect loop: back to a URL of the chain"), "unreachable"),
+    (IgnoreRequest("<200 https://a.example/x> body (900 B compressed, 9000 B decompressed so far) exceeded "
+                   "DOWNLOAD_MAXSIZE (8192 B) during decompression."), "too_large"),
+    (IgnoreRequest("truncated_body: the gzip stream ends before its end-of-stream marker"), "unreachable"),
     (DownloadTimeoutError("took longer than 30.0 seconds"), "unreachable"),
     (ConnectionRefusedError(), "unreachable"),
     (DownloadCancelledError("Expected to receive 9000000 bytes which is larger than download max size (8388608)"),
@@ -305,3 +308,88 @@ def test_follow_source_0_writes_the_teasers_and_fetches_no_outlet_page(tmp_path)
     assert result.stat("newsbot/source/requested") == 0
     assert not [k for k in hits if k.startswith("lobservateur.info ")]
     assert hit(hits, "www.maghress.com", "/fr/lobservateur/1076680") == 1
+
+
+# --- what an outlet's host may do: a real crawl of a small snapshot -----------------------------
+_ARTICLE = ('<html><head><meta charset="utf-8"></head><body><span class="articletitle">{t}</span>'
+            '<span class="articlenewspaper">{d}</span><span class="articlecontent">{b}</span>'
+            '<div class="articlesource"><a href="{s}">Cliquez ici pour lire l\'article depuis sa source.</a></div>'
+            '</body></html>')
+_FR_DATELINE = 'Publié dans <a href="/fr/varia">Varia</a> le 06 - 10 - 2021'
+_AR_DATELINE = 'نشر في <a href="/varia">فاريا</a> يوم 06 - 10 - 2021'
+_AR_PARAGRAPHS = [
+    "أعلنت المديرية الإقليمية للتجهيز عن انطلاق أشغال توسيع الطريق الرابطة بين المدينة والمطار، على طول اثني عشر كيلومترا.",
+    "وتشمل الأشغال إحداث ممرات للراجلين وتجديد الإنارة العمومية، على أن تنتهي قبل فصل الصيف المقبل.",
+    "وأكد المسؤولون أن حركة السير ستبقى مفتوحة طيلة مدة الأشغال، مع تحويلات مؤقتة في بعض المقاطع.",
+]
+
+
+def _outlet_article(title: str, paragraphs: list[str], lang: str = "fr") -> str:
+    direction = ' dir="rtl"' if lang == "ar" else ""
+    paras = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f'<!DOCTYPE html><html lang="{lang}"{direction}><head><meta charset="utf-8"><title>{title}</title></head>'
+            f'<body><header><a href="/">Accueil</a></header><article><h1>{title}</h1>{paras}</article>'
+            '<footer><a href="/contact">Contact</a></footer></body></html>')
+
+
+def test_outlet_hosts_that_fail_keep_the_teaser_and_not_the_crawl(tmp_path):
+    from tests.crawling import crawl_snapshot, write_snapshot
+
+    host = "www.maghress.com"
+    teasers = {n: f"{what} de la nouvelle station de dessalement de Dakhla {how} selon le calendrier prévu (...)"
+               for n, what, how in (("1", "Les travaux", "avancent"), ("2", "Le chantier", "progresse"),
+                                    ("3", "Les essais", "commencent"))}
+    teaser = teasers["2"]
+    big = _outlet_article("Dakhla", [teaser[:-6] + " et seront achevés au printemps."]
+                          + [f"Un long paragraphe numéro {n}. " * 50 for n in range(400)])
+    arabic_teaser = _AR_PARAGRAPHS[0][:70].rsplit(" ", 1)[0] + " (...)"
+    # the outlet writes hamza and ta marbuta otherwise than the aggregator's teaser
+    arabic_page = _outlet_article("توسيع الطريق", [p.replace("أعلنت", "اعلنت") for p in _AR_PARAGRAPHS], lang="ar")
+    snapshot = write_snapshot(tmp_path / "snapshot", {
+        (host, "/robots.txt"): (200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow:\n"),
+        (host, "/fr/varia/1"): (200, {}, _ARTICLE.format(t="Dakhla : le dessalement", d=_FR_DATELINE, b=teasers["1"],
+                                                        s="https://en-panne.example/article/1")),
+        (host, "/fr/varia/2"): (200, {}, _ARTICLE.format(t="Dakhla : les travaux", d=_FR_DATELINE, b=teasers["2"],
+                                                        s="https://lourd.example/article/2")),
+        (host, "/fr/varia/3"): (200, {}, _ARTICLE.format(t="Dakhla : le chantier", d=_FR_DATELINE, b=teasers["3"],
+                                                        s="https://instable.example/article/3")),
+        (host, "/varia/4"): (200, {}, _ARTICLE.format(t="توسيع الطريق نحو المطار", d=_AR_DATELINE, b=arabic_teaser,
+                                                     s="https://arabe.example/article/4")),
+        ("en-panne.example", "/robots.txt"): (503, {"Content-Type": "text/plain"}, "Service Unavailable"),
+        ("en-panne.example", "/article/1"): (200, {}, _outlet_article("Dakhla", [teasers["1"][:-6] + "."])),
+        ("lourd.example", "/article/2"): (200, {}, big),
+        ("instable.example", "/article/3"): (503, {}, "Service Unavailable"),
+        ("arabe.example", "/article/4"): (200, {}, arabic_page),
+    })
+    result = crawl_snapshot("maghress", snapshot, tmp_path / "crawl", args={"ids": "fr/varia:1-3,ar/varia:4"},
+                            settings={"NEWSBOT_BOILERPLATE_WARMUP": 0, "DOWNLOAD_MAXSIZE": 100_000,
+                                      "DOWNLOAD_WARNSIZE": 0})
+    # every article written, the crawl not failed by its outlets' trouble (exit 0, no ERROR line)
+    assert result.returncode == 0, result.log[-3000:]
+    assert " ERROR: " not in result.log, [line for line in result.log.splitlines() if " ERROR: " in line]
+    items = {item["url"].rsplit("/", 1)[1]: item for item in result.items}
+    assert sorted(items) == ["1", "2", "3", "4"]
+    for number in ("1", "2", "3"):
+        assert (items[number]["body_source"], items[number]["body"]) == ("aggregator_teaser", teasers[number])
+    assert items["4"]["body_source"] == "outlet" and items["4"]["body"].split("\n\n")[-1] == _AR_PARAGRAPHS[-1]
+    sources = {k: v for k, v in result.stats.items() if k.startswith("newsbot/source/")}
+    assert sources == {"newsbot/source/requested": 4, "newsbot/source/robots": 1, "newsbot/source/too_large": 1,
+                       "newsbot/source/http_error": 1, "newsbot/source/used": 1,
+                       "newsbot/source/retries": 6}  # RETRY_TIMES 3 for the 503 robots.txt and the 503 page
+    assert result.stat("newsbot/robots/server_error") == 1
+    assert "robots.txt of en-panne.example answered 503" in result.log
+    assert not any(k.startswith("newsbot/rejected/") for k in result.stats)  # an outlet page is no page of the site
+
+
+def test_a_jobdir_crawl_queues_the_source_request_on_disk(tmp_path):
+    """Under ``JOBDIR`` the source request, its pending item in ``cb_kwargs``, goes through the
+    disk queue (pickled): the teaser's article comes out with its outlet text."""
+    result, hits = crawl_cases("maghress", tmp_path / "crawl", args={"editions": "fr"},
+                               settings={"JOBDIR": str(tmp_path / "job")})
+    assert result.returncode == 0, result.log[-3000:]
+    assert "Unable to serialize request" not in result.log
+    assert result.stat("scheduler/enqueued/disk") > 0 and result.stat("scheduler/enqueued/memory", 0) == 0
+    [safi] = [g for g in GOLD if g.get("full_text_at") and "source_reason" not in g]
+    item = result.by_url()[safi["url"]]
+    assert (item["body_source"], item["body"]) == ("outlet", safi["body"])
+    assert hit(hits, "lobservateur.info", "/ampArticle/103930") == 1

@@ -4,7 +4,9 @@ With ``NEWSBOT_MIRROR=http://127.0.0.1:8000`` a request for
 ``https://www.maghress.com/fr/h24info/1165387`` is downloaded from
 ``http://127.0.0.1:8000/fr/h24info/1165387`` with ``Host: www.maghress.com``; the
 response carries the original URL again, so items, logs, redirects, robots.txt and
-request fingerprints only ever see the real site. ``NEWSBOT_MIRROR=demo`` starts the
+request fingerprints only ever see the real site. Every host goes to the mirror, an outlet's
+too (the source page of a teaser, :mod:`newsbot.spiders.source`: ``Host: lobservateur.info``),
+so a replica that holds outlet pages serves them by their ``Host``. ``NEWSBOT_MIRROR=demo`` starts the
 demo replica that ships with newsbot (``newsbot/demo/site``, :mod:`newsbot.demo.replica`)
 in-process and mirrors to it.
 

@@ -35,6 +35,7 @@ from scrapy.utils._compression import _CHUNK_SIZE, _check_max_size, brotli, zstd
 
 from newsbot.family.urls import META_KIND, PageKind
 from newsbot.middlewares.lost import TOO_LARGE, count_lost
+from newsbot.middlewares.offsite import META_SOURCE
 from newsbot.signals import page_rejected
 
 if TYPE_CHECKING:
@@ -202,8 +203,8 @@ class StrictHttpCompressionMiddleware(HttpCompressionMiddleware):
             self._reject(request, response, error.reason, str(error))
             raise IgnoreRequest(f"{error.reason}: {error}") from None
         except IgnoreRequest as error:
-            if "DOWNLOAD_MAXSIZE" in str(error) and self.stats is not None:
-                count_lost(self.stats, TOO_LARGE)
+            if "DOWNLOAD_MAXSIZE" in str(error) and self.stats is not None and META_SOURCE not in request.meta:
+                count_lost(self.stats, TOO_LARGE)  # a source page's errback counts its own (newsbot/source/too_large)
             raise
 
     @staticmethod
@@ -229,7 +230,8 @@ class StrictHttpCompressionMiddleware(HttpCompressionMiddleware):
         return HttpCompressionMiddleware._decode(body, encoding, max_size)
 
     def _reject(self, request: Request, response: Response, reason: str, detail: str) -> None:
-        self.stats.inc_value(f"newsbot/rejected/{reason}")
+        if META_SOURCE not in request.meta:  # a source page is no page of the site: its errback counts it
+            self.stats.inc_value(f"newsbot/rejected/{reason}")
         logger.warning("No page from %s: %s (%s, %d bytes received); not recorded, the next run fetches it again",
                        response.url, reason, detail, len(response.body))
         if request.meta.get(META_KIND) == PageKind.ARTICLE:

@@ -16,7 +16,7 @@ request's errback runs and the article waiting for it is kept.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import ParseResult, SplitResult, urlsplit
 
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
@@ -30,6 +30,16 @@ if TYPE_CHECKING:
 
 META_SOURCE = "newsbot_source"
 """Request meta: the source URL (``source_url`` of an article) this request follows."""
+SOURCE_RETRIES = "newsbot/source/retries"
+"""Stat: retries of source pages and of their hosts' robots.txt (:func:`count_source_retries`)."""
+
+
+def count_source_retries(stats: Any, meta: dict[str, Any]) -> None:
+    """Add the retries (``meta["retry_times"]``) a source page or its host's robots.txt took to
+    :data:`SOURCE_RETRIES`: the retry-rate monitor leaves an outlet's trouble out of the crawl's."""
+    retries = meta.get("retry_times", 0)
+    if retries:
+        stats.inc_value(SOURCE_RETRIES, retries)
 
 
 class SourceOffSite(IgnoreRequest):
@@ -102,4 +112,3 @@ class PortAwareOffsiteMiddleware(OffsiteMiddleware):
         except ValueError:
             return False
         return port is None or port == DEFAULT_PORTS.get(parts.scheme.lower())
-

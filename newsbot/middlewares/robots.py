@@ -14,6 +14,12 @@ as Scrapy refuses a disallowed one (``robotstxt/forbidden``). Nothing is remembe
 Other answers are Scrapy's: 2xx is parsed, 4xx (no robots.txt) allows everything (RFC 9309
 §2.3.1.3), and a download that fails outright (connection refused, timeout) allows everything
 after an ERROR line of Scrapy's (the pages themselves then fail and are counted as errors).
+
+An outlet's host (the source page of a teaser, :mod:`newsbot.spiders.source`) is judged the same
+way, but its trouble is the outlet's, not the crawl's: a 5xx robots.txt there is one WARNING
+(still ``newsbot/robots/server_error``; the teaser is kept, ``newsbot/source/robots``), and
+Scrapy's ERROR for a robots.txt that could not be downloaded is lowered to WARNING, without
+its traceback (the teaser is kept when its page fails too).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+
+from newsbot.middlewares.offsite import META_SOURCE, count_source_retries
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -49,6 +57,22 @@ class _RobotsGiveUpToInfo(logging.Filter):
 _GIVE_UP_FILTER = _RobotsGiveUpToInfo()
 
 
+class _OutletRobotsErrorToWarning(logging.Filter):
+    """Lowers Scrapy's "Error downloading" ERROR (with traceback) for the robots.txt of a source
+    page's host (the request it names is a source request) to a WARNING without traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, dict) else {}
+        request = args.get("request")
+        if record.levelno == logging.ERROR and META_SOURCE in getattr(request, "meta", {}):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
+_OUTLET_ROBOTS_FILTER = _OutletRobotsErrorToWarning()
+
+
 class ServerErrorRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Replaces ``scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware`` in
     ``DOWNLOADER_MIDDLEWARES`` (same ``ROBOTSTXT_*`` settings): a robots.txt answering 5xx
@@ -57,11 +81,16 @@ class ServerErrorRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         logging.getLogger("scrapy.downloadermiddlewares.retry").addFilter(_GIVE_UP_FILTER)  # once: a set
+        logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_OUTLET_ROBOTS_FILTER)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if META_SOURCE in request.meta and response.request is not None:
+            count_source_retries(self._stats, response.request.meta)
         if 500 <= response.status < 600:
             self._stats.inc_value("newsbot/robots/server_error")
-            logger.error(
+            # an outlet's host (a teaser's source page): the outlet's trouble, not the crawl's
+            log = logger.warning if META_SOURCE in request.meta else logger.error
+            log(
                 "robots.txt of %s answered %d: the host is treated as fully disallowed for this run (RFC 9309"
                 " §2.3.1.4), none of its pages is fetched; the next run asks again",
                 netloc, response.status,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from spidermon import Monitor, monitors
 
 from newsbot.config import float_setting, int_setting, list_setting
+from newsbot.middlewares.offsite import SOURCE_RETRIES
 from newsbot.monitoring.counters import EditionCounts, edition_counts
 from newsbot.monitoring.verdict import nothing_to_fetch
 from newsbot.pipelines.drops import DROP_STAT
@@ -192,11 +193,17 @@ MISSING_PAGE_STATUSES = ("404", "410")
 site is failing: left out of the error rate."""
 
 
+SOURCE_DOWNLOAD_FAILURES = ("unreachable", "too_large", "off_site", "robots")
+"""``newsbot/source/<reason>`` of a teaser's source page whose download failed: an outlet's page,
+the outlet's trouble, left out of the failed downloads (its teaser is kept)."""
+
+
 @monitors.name("Errors and retries")
 class ErrorRatesMonitor(NewsbotMonitor):
-    """Failed downloads, HTTP error answers (but :data:`MISSING_PAGE_STATUSES`) and pages that failed to read stay under
-    ``NEWSBOT_MONITOR_MAX_ERROR_RATE`` of the requests; retries under
-    ``NEWSBOT_MONITOR_MAX_RETRY_RATE``."""
+    """Failed downloads (but those of teasers' source pages, :data:`SOURCE_DOWNLOAD_FAILURES`), HTTP
+    error answers (but :data:`MISSING_PAGE_STATUSES`) and pages that failed to read stay under
+    ``NEWSBOT_MONITOR_MAX_ERROR_RATE`` of the requests; retries (but those of source pages,
+    ``newsbot/source/retries``) under ``NEWSBOT_MONITOR_MAX_RETRY_RATE``."""
 
     def requests(self) -> int:
         return self.stat("downloader/request_count")
@@ -205,7 +212,8 @@ class ErrorRatesMonitor(NewsbotMonitor):
     def test_error_rate(self) -> None:
         maximum = float_setting(self.settings, "NEWSBOT_MONITOR_MAX_ERROR_RATE")
         parts = {
-            "failed downloads": self.stat("downloader/exception_count"),
+            "failed downloads": max(0, self.stat("downloader/exception_count") - sum(
+                self.stat(f"newsbot/source/{reason}") for reason in SOURCE_DOWNLOAD_FAILURES)),
             "HTTP errors": self.stat("httperror/response_ignored_count") - sum(
                 self.stat(f"httperror/response_ignored_status_count/{status}") for status in MISSING_PAGE_STATUSES),
             "unreadable pages": sum(self.stats_under("newsbot/malformed/").values()),
@@ -219,7 +227,8 @@ class ErrorRatesMonitor(NewsbotMonitor):
     @monitors.name("retry rate")
     def test_retry_rate(self) -> None:
         maximum = float_setting(self.settings, "NEWSBOT_MONITOR_MAX_RETRY_RATE")
-        retries = self.stat("retry/count")
+        # a teaser's source page (and its host's robots.txt) retried: the outlet's trouble, not the site's
+        retries = max(0, self.stat("retry/count") - self.stat(SOURCE_RETRIES))
         share = retries / self.requests() if self.requests() else 0.0
         self.assertLessEqual(share, maximum, f"{retries} retries in {self.requests()} requests ({percent(share)}),"
                                              f" above {percent(maximum)}")

@@ -23,8 +23,17 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from newsbot.outlets.candidates import Candidate, parse, run_readability, run_trafilatura
-from newsbot.outlets.choice import MIN_CHARS, Choice, Page, choose, confidence, doubts, is_listing
+from newsbot.outlets.candidates import Candidate, parse, run_readability, run_trafilatura  # noqa: F401 (re-exported for bench)
+from newsbot.outlets.choice import (
+    MIN_CHARS,
+    Choice,
+    Page,
+    choose,
+    confidence,
+    doubts,
+    is_listing,
+    without_headline,
+)
 from newsbot.outlets.features import declares_paywall, teaser_shingles
 from newsbot.text.normalize import normalize_text
 
@@ -70,7 +79,7 @@ def extract(html: str | bytes, url: str, teaser: str | None = None) -> OutletTex
         choice = choose(second, None, teaser_sh)
     else:
         choice = choose(first, second, teaser_sh)
-    kept = choice.candidate
+    kept = without_headline(choice.candidate, page)
     if kept.chars < MIN_CHARS:
         logger.debug("outlet page %s: %d characters of text, no article", url, kept.chars)
         return None
@@ -95,7 +104,8 @@ def read_page(tree: etree._Element) -> Page:
     """The page-level features of :class:`~newsbot.outlets.choice.Page`."""
     p_chars = sum(len(text.strip()) for p in tree.iter("p") for text in p.itertext())
     title = normalize_text(tree.findtext(".//title")) or ""
-    return Page(p_chars=p_chars, title=title, paywall=declares_paywall(tree))
+    og_title = next((normalize_text(m.get("content")) or "" for m in tree.iter("meta") if m.get("property") == "og:title"), "")
+    return Page(p_chars=p_chars, title=title, paywall=declares_paywall(tree), og_title=og_title)
 
 
 __all__ = ["Candidate", "Choice", "OutletText", "extract", "extract_text"]

@@ -7,6 +7,7 @@ them (:mod:`newsbot.outlets.choice`) count the same things the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -30,12 +31,15 @@ CELL_TAGS = frozenset(("td", "th", "cell"))
 @dataclass(frozen=True, slots=True)
 class Block:
     """One block of text: ``text`` normalised (:func:`newsbot.text.normalize_text`), ``kind``
-    (``"p"``, ``"heading"``, ``"item"`` or ``"cell"``) and ``link_chars``: how many of its
-    characters are link text (``link_chars / len(text)`` is its link density)."""
+    (``"p"``, ``"heading"``, ``"item"`` or ``"cell"``), ``link_chars``: how many of its
+    characters are link text (``link_chars / len(text)`` is its link density), and
+    ``tail_link``: the link text it ends with ("" when it ends otherwise; set by
+    :func:`mark_links`), the "read more" of a teaser."""
 
     text: str
     kind: str
     link_chars: int
+    tail_link: str = ""
 
     @property
     def link_density(self) -> float:
@@ -104,29 +108,63 @@ def read_blocks(element: etree._Element | None) -> list[Block]:
     return reader.blocks
 
 
-def link_texts(tree: etree._Element) -> dict[str, list[str]]:
-    """The page's link texts (normalised, three characters or more), keyed by their first
-    three characters: :func:`mark_links` looks blocks up in it."""
-    found: dict[str, list[str]] = {}
+_SEPARATED = re.compile(r"\s+[|•·]\s+")
+
+
+@dataclass(frozen=True)
+class LinkTexts:
+    """A page's link texts (normalised, three characters or more), keyed by their first and by
+    their last three characters: :func:`mark_links` looks blocks up in them."""
+
+    by_head: dict[str, list[str]]
+    by_tail: dict[str, list[str]]
+
+    def __contains__(self, text: str) -> bool:
+        return text in self.by_head.get(text[:3], ())
+
+
+def link_texts(tree: etree._Element) -> LinkTexts:
+    """The link texts of ``tree`` (every ``<a>``)."""
+    by_head: dict[str, list[str]] = {}
+    by_tail: dict[str, list[str]] = {}
     for anchor in tree.iter("a"):
         text = normalize_text(anchor.text_content())
         if text and len(text) >= 3:
-            found.setdefault(text[:3], []).append(text)
-    return found
+            by_head.setdefault(text[:3], []).append(text)
+            by_tail.setdefault(text[-3:], []).append(text)
+    return LinkTexts(by_head, by_tail)
 
 
-def mark_links(blocks: list[Block], links: dict[str, list[str]]) -> list[Block]:
-    """``blocks`` from an output that lost its links (trafilatura's text), with ``link_chars``
-    set from the page's link texts: a block that is a link text, or starts with one (a list
-    item "title of the linked article + its teaser"), counts that link's characters. Links
-    inside a sentence are not found: the measure is meant for link lists, not prose.
+def mark_links(blocks: list[Block], links: LinkTexts) -> list[Block]:
+    """``blocks`` with their links found from the page's link texts: a block that is a link
+    text, or starts with one (a list item "title of the linked article + its teaser"), counts
+    that link's characters in ``link_chars`` (trafilatura's text has lost its links); one that
+    ends with a link text (a teaser's "read more") gets it as ``tail_link``. Links inside a
+    sentence are not looked for: the measures are meant for link lists and teasers, not prose.
+    A block of four or more pieces joined by ``|``, ``•`` or ``·`` counts the pieces that are
+    link texts (a menu run into one line).
 
-    >>> links = {"Aut": ["Autre article"]}
-    >>> [b.link_chars for b in mark_links([Block("Autre article", "item", 0), Block("Autre chose", "p", 0)], links)]
-    [13, 0]
+    >>> links = LinkTexts({"Aut": ["Autre article"]}, {"ite": ["Lire la suite"]})
+    >>> marked = mark_links([Block("Autre article", "item", 0), Block("Un début (...) Lire la suite", "p", 0)], links)
+    >>> [(b.link_chars, b.tail_link) for b in marked]
+    [(13, ''), (13, 'Lire la suite')]
+    >>> menu = LinkTexts({"Acc": ["Accueil"], "Spo": ["Sport"], "Cul": ["Culture"]}, {})
+    >>> mark_links([Block("Accueil | Sport | Culture | Météo", "p", 0)], menu)[0].link_chars
+    19
     """
     marked = []
     for block in blocks:
-        longest = max((len(t) for t in links.get(block.text[:3], ()) if block.text.startswith(t)), default=0)
-        marked.append(Block(block.text, block.kind, max(block.link_chars, longest)) if longest else block)
+        text = block.text
+        pieces = _SEPARATED.split(text) if len(text) < 5000 else ()
+        if len(pieces) >= 4:  # a menu: link texts joined by separators ("Accueil | Sport | ...")
+            menu = sum(len(piece) for piece in pieces if piece in links)
+            if menu > block.link_chars:
+                block = Block(text, block.kind, menu, block.tail_link)
+        head = max((len(t) for t in links.by_head.get(text[:3], ()) if text.startswith(t)), default=0)
+        tail = max((t for t in links.by_tail.get(text[-3:], ()) if text.endswith(t) and len(t) < len(text)),
+                   key=len, default="")
+        if head or tail:
+            link_chars = max(block.link_chars, head + len(tail))
+            block = Block(text, block.kind, min(link_chars, len(text)), tail)
+        marked.append(block)
     return marked

@@ -9,6 +9,7 @@ unit that survives a different cut of paragraphs or whitespace between two extra
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from lxml import etree
@@ -100,6 +101,29 @@ def linked_heads(blocks: Sequence[Block]) -> int:
     teasers ("title linking to the article, then its first lines"). An article's subheads and
     lists are seldom links."""
     return sum(1 for b in blocks if b.kind in ("heading", "item") and b.link_chars >= 0.5 * len(b.text))
+
+
+_CUT = ("...", "…", "(...)", "[...]", "(…)", "[…]")
+
+
+def is_cut(block: Block) -> bool:
+    """Does the block end as a teaser does: cut short by an ellipsis, before its "read more"
+    link if it has one? (Articles do not end paragraphs so; listings of teasers do.)
+
+    >>> is_cut(Block("Le port a rouvert ses quais après (...) Lire la suite", "p", 13, "Lire la suite"))
+    True
+    """
+    text = block.text
+    if block.tail_link:
+        text = text[: len(text) - len(block.tail_link)]
+    return text.rstrip().endswith(_CUT)
+
+
+def repeated_tail(blocks: Sequence[Block]) -> int:
+    """How many blocks end with the same link text (the most common one): a listing's "read
+    more" after every teaser. 0 when no block ends with a link."""
+    counts = Counter(b.tail_link for b in blocks if b.tail_link)
+    return counts.most_common(1)[0][1] if counts else 0
 
 
 _PAYWALL = re.compile(r'"isAccessibleForFree"\s*:\s*"?(false|False|FALSE)\b')

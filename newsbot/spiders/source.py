@@ -12,8 +12,9 @@ words (:func:`newsbot.text.teaser.outlet_holds_teaser`). Whatever happens, one i
 the outlet's body (``body_source: "outlet"``), or the aggregator's item unchanged.
 
 Stats: ``newsbot/source/requested`` (source pages asked for), ``newsbot/source/used`` (outlet
-bodies taken) and, for a teaser kept, ``newsbot/source/<reason>`` with one INFO line naming the
-article, its source and the reason: ``disabled`` (``-a follow_source=0`` or
+bodies taken), ``newsbot/source/retries`` (retries of source pages and their hosts' robots.txt)
+and, for a teaser kept, ``newsbot/source/<reason>`` with one INFO line naming the article, its
+source and the reason: ``disabled`` (``-a follow_source=0`` or
 ``NEWSBOT_FOLLOW_SOURCE=False``), ``no_source`` (no http(s) source link), ``robots`` (robots.txt
 of the outlet disallows it), ``off_site`` (redirected to another host), ``http_error``,
 ``unreachable`` (connection refused, timeout, a download that failed), ``too_large`` (over
@@ -37,7 +38,7 @@ from newsbot.config import bool_setting, int_setting
 from newsbot.family.urls import is_web_url
 from newsbot.loaders import load_outlet_body
 from newsbot.middlewares.lost import TOO_LARGE, download_failure
-from newsbot.middlewares.offsite import META_SOURCE, SourceOffSite
+from newsbot.middlewares.offsite import META_SOURCE, SourceOffSite, count_source_retries
 from newsbot.outlets import extract
 from newsbot.text.teaser import follow_reason, outlet_holds_teaser, teaser_words
 
@@ -89,6 +90,7 @@ class SourceFollower:
 
     def parse_source(self, response: Response, item: ArticleItem) -> Iterator[ArticleItem]:
         """The outlet page of a teaser: one item, with the outlet's body when it holds the teaser."""
+        count_source_retries(self.crawler.stats, response.meta)
         if not isinstance(response, TextResponse):
             yield self._keep(item, "not_article", response.url, "not an HTML page")
             return
@@ -111,8 +113,11 @@ class SourceFollower:
     def _source_failed(self, failure: Failure) -> Iterator[ArticleItem]:
         """The source page could not be had: the item as the aggregator gave it."""
         request = failure.request
+        count_source_retries(self.crawler.stats, request.meta)
         item = request.cb_kwargs["item"]
-        yield self._keep(item, source_failure(failure), request.url, failure.getErrorMessage())
+        response = getattr(failure.value, "response", None)
+        detail = f"HTTP {response.status}" if failure.check(HttpError) and response is not None else failure.getErrorMessage()
+        yield self._keep(item, source_failure(failure), request.url, detail)
 
     def _keep(self, item: ArticleItem, reason: str, url: str | None = None, detail: str = "") -> ArticleItem:
         self.crawler.stats.inc_value(STAT.format(reason))
@@ -144,6 +149,10 @@ def source_failure(failure: Failure) -> str:
         return "off_site"
     exception = failure.value
     if isinstance(exception, IgnoreRequest):
-        return "robots" if "robots.txt" in str(exception) else "unreachable"
+        message = str(exception)
+        if "robots.txt" in message:
+            return "robots"
+        # a body inflating past DOWNLOAD_MAXSIZE (StrictHttpCompressionMiddleware); a body cut short, a redirect loop
+        return TOO_LARGE if "DOWNLOAD_MAXSIZE" in message else "unreachable"
     reason, _ = download_failure(exception)
     return TOO_LARGE if reason == TOO_LARGE else "unreachable"
