@@ -93,6 +93,7 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_RENDER_TIMEOUT": Number(above=0),
     "NEWSBOT_RENDER_WAIT": Number(minimum=0),
     "NEWSBOT_DUPEFILTER_MEMORY": Number(integer=True, minimum=1, unit="request fingerprints"),
+    "NEWSBOT_ARCHIVE_MAX_SIZE": Number(integer=True, minimum=1, unit="bytes of a WARC file before the next one"),
     "NEWSBOT_CLUSTER_PREFETCH": Number(integer=True, minimum=1, unit="requests"),
     "NEWSBOT_CLUSTER_WORKER_TIMEOUT": Number(minimum=6, unit="seconds, three heartbeats at least"),
     "NEWSBOT_MONITOR_MIN_COVERAGE": Number(minimum=0, maximum=1, unit="share of items"),
@@ -224,7 +225,7 @@ def list_setting(settings: BaseSettings, name: str) -> list[str]:
     >>> list_setting(Settings({"NEWSBOT_MONITOR_COVERAGE_FIELDS": '["date"]'}), "NEWSBOT_MONITOR_COVERAGE_FIELDS")
     Traceback (most recent call last):
     ...
-    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, source_url, crawled_at, revision, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
+    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, extractor, extraction_confidence, source_url, crawled_at, revision, warc_record_id, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
     """
     allowed, example = LISTS[name]
     raw = setting_or_default(settings, name)

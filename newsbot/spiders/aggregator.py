@@ -20,6 +20,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.archive.meta import provenance
 from newsbot.errors import report_configuration_error
 from newsbot.family.urls import META_KIND, PageKind, SiteUrl, is_web_url
 from newsbot.items import ArticleItem
@@ -35,7 +36,7 @@ from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
 from newsbot.spiders.pacing import paced
 from newsbot.spiders.source import SourceFollower
-from newsbot.text.dates import iso_utc, read_date, utc_now
+from newsbot.text.dates import read_date, utc_now
 
 
 DECIDED_LINKS = 10_000
@@ -212,7 +213,9 @@ class AggregatorSpider(SourceFollower, scrapy.Spider):
         if published and not self._in_range(published):
             self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
             return
-        item = load_article(fields, where, language=language, published=published, crawled_at=iso_utc(utc_now()))
+        warc_record_id, crawled_at = provenance(response)
+        item = load_article(fields, where, language=language, published=published, crawled_at=crawled_at,
+                            warc_record_id=warc_record_id)
         yield from self.follow_source(item)
 
     # --- helpers -------------------------------------------------------------------------
