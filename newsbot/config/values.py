@@ -50,6 +50,7 @@ BOOLEANS: frozenset[str] = frozenset({
     "NEWSBOT_DEDUPE_ENABLED",
     "NEWSBOT_INCREMENTAL_ENABLED",
     "NEWSBOT_VALIDATION_ENABLED",
+    "NEWSBOT_CLUSTER_POLITENESS",
 })
 """Boolean settings (read with :func:`bool_setting`)."""
 
