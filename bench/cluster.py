@@ -159,6 +159,8 @@ def table(args: argparse.Namespace, plain: Mode, cluster: Mode, polite: dict[str
          f"{cluster.span_s:.1f} s / {plain.span_s:.1f} s = **{ratio:.2f}**", "≤ 0.6"),
         ("time with process start-up and the workers' 5 s idle close",
          f"{cluster.process_s:.1f} s / {plain.process_s:.1f} s = {cluster.process_s / plain.process_s:.2f}", ""),
+        ("CPU s of the crawls (engine start to close): workers together / plain",
+         f"{sum(r.cpu_s for r in cluster.runs):.1f} s / {plain.runs[0].cpu_s:.1f} s", ""),
         ("items per worker (share)", split, "each ≥ 35 %"),
         ("pages fetched twice (robots.txt aside)", f"{cluster.twice} (plain: {plain.twice})", "0"),
         ("items kept: plain / workers", f"{plain.items} / {cluster.items}", "equal"),
