@@ -144,11 +144,12 @@ NEWSBOT_STATS_FILE = None  # path: the final stats as JSON
 # --- cluster mode (scrapy-redis; newsbot/cluster, README "Distributed crawling") --------
 # redis://HOST:6379/DB: workers on any number of machines split one crawl through that Redis
 # (queue, seen requests; the state store too unless NEWSBOT_STATE is given). The add-on then
-# sets SCHEDULER, DUPEFILTER_CLASS, REDIS_URL, SCHEDULER_SERIALIZER, MAX_IDLE_TIME_BEFORE_CLOSE
+# sets SCHEDULER, DUPEFILTER_CLASS, DOWNLOADER, REDIS_URL, SCHEDULER_SERIALIZER, MAX_IDLE_TIME_BEFORE_CLOSE
 # (default 30 s) and swaps in the dedupe pipeline that locks across workers.
 NEWSBOT_CLUSTER = None
 NEWSBOT_CLUSTER_CRAWL = None  # name of the shared crawl in Redis (default: the spider name)
 NEWSBOT_CLUSTER_PREFETCH = 2  # taken requests a worker may keep waiting for a download slot
+NEWSBOT_CLUSTER_POLITENESS = True  # DOWNLOAD_DELAY, CONCURRENT_REQUESTS_PER_DOMAIN, AutoThrottle per site for all workers
 NEWSBOT_CLUSTER_WORKER_TIMEOUT = 20  # seconds without heartbeat: a worker is dead, its requests go back
 
 # --- item pipelines, state store, incremental runs (README "Pipelines and state") -----------

@@ -67,6 +67,11 @@ class ClusterKeys:
         return self._key("seeded")
 
     @property
+    def run(self) -> str:
+        """String: the run id every worker of the crawl records in the dedupe index."""
+        return self._key("run")
+
+    @property
     def workers(self) -> str:
         """Sorted set: live workers, scored by their last heartbeat (Redis server time)."""
         return self._key("workers")

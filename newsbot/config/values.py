@@ -51,6 +51,7 @@ BOOLEANS: frozenset[str] = frozenset({
     "NEWSBOT_INCREMENTAL_ENABLED",
     "NEWSBOT_VALIDATION_ENABLED",
     "NEWSBOT_FOLLOW_SOURCE",
+    "NEWSBOT_CLUSTER_POLITENESS",
 })
 """Boolean settings (read with :func:`bool_setting`)."""
 
