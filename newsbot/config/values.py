@@ -93,6 +93,7 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_DUPEFILTER_MEMORY": Number(integer=True, minimum=1, unit="request fingerprints"),
     "NEWSBOT_CLUSTER_PREFETCH": Number(integer=True, minimum=1, unit="requests"),
     "NEWSBOT_CLUSTER_WORKER_TIMEOUT": Number(minimum=6, unit="seconds, three heartbeats at least"),
+    "NEWSBOT_PROGRESS_INTERVAL": Number(minimum=0, unit="seconds; 0: no progress lines during the crawl"),
     "NEWSBOT_MONITOR_MIN_COVERAGE": Number(minimum=0, maximum=1, unit="share of items"),
     "NEWSBOT_MONITOR_MAX_REJECTED": Number(minimum=0, maximum=1, unit="share of article pages"),
     "NEWSBOT_MONITOR_MIN_PAGES": Number(integer=True, minimum=1, unit="article pages"),
