@@ -5,20 +5,23 @@
     python bench/cluster_memory.py --urls 100000   # quicker
     python bench/cluster_memory.py --redis redis://127.0.0.1:6379/14   # an existing Redis (db flushed!)
     python bench/cluster_memory.py --crawl 100000  # a real cluster worker crawling 100,000 article ids
-    python bench/cluster_memory.py --crawl 30000 --mark 10000   # quicker (about 5 minutes on 2 cores)
+    python bench/cluster_memory.py --crawl 30000 --mark 10000   # quicker (about 10 minutes on 2 cores)
 
-``--crawl PAGES`` (about 20-30 minutes at 100,000 on 2 cores) runs one cluster worker
-(``scrapy crawl maghress -a ids=fr/h24info:1-PAGES`` with ``NEWSBOT_CLUSTER`` on a private
-redis-server, the state store in that Redis as by default, ``SCHEDULER_PERSIST=True`` so that
-the seen set is still there to be measured at the end) against the generated replica
-(``bench/replica_server.py``, PAGES articles, its own process). The seeding worker pushes every
-id request into the Redis queue at once (cluster mode does not pace start requests), so the
-queue's peak is the whole range. It prints, from Redis (sampled every second while the crawl
-runs, then at its end): bytes per queued request (``MEMORY USAGE`` of the queue at its
-largest, per entry), bytes per seen URL (the seen set at the end), bytes of the state store
-per article stored (growth of ``used_memory`` minus the seen set, per article), Redis in
-all per article page; and the worker's peak RSS (``VmHWM``) when it had fetched ``--mark``
-pages (default 10,000) and at its end, with the growth between them (aim: at most 10 %).
+``--crawl PAGES`` (about 30 minutes at 100,000 on 2 cores; 10 at 30,000) runs one cluster
+worker (``scrapy crawl maghress -a ids=fr/h24info:1-PAGES`` with ``NEWSBOT_CLUSTER`` on a
+private redis-server, the state store in that Redis as by default, ``SCHEDULER_PERSIST=True``
+so that the seen set is still there to be measured at the end) against the generated replica
+(``bench/replica_server.py`` in its own process: ``--listed`` articles, 2,000 by default,
+rendered ahead, every other id an article rendered when asked for). It prints, from Redis:
+bytes per queued request (``MEMORY USAGE`` of the queue divided by its entries, at its largest,
+sampled every 0.25 s while the crawl runs; Scrapy's engine takes start requests only while its
+downloader has room, so the queue holds a few hundred requests, not the whole range), bytes per
+seen URL (the seen set at the end), bytes of the state store per article stored (growth of
+``used_memory`` minus the seen set, per article), Redis in all per article page; and the
+worker's peak RSS (``VmHWM``) when it had fetched ``--mark`` pages (default 10,000) and at its
+end, with the growth between them (aim: at most 10 %). The last line holds the four numbers
+(``cluster_rss_growth=... queue_bytes_per_request=... seen_bytes_per_url=...
+state_bytes_per_article=...``).
 
 What a crawl keeps in Redis per URL (see newsbot/cluster/keys.py):
 
@@ -138,7 +141,7 @@ def fill_queues(r: redis.Redis, stock_key: str, key: str, count: int) -> tuple[f
     return sizes[0] / count, sizes[1] / count
 
 
-def crawl_at_scale(pages: int, mark: int) -> None:
+def crawl_at_scale(pages: int, mark: int, listed: int = 2000) -> None:
     """``--crawl``: one real cluster worker over ``pages`` article ids (see the module docstring)."""
     import threading
 
@@ -157,9 +160,9 @@ def crawl_at_scale(pages: int, mark: int) -> None:
         r.flushdb()
         baseline = used(r)
         started = time.perf_counter()
-        with ServerProcess(pages) as server:
-            print(f"replica server {server.url} ({pages:,} articles); redis-server {url}; crawling {pages:,} ids ...",
-                  flush=True)
+        with ServerProcess(listed) as server:
+            print(f"replica server {server.url} ({listed:,} listed articles, every id an article); redis-server {url};"
+                  f" crawling {pages:,} ids ...", flush=True)
 
             def crawl() -> None:
                 try:
@@ -175,7 +178,7 @@ def crawl_at_scale(pages: int, mark: int) -> None:
 
             thread = threading.Thread(target=crawl)
             thread.start()
-            while not done.wait(1.0):
+            while not done.wait(0.25):
                 queued = int(r.zcard(keys.requests))
                 if queued:
                     samples.append((queued, usage(r, keys.requests)))
@@ -232,11 +235,14 @@ def main() -> None:
     parser.add_argument("--crawl", type=int, metavar="PAGES",
                         help="instead: one real cluster worker crawling PAGES article ids (e.g. 100000; see above)")
     parser.add_argument("--mark", type=int, default=10_000, help="--crawl: pages at which the first peak RSS is read")
+    parser.add_argument("--listed", type=int, default=2000,
+                        help="--crawl: articles the replica lists and renders ahead (default 2,000, as bench/run.py; every"
+                             " other id is an article too, rendered when asked for: the replica stays small)")
     args = parser.parse_args()
     if args.crawl:
         if not 0 < args.mark < args.crawl:
             parser.error("--mark must be above 0 and below --crawl")
-        crawl_at_scale(args.crawl, args.mark)
+        crawl_at_scale(args.crawl, args.mark, args.listed)
         return
     proc = workdir = None
     if args.redis:
