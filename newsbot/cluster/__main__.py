@@ -53,11 +53,14 @@ def handle_of(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> Cluster
 def describe(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> dict[str, Any]:  # noqa: ANN001
     """A crawl's state as a dict (what ``status --json`` prints); ``progress``: the workers'
     published counts added up (:meth:`Snapshot.to_dict
-    <newsbot.monitoring.progress.Snapshot.to_dict>`), None when none has published."""
+    <newsbot.monitoring.progress.Snapshot.to_dict>`, and ``running``: how many of those workers
+    are alive), None when none has published."""
     handle = handle_of(server, crawl, namespace)
     keys = handle.keys
     seeded = server.get(keys.seeded)
-    whole = progress.crawl_snapshot(progress.read(server, keys))
+    published = progress.read(server, keys)
+    whole = progress.crawl_snapshot(published)
+    live = handle.live_workers()
     return {
         "crawl": crawl,
         "queued": handle.queued(),
@@ -65,8 +68,8 @@ def describe(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> dict[str
         "failed": int(server.scard(keys.failed)),
         "in_flight": sum(int(server.hlen(k)) for k in server.scan_iter(match=keys.inflight_prefix + "*")),
         "seeded_by": json.loads(seeded).get("worker") if seeded else None,
-        "workers": handle.live_workers(),
-        "progress": whole.to_dict() if whole is not None else None,
+        "workers": live,
+        "progress": {**whole.to_dict(), "running": progress.still_running(published, live)} if whole is not None else None,
     }
 
 
@@ -86,7 +89,7 @@ def report(state: dict[str, Any], namespace: str) -> str:
         lines.append("no progress published (no worker has run since the crawl was seeded, or its counts expired)")
         return "\n".join(lines)
     whole = progress.Snapshot.from_dict(state["progress"])
-    running = whole.workers - len(whole.finished)
+    running = state["progress"].get("running", 0)
     how = f"{running} still running" if running > 0 else "all finished"
     lines.append(summary_table(whole, f"progress: {whole.workers} worker{'' if whole.workers == 1 else 's'}"
                                       f" ({how}), {duration(whole.elapsed)} since the first started"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from newsbot.monitoring.progress import Snapshot, combine
@@ -80,3 +81,16 @@ def crawl_snapshot(workers: list[WorkerProgress]) -> Snapshot | None:
         return None
     elapsed = max(w.updated for w in workers) - min(w.started for w in workers)
     return combine((w.snapshot for w in workers), elapsed=elapsed)
+
+
+def still_running(workers: list[WorkerProgress], live: Iterable[str]) -> int:
+    """How many of the publishing ``workers`` are among the ``live`` worker ids (the crawl's
+    heartbeats, :meth:`~newsbot.cluster.crawl.ClusterCrawl.live_workers`): a worker that left,
+    or died, is not running, whether or not it published its end.
+
+    >>> from newsbot.monitoring.progress import Snapshot
+    >>> still_running([WorkerProgress("a", 0, 1, Snapshot(1)), WorkerProgress("b", 0, 1, Snapshot(1))], {"b", "c"})
+    1
+    """
+    live = set(live)
+    return sum(1 for w in workers if w.worker in live)

@@ -65,6 +65,8 @@ class ProgressExtension:
         extension = cls(crawler, float_setting(crawler.settings, "NEWSBOT_PROGRESS_INTERVAL"), cluster)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        if cluster is not None:
+            crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         return extension
 
     # --- the crawl's own counts ------------------------------------------------------------
@@ -95,9 +97,10 @@ class ProgressExtension:
         self.last = now
         if self.cluster is None:
             return
-        whole = self._crawl(now)
-        if whole is None:
+        found = self._crawl(now)
+        if found is None:
             return
+        whole, _ = found
         for line in progress_lines(whole, self.last_crawl, label=self._label(whole)):
             logger.info(line)
         self.last_crawl = whole
@@ -110,9 +113,9 @@ class ProgressExtension:
         logger.info(summary_table(final, f"Progress at the end ({reason}, {duration(final.elapsed)})"))
         if self.cluster is None:
             return
-        whole = self._crawl(final)
-        if whole is not None:
-            running = whole.workers - len(whole.finished)
+        found = self._crawl(final)
+        if found is not None:
+            whole, running = found
             state = f"{running} still running" if running > 0 else "all finished"
             logger.info(summary_table(whole, f"Progress of crawl {self.cluster.keys.crawl!r}, {whole.workers}"
                                              f" worker(s), {state} ({duration(whole.elapsed)})"))
@@ -132,16 +135,25 @@ class ProgressExtension:
             return False
         return True
 
-    def _crawl(self, own: Snapshot) -> Snapshot | None:
-        """Publish ``own``, then read back and add up every worker's counts (None: Redis silent)."""
+    def spider_idle(self) -> None:
+        """Publish when idle too: the counts a worker leaves with (items held back by the
+        boilerplate warm-up are written at the first idle) are in Redis before it leaves."""
+        self.publish()
+
+    def _crawl(self, own: Snapshot) -> tuple[Snapshot, int] | None:
+        """Publish ``own``, then read back and add up every worker's counts; with how many of
+        those workers still run (None: Redis silent)."""
         assert self.cluster is not None
         if not self.publish(own):
             return None
         try:
-            return shared.crawl_snapshot(shared.read(self.cluster.server, self.cluster.keys))
+            workers = shared.read(self.cluster.server, self.cluster.keys)
+            whole = shared.crawl_snapshot(workers)
+            live = self.cluster.live_workers()
         except REDIS_ERRORS as exc:
             logger.debug("Cluster progress not read: %s", exc)
             return None
+        return (whole, shared.still_running(workers, live)) if whole is not None else None
 
     def _label(self, whole: Snapshot) -> str:
         assert self.cluster is not None
