@@ -138,8 +138,12 @@ EXTENSIONS = {
     "newsbot.cluster.extension.ClusterWorkerExtension": 500,  # cluster mode only
     "newsbot.extensions.rejects.RejectsExtension": 510,  # newsbot/dropped/<reason>; NEWSBOT_REJECTS_FEED
     "newsbot.extensions.seen.SeenArticlesExtension": 520,  # records done articles once the feeds are stored
+    "newsbot.extensions.progress.ProgressExtension": 530,  # progress per site and edition; NEWSBOT_PROGRESS_INTERVAL
 }
 NEWSBOT_STATS_FILE = None  # path: the final stats as JSON
+# seconds between two sets of progress lines in the log (per site and edition, ids share and ETA;
+# cluster mode: the whole crawl's too); 0: none during the crawl, the end-of-crawl table only
+NEWSBOT_PROGRESS_INTERVAL = 60
 
 # --- cluster mode (scrapy-redis; newsbot/cluster, README "Distributed crawling") --------
 # redis://HOST:6379/DB: workers on any number of machines split one crawl through that Redis

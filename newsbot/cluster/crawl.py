@@ -202,6 +202,7 @@ class ClusterCrawl:
         """Take the crawl's seed lock (``SET NX``): True for the first worker of a crawl."""
         value = json.dumps({"worker": self.worker_id, "arguments": arguments}, sort_keys=True)
         if self.server.set(self.keys.seeded, value, nx=True):
+            self.server.delete(self.keys.progress)  # the counts of an earlier crawl of this name
             return SeedClaim(True, self.worker_id, arguments)
         raw = self.server.get(self.keys.seeded)
         held = json.loads(raw) if raw else {"worker": "?", "arguments": arguments}

@@ -82,6 +82,12 @@ class ClusterKeys:
         return self._key("status")
 
     @property
+    def progress(self) -> str:
+        """Hash: worker id -> JSON counts (:mod:`newsbot.cluster.progress`); expires a week
+        after its last write, deleted when the next crawl of this name is seeded."""
+        return self._key("progress")
+
+    @property
     def inflight_prefix(self) -> str:
         """Prefix of the per-worker hashes of requests taken and not yet downloaded."""
         return self._key("inflight:")

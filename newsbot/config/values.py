@@ -100,6 +100,7 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_MONITOR_MIN_COVERAGE": Number(minimum=0, maximum=1, unit="share of items"),
     "NEWSBOT_MONITOR_MAX_REJECTED": Number(minimum=0, maximum=1, unit="share of article pages"),
     "NEWSBOT_MONITOR_MIN_PAGES": Number(integer=True, minimum=1, unit="article pages"),
+    "NEWSBOT_PROGRESS_INTERVAL": Number(minimum=0, unit="seconds; 0: no progress lines during the crawl"),
     "NEWSBOT_MONITOR_MAX_EMPTY_LISTINGS": Number(minimum=0, maximum=1, unit="share of listing pages"),
     "NEWSBOT_MONITOR_MAX_ERROR_RATE": Number(minimum=0, maximum=1, unit="share of requests"),
     "NEWSBOT_MONITOR_MAX_RETRY_RATE": Number(minimum=0, maximum=1, unit="share of requests"),
