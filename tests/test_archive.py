@@ -223,7 +223,7 @@ def test_an_unreadable_archive_is_a_usage_error(tmp_path, make, says):
     archive = make(tmp_path)
     proc, records = reextract(archive, tmp_path / "out")
     assert proc.returncode == 2, proc.stderr[-2000:]
-    assert f"cannot re-extract {archive}: " in proc.stderr and says in proc.stderr
+    assert f"cannot re-extract: {archive}: " in proc.stderr and says in proc.stderr
     assert "Traceback" not in proc.stderr and records == []
 
 

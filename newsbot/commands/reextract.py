@@ -70,7 +70,7 @@ class Command(CrawlCommand):
         try:
             sites = archived_sites(path)
         except ArchiveError as error:
-            raise UsageError(f"cannot re-extract {args[0]}: {error}", print_help=False) from None
+            raise UsageError(f"cannot re-extract: {error}", print_help=False) from None
         if opts.spider:
             opts.replay_spider = opts.spider
         elif len(sites) == 1:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from newsbot.outlets.candidates import Candidate, parse, run_readability, run_trafilatura  # noqa: F401 (re-exported for bench)
+from newsbot.outlets.candidates import Candidate, parse, run_readability, run_trafilatura
 from newsbot.outlets.choice import (
     MIN_CHARS,
     Choice,
