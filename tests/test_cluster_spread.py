@@ -21,7 +21,7 @@ from newsbot.pipelines.learning import BoilerplateLearner
 from newsbot.state.sqlite import SqliteState
 from newsbot.text.body import clean_lines
 from tests.cluster_snapshot import build_snapshot
-from newsbot.state.redisdb import _Packed
+from newsbot.state.redisdb import RedisState, _Packed
 from tests.crawling import CrawlResult, run_crawl
 from tests.test_cluster import check_clean_finish, check_no_article_twice, check_no_page_fetched_twice, split_of
 
@@ -201,11 +201,12 @@ def test_workers_decide_as_one_process(redis_db, redis_url, tmp_path, capsys):
               f" groups {sorted(len(g) for g in groups)}, split {split_of(results)}")
 
 
-def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(tmp_path):
-    """Two learners on one store (two workers): once one has learned a paragraph, the other
-    knows it at its next item (the store forgets the paragraph's candidate count when it is
+@pytest.mark.redis
+def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(redis_db, redis_url):
+    """Two learners on one shared store (two workers): once one has learned a paragraph, the
+    other knows it at its next item (the store forgets the paragraph's candidate count when it is
     learned, so the other would otherwise count it from scratch and keep it in its bodies)."""
-    store = SqliteState(f"sqlite:///{tmp_path / 'state.db'}", "newsbot")
+    store = RedisState(redis_url, "newsbot")
     first, second = BoilerplateLearner(store, 3), BoilerplateLearner(store, 3)
     sign_off = clean_lines(["Suivez notre rédaction sur les réseaux."]).paragraphs
     assert second.learned("maghress") == {}
@@ -213,4 +214,14 @@ def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(tmp_pat
     assert [len(x) for x in learned] == [0, 0, 1]
     assert sign_off[0].key not in second.learned("maghress")  # read once, before
     assert sign_off[0].key in second.refresh("maghress")
+    store.close()
+
+
+def test_a_store_only_this_process_writes_is_not_read_again(tmp_path, monkeypatch):
+    """SQLite serves one crawl of a site at a time: the learner's refresh costs no read there."""
+    store = SqliteState(f"sqlite:///{tmp_path / 'state.db'}", "newsbot")
+    learner = BoilerplateLearner(store, 3)
+    assert store.shared is False and learner.learned("maghress") == {}
+    monkeypatch.setattr(store, "learned_paragraphs", lambda site: pytest.fail("read again"))
+    assert learner.refresh("maghress") == {}
     store.close()

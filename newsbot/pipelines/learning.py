@@ -73,13 +73,16 @@ class BoilerplateLearner:
         return self._learned[site]
 
     def refresh(self, site: str) -> dict[bytes, str]:
-        """Read ``site``'s learned paragraphs from the store again and return them all: other
-        processes that share the store (cluster workers, concurrent crawls) learn too, and an
+        """Read ``site``'s learned paragraphs from the store again when other processes write
+        it too (``store.shared``: cluster workers, crawls side by side), and return them all: an
         item held through the warm-up must be cleaned with what every one of them learned
         meanwhile, as one process would have. Once a paragraph is learned its candidate count is
         gone from the store, so a process that missed it would count it from scratch and keep it
         in the bodies of its next few items: the pipeline refreshes before each item (one small
-        read: the learned paragraphs of a site are a few dozen)."""
+        read: the learned paragraphs of a site are a few dozen). A store only this process
+        writes (SQLite) is not read again: what it learned is already here."""
+        if not self.store.shared:
+            return self.learned(site)
         self._learned[site] = {**self.store.learned_paragraphs(site), **self._learned.get(site, {})}
         return self._learned[site]
 

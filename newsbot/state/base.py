@@ -113,6 +113,10 @@ class StateStore(Protocol):
     uri: str
     namespace: str
     persistent: bool
+    shared: bool
+    """True when other processes may write a site's state while this one runs (Redis: cluster
+    workers, crawls side by side); a SQLite store serves one crawl of a site at a time
+    (:mod:`newsbot.extensions.store_lock`), so what it holds changes only through this process."""
 
     # --- meta -------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None: ...

@@ -98,6 +98,7 @@ class RedisState:
     """
 
     persistent = True
+    shared = True  # cluster workers and crawls side by side write it at once
 
     def __init__(self, uri: str, namespace: str, candidate_ttl: float = 30 * 86400) -> None:
         self.uri = uri

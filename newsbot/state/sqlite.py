@@ -124,6 +124,7 @@ class SqliteState:
     """
 
     persistent: bool
+    shared = False  # one crawl of a site per store at a time (newsbot.extensions.store_lock)
 
     def __init__(self, uri: str, namespace: str) -> None:
         self.uri = uri
