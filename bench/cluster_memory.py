@@ -14,7 +14,7 @@ so that the seen set is still there to be measured at the end) against the gener
 (``bench/replica_server.py`` in its own process: ``--listed`` articles, 2,000 by default,
 rendered ahead, every other id an article rendered when asked for). It prints, from Redis:
 bytes per queued request (``MEMORY USAGE`` of the queue divided by its entries, at its largest,
-sampled every 0.25 s while the crawl runs; Scrapy's engine takes start requests only while its
+sampled every 0.05 s while the crawl runs; Scrapy's engine takes start requests only while its
 downloader has room, so the queue holds a few hundred requests, not the whole range), bytes per
 seen URL (the seen set at the end), bytes of the state store per article stored (growth of
 ``used_memory`` minus the seen set, per article), Redis in all per article page; and the
@@ -53,6 +53,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -151,11 +152,12 @@ def crawl_at_scale(pages: int, mark: int, listed: int = 2000) -> None:
 
     proc, url, redis_dir = private_server()
     r = redis.Redis.from_url(url)
-    workdir = Path(tempfile.mkdtemp(prefix="newsbot-bench-cluster-crawl-"))
+    workdir = Path(tempfile.mkdtemp(prefix="newsbot-cluster-crawl-"))  # kept when the crawl fails
     keys = ClusterKeys("maghress", "newsbot-mirror")  # a mirrored crawl's namespace
     samples: list[tuple[int, int]] = []  # (queued, MEMORY USAGE of the queue)
     done = threading.Event()
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}
+    failed = False
     try:
         r.flushdb()
         baseline = used(r)
@@ -178,14 +180,12 @@ def crawl_at_scale(pages: int, mark: int, listed: int = 2000) -> None:
 
             thread = threading.Thread(target=crawl)
             thread.start()
-            while not done.wait(0.25):
+            while not done.wait(0.05):
                 queued = int(r.zcard(keys.requests))
                 if queued:
                     samples.append((queued, usage(r, keys.requests)))
             thread.join()
-        if "error" in outcome:
-            raise SystemExit(f"the cluster crawl failed: {outcome['error']}")
-        run = outcome["run"]
+        # Redis first: it holds what the crawl left whatever happened to the crawl's own files
         seconds = time.perf_counter() - started
         seen = int(r.scard(keys.dupefilter))
         seen_bytes = usage(r, keys.dupefilter)
@@ -193,10 +193,12 @@ def crawl_at_scale(pages: int, mark: int, listed: int = 2000) -> None:
         documents = int(r.hlen("newsbot-mirror:docs"))
         total = used(r) - baseline
         peak_queued, peak_queue_bytes = max(samples) if samples else (0, 0)
-        at_mark = run.peak_at.get(mark)
-        print(f"\nRedis {r.info('server')['redis_version']}; one cluster worker, -a ids=fr/h24info:1-{pages}:"
-              f" {run.pages:,} pages, {run.items:,} items in {run.wall_s:.0f} s ({run.pages_per_s:.1f} pages/s;"
-              f" {seconds:.0f} s in all)\n")
+        run = outcome.get("run")
+        fetched = run.pages if run is not None else seen
+        if run is not None:
+            print(f"\nRedis {r.info('server')['redis_version']}; one cluster worker, -a ids=fr/h24info:1-{pages}:"
+                  f" {run.pages:,} pages, {run.items:,} items in {run.wall_s:.0f} s ({run.pages_per_s:.1f} pages/s;"
+                  f" {seconds:.0f} s in all)\n")
         rows = [
             ("queued request (queue at its largest: %s entries)" % f"{peak_queued:,}",
              peak_queue_bytes / peak_queued if peak_queued else float("nan")),
@@ -204,12 +206,15 @@ def crawl_at_scale(pages: int, mark: int, listed: int = 2000) -> None:
             (f"article in the state store ({articles:,} articles, {documents:,} dedupe documents)",
              (total - seen_bytes) / articles if articles else float("nan")),
             (f"article page, all of Redis at the end (used_memory growth {total / 2**20:,.1f} MiB)",
-             total / run.pages if run.pages else float("nan")),
+             total / fetched if fetched else float("nan")),
         ]
         print(f"| {'Redis bytes per ...':<90} | {'bytes':>8} |")
         print(f"|{'-' * 92}|{'-' * 9}:|")
         for label, value in rows:
             print(f"| {label:<90} | {value:>8,.0f} |")
+        if run is None:
+            raise SystemExit(f"the cluster crawl failed: {outcome.get('error')}")
+        at_mark = run.peak_at.get(mark)
         if at_mark is None:
             print(f"\nworker peak RSS: {run.maxrss_mib:.0f} MiB at the end; the crawl fetched {run.pages:,} pages,"
                   f" fewer than the mark {mark:,}")
@@ -219,13 +224,17 @@ def crawl_at_scale(pages: int, mark: int, listed: int = 2000) -> None:
                   f" {run.pages:,} pages: growth {growth:.3f} (aim <= 0.10)")
             print(f"cluster_rss_growth={growth:.4f} queue_bytes_per_request={rows[0][1]:.0f}"
                   f" seen_bytes_per_url={rows[1][1]:.0f} state_bytes_per_article={rows[2][1]:.0f}")
+    except BaseException:
+        failed = True
+        print(f"the crawl's files are kept in {workdir}", file=sys.stderr)
+        raise
     finally:
-        r.flushdb()
+        proc.terminate()  # the private server: no need to flush it first
+        proc.wait(timeout=30)
         r.close()
-        proc.terminate()
-        proc.wait(timeout=10)
         shutil.rmtree(redis_dir, ignore_errors=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not failed:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main() -> None:
