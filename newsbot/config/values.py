@@ -224,7 +224,7 @@ def list_setting(settings: BaseSettings, name: str) -> list[str]:
     >>> list_setting(Settings({"NEWSBOT_MONITOR_COVERAGE_FIELDS": '["date"]'}), "NEWSBOT_MONITOR_COVERAGE_FIELDS")
     Traceback (most recent call last):
     ...
-    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, source_url, crawled_at, revision, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
+    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, extractor, extraction_confidence, source_url, crawled_at, revision, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
     """
     allowed, example = LISTS[name]
     raw = setting_or_default(settings, name)

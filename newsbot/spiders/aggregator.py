@@ -209,7 +209,7 @@ class AggregatorSpider(SourceFollower, scrapy.Spider):
             self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
             return
         item = load_article(fields, where, language=language, published=published, crawled_at=iso_utc(utc_now()))
-        yield from self.follow_source(item)
+        yield from self.follow_source(item, response)
 
     # --- helpers -------------------------------------------------------------------------
     def _read_furniture(self, tree: PageTree) -> None:
