@@ -19,11 +19,11 @@ index and home pages, and text too short to be an article, give None.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from newsbot.outlets.candidates import Candidate, parse, run_readability, run_trafilatura  # noqa: F401 (re-exported for bench)
+from newsbot.outlets.candidates import Candidate, parse, run_readability, run_trafilatura
 from newsbot.outlets.choice import (
     MIN_CHARS,
     Choice,
@@ -86,7 +86,7 @@ def extract(html: str | bytes, url: str, teaser: str | None = None) -> OutletTex
     if is_listing(kept):
         logger.debug("outlet page %s: a listing, no article", url)
         return None
-    return OutletText(text=kept.text, extractor=kept.extractor, confidence=confidence(choice, page))
+    return OutletText(text=kept.text, extractor=kept.extractor, confidence=confidence(replace(choice, candidate=kept), page))
 
 
 def extract_text(html: str | bytes, url: str) -> str:

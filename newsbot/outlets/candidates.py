@@ -59,6 +59,8 @@ class Candidate:
 
 def parse(html: str | bytes) -> lxml.html.HtmlElement | None:
     """The page as an lxml tree, None when it is empty or not HTML."""
+    if not html or not html.strip():  # trafilatura's loader would log an ERROR for an empty document
+        return None
     try:
         return load_html(html)
     except (ValueError, etree.LxmlError) as error:  # pragma: no cover - load_html already catches most

@@ -203,7 +203,7 @@ def confidence(choice: Choice, page: Page) -> float:
       text showed no sign of failure (:func:`doubts`) and was not checked;
     * length: below 600 characters, ``sqrt(chars / 600)`` (short texts are stubs or parts);
     * link text: ``1 - link share``;
-    * a wall of text (:func:`is_wall`): 0.5 (a page's text run together, seldom an article);
+    * a wall of text (:func:`is_wall`): 0.4 (a page's text run together, seldom an article);
     * a text that ends cut short by an ellipsis (:func:`~newsbot.outlets.features.is_cut`): 0.5
       (the start of an article behind a paywall, or a teaser);
     * teaser, when given: ``0.4 + 0.6 * share of the teaser in the text`` (a text without the
@@ -222,7 +222,7 @@ def confidence(choice: Choice, page: Page) -> float:
     value *= min(1.0, candidate.chars / 600) ** 0.5
     value *= 1.0 - candidate.link_density
     if is_wall(candidate):
-        value *= 0.5
+        value *= 0.4
     if is_cut(candidate.blocks[-1]):
         value *= 0.5
     if choice.teaser is not None:
