@@ -10,7 +10,9 @@ with raw protocol handlers: HTTP/1.1 keep-alive, ``TCP_NODELAY``, no compression
 page a crawl of the French edition can reach rendered once at start-up into ready-to-send
 response bytes (headers included); other pages (id ranges beyond the listed articles, the
 Arabic edition) are rendered on request (about 0.5 ms each). ``GET /__bench__/count`` answers
-the number of requests served so far.
+the number of requests served so far; ``GET /__bench__/log`` the site requests served since the
+last ``/__bench__/log`` (and forgets them), as JSON ``[[seconds since start, target], ...]``
+(:mod:`bench.cluster` reads pages fetched twice and request rates from it).
 
 ``load`` is the check that the server is never the bottleneck: ``--connections`` keep-alive
 connections fetch article pages (the listed ones, or with ``--ids`` pages rendered on request)
@@ -52,6 +54,8 @@ class ReplicaApp:
         self.site = site
         self.cache: dict[str, bytes] = {}
         self.served = 0
+        self.started = time.monotonic()
+        self.log: list[tuple[float, str]] = []
         if prerender:
             for path in site.site_paths("fr"):
                 self.cache[path] = response_bytes(*site.route(path))
@@ -65,8 +69,12 @@ class ReplicaApp:
         name = host.rsplit(":", 1)[0].lower() if not host.startswith("[") else ""
         if target == "/__bench__/count":
             return response_bytes(200, "application/json", json.dumps({"served": self.served}).encode())
+        if target == "/__bench__/log":
+            log, self.log = self.log, []
+            return response_bytes(200, "application/json", json.dumps(log).encode())
         if name not in SITE_HOSTS:
             return response_bytes(404, "text/html; charset=utf-8", b"<html><body><h1>Not Found</h1></body></html>\n")
+        self.log.append((round(time.monotonic() - self.started, 4), target))
         cached = self.cache.get(target)
         return cached if cached is not None else response_bytes(*self.site.route(target))
 

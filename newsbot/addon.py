@@ -5,6 +5,9 @@ options are applied, so it can see what the user chose. Its steps, in order:
 
 * every ``NEWSBOT_*`` value, the http/https download handlers and the output paths checked
   (:func:`newsbot.config.validate_settings`);
+* ``NEWSBOT_REPLAY`` set (``scrapy reextract``): every request answered from a WARC archive,
+  starting from its article pages, with a state store in memory
+  (:func:`newsbot.archive.replay.configure_replay`); before the steps that read what it sets;
 * the scheduler and dupefilter of a single-process crawl, which make ``JOBDIR`` resume safe
   after a hard kill (:func:`newsbot.jobdir.configure_jobdir`);
 * ``NEWSBOT_CLUSTER=redis://...``: scheduler, dupefilter and idle close of the cluster mode
@@ -28,6 +31,7 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from newsbot.archive.replay import configure_replay
 from newsbot.cluster import configure_cluster
 from newsbot.config import setting_or_default, validate_settings
 from newsbot.demo.mirror import configure_mirror
@@ -57,6 +61,7 @@ class NewsbotAddon:
 
     def _update_settings(self, settings: BaseSettings) -> None:
         validate_settings(settings)  # SettingError with a fix
+        configure_replay(settings)  # NEWSBOT_REPLAY: handlers, state in memory, no robots/browser; SettingError with a fix
         configure_jobdir(settings)  # SCHEDULER, DUPEFILTER_CLASS (the cluster step replaces them)
         configure_cluster(settings)  # NEWSBOT_CLUSTER: scrapy-redis settings; ValueError with a fix
         configure_rendering(settings)  # DOWNLOAD_HANDLERS, PLAYWRIGHT_*; RenderSettingError with a fix

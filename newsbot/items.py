@@ -9,7 +9,7 @@ from newsbot.text.body import CleanBody
 PUBLIC_FIELDS = (
     "article_id", "url", "site", "edition", "language", "outlet", "outlet_slug", "title",
     "published", "body", "body_source", "extractor", "extraction_confidence", "source_url", "crawled_at",
-    "revision",
+    "revision", "warc_record_id",
 )
 
 
@@ -35,10 +35,13 @@ class ArticleItem:
       (:func:`newsbot.text.teaser.aggregator_confidence`, or the outlet extractor's);
     * ``source_url``: the "read it at its source" link, absolute, otherwise as written; an
       http(s) URL or null (a ``javascript:`` or ``mailto:`` link is not kept);
-    * ``crawled_at``: UTC time of the response, ``2026-11-29T15:04:05Z``;
+    * ``crawled_at``: UTC time of the response, ``2026-11-29T15:04:05Z`` (the WARC-Date of its
+      archived response when archived);
     * ``revision``: which version of the article's text this record holds: 1 for the first,
       2, 3... for each changed text a re-visit found (``-a revisit_days=N``,
-      :mod:`newsbot.pipelines.revision`); never null.
+      :mod:`newsbot.pipelines.revision`); never null;
+    * ``warc_record_id``: the WARC-Record-ID of the page's archived response,
+      ``<urn:uuid:...>`` (:mod:`newsbot.archive`), null when ``NEWSBOT_ARCHIVE`` is unset.
 
     Internal fields (not exported, see ``FEED_EXPORT_FIELDS``), set by the loader and kept in
     step with ``body`` by the boilerplate pipeline, so no later component cleans or folds the
@@ -67,6 +70,7 @@ class ArticleItem:
     source_url: str | None = None
     crawled_at: str | None = None
     revision: int = 1
+    warc_record_id: str | None = None
     # Left out of the repr: Scrapy logs an item's repr (dropped items at WARNING).
     body_parts: CleanBody | None = field(default=None, repr=False)
     body_folded: str | None = field(default=None, repr=False)

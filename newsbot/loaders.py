@@ -56,13 +56,14 @@ del _field, _suffix, _default
 
 
 def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, published: dt.date | None,
-                 crawled_at: str) -> ArticleItem:
+                 crawled_at: str, warc_record_id: str | None = None) -> ArticleItem:
     """The item of one article page, from the raw fields its page extractor read and the
     classified URL of the page (``where``: canonical ``url``, site, edition, outlet slug,
     ``article_id``). The body's raw lines go through the stateless body rules once.
 
     What the page says goes through the loader; the fields that come from the classified URL
-    and the crawl (already canonical, made by newsbot itself) are set on the item as they are.
+    and the crawl (already canonical, made by newsbot itself) are set on the item as they are:
+    ``crawled_at`` and ``warc_record_id`` (the page's archived response, :func:`newsbot.archive.provenance`).
     """
     parts = clean_lines(fields.body_lines)
     loader = ArticleLoader()
@@ -78,7 +79,7 @@ def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, publis
     item.body_source = "aggregator_teaser" if is_teaser else "aggregator"
     item.extractor = AGGREGATOR_EXTRACTOR
     item.extraction_confidence = aggregator_confidence(item.body, is_teaser)
-    item.crawled_at = crawled_at
+    item.crawled_at, item.warc_record_id = crawled_at, warc_record_id
     item.body_parts, item.body_folded = parts, parts.folded or None
     return item
 
@@ -89,7 +90,7 @@ def load_outlet_body(item: ArticleItem, outlet: OutletText) -> ArticleItem:
     rules as an aggregator body (:func:`newsbot.text.body.clean_lines`: "read also" lines and
     the like removed), ``body_source`` ``"outlet"``, the outlet extractor's ``extractor`` and
     ``extraction_confidence``. The aggregator's ``url``, ``title``, ``outlet``, ``published``,
-    ``source_url`` and ``crawled_at`` stay."""
+    ``source_url``, ``crawled_at`` and ``warc_record_id`` (the aggregator page's record) stay."""
     parts = clean_lines(outlet.text.split("\n"))
     return replace(item, body=parts.body, body_source="outlet", extractor=outlet.extractor,
                    extraction_confidence=round(min(1.0, max(0.0, float(outlet.confidence))), 3),

@@ -85,6 +85,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.robots.ServerErrorRobotsTxtMiddleware": 100,
     # cluster mode only: outside RetryMiddleware (550), sees a request once retries are spent
     "newsbot.cluster.middlewares.ClusterFailureMiddleware": 50,
+    # NEWSBOT_ARCHIVE only: next to the download handler, the exchange as sent and received
+    "newsbot.archive.middleware.ArchiveMiddleware": 950,
 }
 NEWSBOT_FALLBACK_ENCODINGS = ["windows-1256", "windows-1252"]
 # Follow to the source: an article whose body is a teaser (ending in "(...)" or "…", or shorter than
@@ -106,6 +108,10 @@ SPIDER_MIDDLEWARES = {
     "newsbot.cluster.middlewares.ClusterSeedMiddleware": 25,  # cluster mode only: seed once per crawl
     # incremental runs: article pages done in an earlier run are not scheduled
     "newsbot.middlewares.incremental.IncrementalMiddleware": 800,
+    # NEWSBOT_ARCHIVE only: requests an article page leads to (its outlet page) are archived too
+    "newsbot.archive.middleware.FedRequestsMiddleware": 700,
+    # NEWSBOT_REPLAY only (scrapy reextract): the archived article pages instead of the spider's start
+    "newsbot.archive.replay.ReplayStartMiddleware": 990,
 }
 # `scrapy check`: the contracts in the callbacks' docstrings (@sample, @fields, @follows: newsbot/contracts.py)
 SPIDER_CONTRACTS = {
@@ -132,17 +138,22 @@ EXTENSIONS = {
     "newsbot.cluster.extension.ClusterWorkerExtension": 500,  # cluster mode only
     "newsbot.extensions.rejects.RejectsExtension": 510,  # newsbot/dropped/<reason>; NEWSBOT_REJECTS_FEED
     "newsbot.extensions.seen.SeenArticlesExtension": 520,  # records done articles once the feeds are stored
+    "newsbot.extensions.progress.ProgressExtension": 530,  # progress per site and edition; NEWSBOT_PROGRESS_INTERVAL
 }
 NEWSBOT_STATS_FILE = None  # path: the final stats as JSON
+# seconds between two sets of progress lines in the log (per site and edition, ids share and ETA;
+# cluster mode: the whole crawl's too); 0: none during the crawl, the end-of-crawl table only
+NEWSBOT_PROGRESS_INTERVAL = 60
 
 # --- cluster mode (scrapy-redis; newsbot/cluster, README "Distributed crawling") --------
 # redis://HOST:6379/DB: workers on any number of machines split one crawl through that Redis
 # (queue, seen requests; the state store too unless NEWSBOT_STATE is given). The add-on then
-# sets SCHEDULER, DUPEFILTER_CLASS, REDIS_URL, SCHEDULER_SERIALIZER, MAX_IDLE_TIME_BEFORE_CLOSE
+# sets SCHEDULER, DUPEFILTER_CLASS, DOWNLOADER, REDIS_URL, SCHEDULER_SERIALIZER, MAX_IDLE_TIME_BEFORE_CLOSE
 # (default 30 s) and swaps in the dedupe pipeline that locks across workers.
 NEWSBOT_CLUSTER = None
 NEWSBOT_CLUSTER_CRAWL = None  # name of the shared crawl in Redis (default: the spider name)
 NEWSBOT_CLUSTER_PREFETCH = 2  # taken requests a worker may keep waiting for a download slot
+NEWSBOT_CLUSTER_POLITENESS = True  # DOWNLOAD_DELAY, CONCURRENT_REQUESTS_PER_DOMAIN, AutoThrottle per site for all workers
 NEWSBOT_CLUSTER_WORKER_TIMEOUT = 20  # seconds without heartbeat: a worker is dead, its requests go back
 
 # --- item pipelines, state store, incremental runs (README "Pipelines and state") -----------
@@ -192,6 +203,17 @@ NEWSBOT_MONITOR_MAX_RETRY_RATE = 0.2  # retries per request
 # finish reasons that pass: the end of the crawl, or a limit the user set (CLOSESPIDER_ITEMCOUNT, ...)
 NEWSBOT_MONITOR_FINISH_REASONS = ["finished", "closespider_itemcount", "closespider_pagecount", "closespider_timeout"]
 NEWSBOT_REPORT_FILE = None  # path of the JSON report; None: <feed>.report.json next to the first local feed
+
+# --- audit trail (newsbot/archive, README "Audit trail") -----------------------------------
+# A directory: every aggregator article page and every outlet page fetched for a record is
+# written there with its request as WARC records (gzip, warcio); each record's warc_record_id
+# names its page's response record. None: no archive (warc_record_id null).
+NEWSBOT_ARCHIVE = None
+NEWSBOT_ARCHIVE_MAX_SIZE = 1_000_000_000  # bytes of a WARC file before the next one is started
+# A WARC file or a directory of them that every request is answered from, never the network
+# (set by `scrapy reextract ARCHIVE`; the add-on then starts from the archived article pages,
+# with a state store in memory, no robots.txt, no browser). None: a normal crawl.
+NEWSBOT_REPLAY = None
 
 # --- output ------------------------------------------------------------------------------
 # FEEDS: with no -o/-O the add-on writes <NEWSBOT_DATA_DIR>/data/<spider>/<time>.jsonl

@@ -12,8 +12,13 @@
   (how many article entries it found, teasers or main-column links), ``teasers`` (True when
   the template's teasers matched) and ``spider``. The monitors count listings with no
   entries (:mod:`newsbot.monitoring`).
+* :data:`checkpoint`: the state extension is about to sync the feeds to the disk and record
+  the articles they hold as done (:mod:`newsbot.extensions.seen`), during the crawl and at its
+  end; no arguments. Components writing files a record depends on sync them now (the WARC
+  archive, :mod:`newsbot.archive`), so an article recorded as done has them on disk.
 """
 
 page_rejected = object()
 furniture_read = object()
 listing_read = object()
+checkpoint = object()

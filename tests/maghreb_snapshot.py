@@ -68,6 +68,7 @@ EXPECTED = [
         "extraction_confidence": 1.0 if len("\n\n".join(a["lines"])) >= 150 else 0.6,  # README: a short body may be cut
         "source_url": a["source_url"],
         "revision": 1,
+        "warc_record_id": None,
     }
     for a in ARTICLES
 ]

@@ -106,3 +106,22 @@ def test_tiny_run_prints_the_five_numbers(tmp_path) -> None:
     assert crawl_ratio > 0 and extract_speedup > 0 and dedupe_ms > 0 and date_speedup > 0
     assert rss_growth > -0.5  # peak RSS of the bigger crawl is not far below the smaller one's
     assert "| crawl pages/s" in proc.stdout and not (tmp_path / "BENCHMARKS.md").exists()
+
+
+CLUSTER_LAST_LINE = re.compile(r"cluster_rss_growth=(-?[\d.]+) queue_bytes_per_request=(\d+) seen_bytes_per_url=(\d+)"
+                               r" state_bytes_per_article=(\d+)$")
+
+
+@pytest.mark.redis
+def test_tiny_cluster_crawl_prints_redis_bytes_and_rss(tmp_path, redis_server) -> None:
+    """``bench/cluster_memory.py --crawl`` at a tiny size (its own redis-server; ``redis_server``
+    only skips the test when there is none)."""
+    cmd = [sys.executable, str(ROOT / "bench" / "cluster_memory.py"), "--crawl", "200", "--mark", "50", "--listed", "50"]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
+    assert "seen URL (seen set at the end: 200 fingerprints)" in proc.stdout
+    assert "article in the state store (200 articles, " in proc.stdout
+    match = CLUSTER_LAST_LINE.match(proc.stdout.strip().splitlines()[-1])
+    assert match, proc.stdout[-2000:]
+    growth, queued, seen, state = map(float, match.groups())
+    assert growth > -0.5 and queued > 100 and 20 <= seen < 200 and state > 500

@@ -27,7 +27,7 @@ from tests.crawling import ROOT, CrawlResult
 from tests.gold import COMPARED_FIELDS, mismatches
 
 SPIDERS = ("djazairess", "maghress", "masress", "sauress", "sudaress", "turess")
-NEWSBOT_FIELDS = ("article_id", "body_source", "extractor", "extraction_confidence", "revision")
+NEWSBOT_FIELDS = ("article_id", "body_source", "extractor", "extraction_confidence", "revision", "warc_record_id")
 """Fields the gold holds as newsbot writes them (beside the maintainers' fields)."""
 MA, DZ = "www.maghress.com", "www.djazairess.com"
 

@@ -24,7 +24,7 @@ from tests.gold import COMPARED_FIELDS, load_jsonl, mismatches
 DEMO_COMMAND = "scrapy crawl maghress -s NEWSBOT_MIRROR=demo -O demo.jsonl"
 DEMO_ITEMS = 13  # the number the README states
 DEMO_GOLD = ROOT / "newsbot" / "demo" / "site" / "gold" / "articles.jsonl"
-ALL_FIELDS = (*COMPARED_FIELDS, "article_id", "body_source", "extractor", "extraction_confidence", "revision")
+ALL_FIELDS = (*COMPARED_FIELDS, "article_id", "body_source", "extractor", "extraction_confidence", "revision", "warc_record_id")
 
 
 def scrapy_command() -> list[str]:
@@ -77,7 +77,7 @@ def test_demo_feed_is_utf8_json_lines_with_every_field(demo_run):
         assert list(record) == [
             "article_id", "url", "site", "edition", "language", "outlet", "outlet_slug", "title",
             "published", "body", "body_source", "extractor", "extraction_confidence", "source_url", "crawled_at",
-            "revision",
+            "revision", "warc_record_id",
         ]
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", record["crawled_at"])
         assert "Lire aussi" not in record["body"] and "اقرأ أيضا" not in record["body"]

@@ -47,8 +47,8 @@ def test_parse_an_article_url_prints_its_item(tmp_path):
     item = items[0]
     assert list(item) == sorted(item)  # pprint sorts the keys
     assert set(item) == {"article_id", "url", "site", "edition", "language", "outlet", "outlet_slug", "title",
-                         "published", "body", "body_source", "extractor", "extraction_confidence", "source_url",
-                         "crawled_at", "revision"}  # no internal field
+                         "published", "body", "body_source", "extractor", "extraction_confidence", "source_url", "crawled_at",
+                         "revision", "warc_record_id"}  # no internal field
     assert {k: v for k, v in item.items() if k != "crawled_at"} == {k: gold[k] for k in item if k != "crawled_at"}
     assert not list(tmp_path.rglob("*.jsonl"))  # no default feed written
 

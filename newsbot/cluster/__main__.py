@@ -1,30 +1,41 @@
-"""``python -m newsbot.cluster status|reset REDIS_URL [CRAWL ...]``: look at or reset cluster crawls.
+"""``python -m newsbot.cluster status|reset [REDIS_URL] [CRAWL ...]``: look at or reset cluster crawls.
 
-``--namespace`` names the state namespace of the crawls (``NEWSBOT_STATE_NAMESPACE``; default
-``newsbot``, the live crawls; ``newsbot-demo`` or ``newsbot-mirror`` for mirrored ones).
+The Redis is the first argument when it is a URL (``redis://...``), else ``--redis URL``, else
+the ``NEWSBOT_CLUSTER`` environment variable, else ``NEWSBOT_CLUSTER`` of the project settings
+(``SCRAPY_SETTINGS_MODULE`` or ``scrapy.cfg``). ``--namespace`` names the state namespace of the
+crawls (``NEWSBOT_STATE_NAMESPACE``; default: the project's, ``newsbot``, the live crawls;
+``newsbot-demo`` or ``newsbot-mirror`` for mirrored ones).
 
-``status`` prints, per crawl found in that Redis (or the crawls named), one JSON line:
-the queued requests, requests in flight, seen and failed fingerprints, the seeding
-worker and the live workers with their share (responses, items). ``reset`` deletes a
-crawl's keys (queue, seen set, seed lock, worker registry, requests in flight); it
-refuses while workers of that crawl are alive unless ``--force`` is given. The state
-store (seen articles, signatures, boilerplate) is not touched: it belongs to every run,
-not to one crawl.
+``status CRAWL`` prints, per crawl named (or every crawl found), what the workers do (queued
+requests, requests in flight, seen and failed fingerprints, live workers) and how far the
+crawl has come: the table the workers log at their end, added up over every worker that
+published its counts (:mod:`newsbot.cluster.progress`): pages, items, rejects and pages/min
+per site and edition, and for an ``ids`` backfill the share done and an ETA. ``status
+REDIS_URL`` (the URL first, as before) prints one JSON line per crawl instead (with
+``progress``: those counts; ``--json`` does that in either form). ``reset`` deletes a
+crawl's keys (queue, seen set, seed lock, worker registry, requests in flight, progress); it
+refuses while workers of that crawl are alive unless ``--force`` is given. The state store
+(seen articles, signatures, boilerplate) is not touched: it belongs to every run, not to one
+crawl.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from typing import Any
 
-from scrapy.settings import Settings
+from scrapy.settings import BaseSettings, Settings
 
+from newsbot.cluster import progress
 from newsbot.cluster.config import cluster_url, worker_timeout
 from newsbot.cluster.crawl import ClusterCrawl, redis_client
 from newsbot.cluster.keys import DEFAULT_NAMESPACE, ClusterKeys, prefix
 from newsbot.cluster.outage import REDIS_ERRORS
 from newsbot.config import masked_url
+from newsbot.monitoring.progress import duration, summary_table
 
 
 def crawls_in(server, namespace: str = DEFAULT_NAMESPACE) -> list[str]:  # noqa: ANN001 - a redis.Redis
@@ -39,11 +50,17 @@ def handle_of(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> Cluster
     return ClusterCrawl(server, ClusterKeys(crawl, namespace), timeout=worker_timeout(Settings()))
 
 
-def describe(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> dict:  # noqa: ANN001
-    """A crawl's state as a dict (what ``status`` prints)."""
+def describe(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> dict[str, Any]:  # noqa: ANN001
+    """A crawl's state as a dict (what ``status --json`` prints); ``progress``: the workers'
+    published counts added up (:meth:`Snapshot.to_dict
+    <newsbot.monitoring.progress.Snapshot.to_dict>`, and ``running``: how many of those workers
+    are alive), None when none has published."""
     handle = handle_of(server, crawl, namespace)
     keys = handle.keys
     seeded = server.get(keys.seeded)
+    published = progress.read(server, keys)
+    whole = progress.crawl_snapshot(published)
+    live = handle.live_workers()
     return {
         "crawl": crawl,
         "queued": handle.queued(),
@@ -51,8 +68,60 @@ def describe(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> dict:  #
         "failed": int(server.scard(keys.failed)),
         "in_flight": sum(int(server.hlen(k)) for k in server.scan_iter(match=keys.inflight_prefix + "*")),
         "seeded_by": json.loads(seeded).get("worker") if seeded else None,
-        "workers": handle.live_workers(),
+        "workers": live,
+        "progress": {**whole.to_dict(), "running": progress.still_running(published, live)} if whole is not None else None,
     }
+
+
+def report(state: dict[str, Any], namespace: str) -> str:
+    """What ``status CRAWL`` prints for one crawl: a line on its workers and queue, then its
+    progress table (see the module docstring).
+
+    >>> print(report({"crawl": "maghress", "queued": 0, "in_flight": 0, "seen": 0, "failed": 0,
+    ...               "workers": {}, "progress": None}, "newsbot"))
+    crawl maghress (namespace newsbot): 0 live workers, 0 queued, 0 in flight, 0 seen, 0 failed
+    no progress published (no worker has run since the crawl was seeded, or its counts expired)
+    """
+    live = state["workers"]
+    lines = [f"crawl {state['crawl']} (namespace {namespace}): {len(live)} live worker{'' if len(live) == 1 else 's'},"
+             f" {state['queued']:,} queued, {state['in_flight']:,} in flight, {state['seen']:,} seen, {state['failed']:,} failed"]
+    if state["progress"] is None:
+        lines.append("no progress published (no worker has run since the crawl was seeded, or its counts expired)")
+        return "\n".join(lines)
+    whole = progress.Snapshot.from_dict(state["progress"])
+    running = state["progress"].get("running", 0)
+    how = f"{running} still running" if running > 0 else "all finished"
+    lines.append(summary_table(whole, f"progress: {whole.workers} worker{'' if whole.workers == 1 else 's'}"
+                                      f" ({how}), {duration(whole.elapsed)} since the first started"))
+    return "\n".join(lines)
+
+
+def project_settings() -> BaseSettings:
+    """The project's settings (``SCRAPY_SETTINGS_MODULE`` or ``scrapy.cfg``), or empty ones outside a project."""
+    from scrapy.utils.project import get_project_settings
+
+    try:
+        return get_project_settings()
+    except Exception:  # noqa: BLE001 - no project here: the URL must come from elsewhere
+        return Settings()
+
+
+def _redis_url(args: argparse.Namespace, parser: argparse.ArgumentParser, settings: BaseSettings) -> str:
+    """The Redis to use: a URL first argument, ``--redis``, env ``NEWSBOT_CLUSTER``, the settings'."""
+    if args.targets and "://" in args.targets[0]:
+        raw, args.crawls, args.legacy = args.targets[0], args.targets[1:], True
+    else:
+        raw = args.redis or os.environ.get("NEWSBOT_CLUSTER") or settings.get("NEWSBOT_CLUSTER")
+        args.crawls, args.legacy = args.targets, False
+        if not raw:
+            parser.error("no Redis given: write its URL first (status redis://HOST:6379/0 CRAWL), or --redis URL,"
+                         " or set NEWSBOT_CLUSTER (environment or settings) as the workers do")
+    try:
+        url = cluster_url(raw)
+    except ValueError as exc:
+        parser.error(str(exc))
+    assert url is not None
+    return url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,16 +129,21 @@ def main(argv: list[str] | None = None) -> int:
     with one line on stderr saying what is wrong and what to do."""
     parser = argparse.ArgumentParser(prog="python -m newsbot.cluster", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("status", "reset"))
-    parser.add_argument("redis_url", help="the NEWSBOT_CLUSTER value, e.g. redis://127.0.0.1:6379/0")
-    parser.add_argument("crawls", nargs="*", help="crawl names (NEWSBOT_CLUSTER_CRAWL, default the spider name)")
+    parser.add_argument("targets", nargs="*", metavar="[REDIS_URL] CRAWL",
+                        help="the Redis URL (the workers' NEWSBOT_CLUSTER; optional, see --redis), then crawl names"
+                             " (NEWSBOT_CLUSTER_CRAWL, default the spider name)")
+    parser.add_argument("--redis", metavar="URL", help="the Redis URL when it is not the first argument"
+                        " (default: NEWSBOT_CLUSTER from the environment, else from the project settings)")
     parser.add_argument("--force", action="store_true", help="reset even while workers are alive")
-    parser.add_argument("--namespace", default=DEFAULT_NAMESPACE,
-                        help="NEWSBOT_STATE_NAMESPACE of the crawls (default newsbot; mirrored crawls: newsbot-demo, newsbot-mirror)")
+    parser.add_argument("--json", action="store_true", help="status: one JSON line per crawl")
+    parser.add_argument("--namespace", default=None,
+                        help="NEWSBOT_STATE_NAMESPACE of the crawls (default: the project's, newsbot; mirrored crawls:"
+                             " newsbot-demo, newsbot-mirror)")
     args = parser.parse_args(argv)
-    try:
-        url = cluster_url(args.redis_url)
-    except ValueError as exc:
-        parser.error(str(exc))
+    settings = project_settings()
+    url = _redis_url(args, parser, settings)
+    if args.namespace is None:
+        args.namespace = settings.get("NEWSBOT_STATE_NAMESPACE") or DEFAULT_NAMESPACE
     try:
         return _run(args, parser, redis_client(Settings({"NEWSBOT_CLUSTER": url})))
     except REDIS_ERRORS as exc:
@@ -83,8 +157,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser, server) -> int:  # noqa: ANN001 - a redis.Redis
     if args.command == "status":
-        for crawl in args.crawls or crawls_in(server, args.namespace):
-            print(json.dumps(describe(server, crawl, args.namespace), ensure_ascii=False, sort_keys=True))
+        crawls = args.crawls or crawls_in(server, args.namespace)
+        if not crawls and not (args.legacy or args.json):
+            print(f"no crawl in namespace {args.namespace} (a mirrored crawl's: --namespace newsbot-mirror or newsbot-demo)")
+        for crawl in crawls:
+            state = describe(server, crawl, args.namespace)
+            if args.legacy or args.json:
+                print(json.dumps(state, ensure_ascii=False, sort_keys=True))
+            else:
+                print(report(state, args.namespace))
         return 0
     if not args.crawls:
         parser.error("reset needs the crawl name(s), e.g. maghress (see the status command)")

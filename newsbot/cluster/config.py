@@ -2,7 +2,7 @@
 
 :func:`configure_cluster` is called by the newsbot add-on (after ``-s`` options are
 applied). With ``NEWSBOT_CLUSTER`` unset it does nothing; with a Redis URL it switches
-``SCHEDULER`` and ``DUPEFILTER_CLASS`` to newsbot's cluster classes, sets ``REDIS_URL``
+``SCHEDULER``, ``DUPEFILTER_CLASS`` and ``DOWNLOADER`` to newsbot's cluster classes, sets ``REDIS_URL``
 and ``SCHEDULER_SERIALIZER``,
 gives ``MAX_IDLE_TIME_BEFORE_CLOSE`` a default and puts the locked dedupe pipeline
 (:mod:`newsbot.cluster.dedupe`) in the place of the plain one. A bad value raises ValueError
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 SCHEDULER = "newsbot.cluster.scheduler.ClusterScheduler"
 DUPEFILTER = "newsbot.cluster.dupefilter.ClusterDupeFilter"
+DOWNLOADER = "newsbot.cluster.politeness.ClusterDownloader"
 DEDUPE = "newsbot.pipelines.dedupe.DedupePipeline"
 CLUSTER_DEDUPE = "newsbot.cluster.dedupe.ClusterDedupePipeline"
 SERIALIZER = "newsbot.cluster.serializer"
@@ -138,6 +139,7 @@ def configure_cluster(settings: BaseSettings) -> None:
         )
     settings.set("SCHEDULER", SCHEDULER, priority="addon")
     settings.set("DUPEFILTER_CLASS", DUPEFILTER, priority="addon")
+    settings.set("DOWNLOADER", DOWNLOADER, priority="addon")  # politeness per site across workers
     settings.set("REDIS_URL", url, priority="addon")
     settings.set("SCHEDULER_SERIALIZER", SERIALIZER, priority="addon")
     if settings.get("MAX_IDLE_TIME_BEFORE_CLOSE") is None:

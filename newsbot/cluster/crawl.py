@@ -8,8 +8,8 @@ and the requests it had taken from the queue and not finished downloading go bac
 the queue (each worker keeps them in its own ``inflight`` hash until they leave its
 downloader), so a killed worker loses no page.
 
-The crawl ends when its last worker leaves: with the queue drained, the seed lock is
-deleted (the next run seeds again) and so are the seen-request fingerprints, unless
+The crawl ends when its last worker leaves: with the queue drained, the seed lock and
+the crawl's run id are deleted (the next run seeds again, under a run id of its own) and so are the seen-request fingerprints, unless
 ``SCHEDULER_PERSIST=True`` keeps them; with requests still queued (workers stopped
 early), queue and fingerprints stay so that starting workers again resumes the crawl.
 Either way the fingerprints of requests that failed (HTTP error, timeout, DNS...) are
@@ -136,7 +136,7 @@ class ClusterCrawl:
 
     def _run(self, script: Any, *args: Any) -> Any:
         k = self.keys
-        keys = [k.workers, k.status, k.requests, k.dupefilter, k.failed, k.seeded, k.inflight(self.worker_id)]
+        keys = [k.workers, k.status, k.requests, k.dupefilter, k.failed, k.seeded, k.inflight(self.worker_id), k.run]
         return script(keys=keys, args=[self.worker_id, self.timeout, k.inflight_prefix, *args])
 
     def _pruned(self, raw: list[Any]) -> list[Any]:
@@ -202,10 +202,18 @@ class ClusterCrawl:
         """Take the crawl's seed lock (``SET NX``): True for the first worker of a crawl."""
         value = json.dumps({"worker": self.worker_id, "arguments": arguments}, sort_keys=True)
         if self.server.set(self.keys.seeded, value, nx=True):
+            self.server.delete(self.keys.progress)  # the counts of an earlier crawl of this name
             return SeedClaim(True, self.worker_id, arguments)
         raw = self.server.get(self.keys.seeded)
         held = json.loads(raw) if raw else {"worker": "?", "arguments": arguments}
         return SeedClaim(False, held.get("worker", "?"), held.get("arguments", ""))
+
+    def shared_run_id(self, mine: str) -> str:
+        """The crawl's run id: the first worker to ask sets it to its own (``mine``), the
+        others get it, so the dedupe index sees one run whatever the worker (kept until the
+        crawl completes: workers resuming a stopped crawl keep it)."""
+        self.server.set(self.keys.run, mine, nx=True)
+        return _text(self.server.get(self.keys.run) or mine)
 
     # --- failures and the end of the crawl ---------------------------------------------
     def record_failed(self, fingerprint: bytes) -> None:

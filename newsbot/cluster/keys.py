@@ -67,6 +67,11 @@ class ClusterKeys:
         return self._key("seeded")
 
     @property
+    def run(self) -> str:
+        """String: the run id every worker of the crawl records in the dedupe index."""
+        return self._key("run")
+
+    @property
     def workers(self) -> str:
         """Sorted set: live workers, scored by their last heartbeat (Redis server time)."""
         return self._key("workers")
@@ -75,6 +80,12 @@ class ClusterKeys:
     def status(self) -> str:
         """Hash: worker id -> JSON status (host, pid, busy, responses, items)."""
         return self._key("status")
+
+    @property
+    def progress(self) -> str:
+        """Hash: worker id -> JSON counts (:mod:`newsbot.cluster.progress`); expires a week
+        after its last write, deleted when the next crawl of this name is seeded."""
+        return self._key("progress")
 
     @property
     def inflight_prefix(self) -> str:

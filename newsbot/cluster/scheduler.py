@@ -13,9 +13,14 @@ fit Scrapy 2.19 or a crawl split over several machines:
   does with ``SCHEDULER_PERSIST=False``, under the feet of the workers still running):
   the last worker out decides (:meth:`ClusterCrawl.leave`);
 * a worker takes a request only while fewer than ``NEWSBOT_CLUSTER_PREFETCH`` (2) of its
-  requests wait in its downloader for a slot: with download delays (AutoThrottle) Scrapy
+  requests wait in its downloader for a slot or for their site's turn
+  (:mod:`newsbot.cluster.politeness`): with download delays (AutoThrottle) Scrapy
   would otherwise take up to ``CONCURRENT_REQUESTS`` requests and sit on them while other
   workers idle;
+* a worker that finds the queue empty looks at it again every :data:`WAKE_INTERVAL` s
+  (0.2) until it gets work, instead of Scrapy's idle engine's every 5 s: a worker that
+  started first, or that seeded the crawl, would otherwise take every request of a short
+  crawl while the others sleep;
 * taking a request marks the worker busy, so others wait for the links it may add, and
   records it as in flight (one Lua script): if the worker dies before the request has
   left its downloader, another worker puts it back in the queue;
@@ -28,8 +33,9 @@ from __future__ import annotations
 
 import importlib
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import defaults, picklecompat
@@ -46,6 +52,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+WAKE_INTERVAL = 0.2
+"""Seconds between two looks at the shared queue while this worker has found it empty."""
+
 
 class ClusterScheduler(Scheduler):
     """``SCHEDULER`` in cluster mode (set by the add-on when ``NEWSBOT_CLUSTER`` is given).
@@ -58,6 +67,7 @@ class ClusterScheduler(Scheduler):
     crawler: Crawler
     prefetch: int
     unsent: list[Request]
+    _wake: Any  # the LoopingCall looking at the queue while starved, or None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
@@ -79,6 +89,7 @@ class ClusterScheduler(Scheduler):
         instance.crawler = crawler
         instance.prefetch = prefetch(settings)
         instance.unsent = []
+        instance._wake = None
         return instance
 
     def open(self, spider: Spider) -> None:
@@ -89,6 +100,7 @@ class ClusterScheduler(Scheduler):
         )
 
     def close(self, reason: str) -> None:
+        self._stop_waking()
         crawl = self.cluster.keys.crawl
         if self.unsent:
             logger.warning(
@@ -146,11 +158,43 @@ class ClusterScheduler(Scheduler):
         return True
 
     def _waiting(self) -> int:
-        """Requests of this worker waiting in its downloader for a slot (politeness delays)."""
+        """Requests of this worker waiting in its downloader for a slot or their site's turn
+        (politeness delays)."""
         engine = self.crawler.engine
         if engine is None:
             return 0
-        return sum(len(slot.queue) for slot in engine.downloader.slots.values())
+        downloader = engine.downloader
+        return sum(len(slot.queue) for slot in downloader.slots.values()) + getattr(downloader, "waiting_for_turn", 0)
+
+    # --- waking up when the queue gets work -------------------------------------------------
+    def _start_waking(self) -> None:
+        if self._wake is None:
+            self._wake = create_looping_call(self._look)
+            self._wake.start(WAKE_INTERVAL, now=False)
+
+    def _stop_waking(self) -> None:
+        if self._wake is not None:
+            if self._wake.running:
+                self._wake.stop()
+            self._wake = None
+
+    def _look(self) -> None:
+        """While starved: when the shared queue holds requests and this worker can take one,
+        have the engine ask for it now (its own idle loop looks every 5 s only)."""
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)  # the engine's scheduling slot: no public handle
+        if engine is None or slot is None or slot.closing is not None:
+            self._stop_waking()
+            return
+        if self._waiting() >= self.prefetch or engine.needs_backout():
+            return
+        try:
+            queued = self.cluster.queued()
+        except REDIS_ERRORS as exc:
+            self.cluster.outage.failed(exc)
+            return
+        if queued or self.unsent:
+            slot.nextcall.schedule()
 
     def has_pending_requests(self) -> bool:
         try:
@@ -169,6 +213,10 @@ class ClusterScheduler(Scheduler):
             self.cluster.outage.failed(exc)
             return None
         self.cluster.outage.answered()
+        if request is None:
+            self._start_waking()
+        else:
+            self._stop_waking()
         return request
 
     def _next_request(self) -> Request | None:

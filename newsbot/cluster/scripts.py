@@ -6,8 +6,8 @@ script but ``POP``) drops workers whose last heartbeat is older than the timeout
 the requests they had taken (their ``inflight`` hash) back in the queue.
 """
 
-# Every script gets KEYS = workers, status, requests, dupefilter, failed, seeded, own inflight
-# and ARGV = worker id, worker timeout, inflight key prefix, then its own arguments.
+# Every script gets KEYS = workers, status, requests, dupefilter, failed, seeded, own inflight,
+# run and ARGV = worker id, worker timeout, inflight key prefix, then its own arguments.
 _PRUNE = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
@@ -65,7 +65,7 @@ while true do
 end
 local queued = redis.call('ZCARD', KEYS[3])
 if queued > 0 then return {'interrupted', queued, forgotten, pruned[1]} end
-redis.call('DEL', KEYS[6], KEYS[2])
+redis.call('DEL', KEYS[6], KEYS[2], KEYS[8])
 if ARGV[4] ~= '1' then redis.call('DEL', KEYS[4]) end
 return {'complete', 0, forgotten, pruned[1]}
 """

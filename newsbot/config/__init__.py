@@ -17,6 +17,7 @@ check their own settings the same way (``NEWSBOT_CLUSTER*``: :mod:`newsbot.clust
 :mod:`newsbot.demo.mirror`; ``NEWSBOT_CHROMIUM``: :mod:`newsbot.render.config`).
 
 Also checked up front: output paths (``NEWSBOT_STATS_FILE``, ``NEWSBOT_REJECTS_FEED``, ``NEWSBOT_REPORT_FILE``,
+the ``NEWSBOT_ARCHIVE`` directory,
 local ``FEEDS`` files, ``NEWSBOT_DATA_DIR`` when it holds the default feed) must be
 writable, the directories being created as the crawl would create them; the http and https
 ``DOWNLOAD_HANDLERS`` must be importable; a ``NEWSBOT_*`` name that no component knows (a
@@ -29,7 +30,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from newsbot.config.errors import SettingError
-from newsbot.config.paths import check_data_dir, check_feeds, output_path_setting, unwritable
+from newsbot.config.paths import archive_directory, check_data_dir, check_feeds, output_path_setting, unwritable
 from newsbot.config.redisurl import masked_url, redis_url
 from newsbot.config.secrets import mask_secrets
 from newsbot.config.values import (
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 __all__ = [
-    "BOOLEANS", "NUMBERS", "Number", "SettingError", "bool_setting", "check_names", "class_setting", "default",
+    "BOOLEANS", "NUMBERS", "Number", "SettingError", "archive_directory", "bool_setting", "check_names", "class_setting", "default",
     "encodings_setting", "float_setting", "handler_setting", "int_setting", "known_settings", "list_setting",
     "mask_secrets", "masked_url",
     "name_setting", "output_path_setting", "redis_url", "setting_or_default", "unwritable", "validate_settings",
@@ -112,6 +113,7 @@ def validate_settings(settings: BaseSettings) -> None:
         handler_setting(settings, scheme)
         class_setting(settings, f"NEWSBOT_MIRROR_{scheme.upper()}_HANDLER", HTTP11_HANDLER)
     check_data_dir(settings)
+    archive_directory(settings)
     output_path_setting(settings, "NEWSBOT_STATS_FILE", "stats/last.json")
     output_path_setting(settings, "NEWSBOT_REJECTS_FEED", "rejects/%(name)s.jsonl", placeholders=("name", "time"))
     output_path_setting(settings, "NEWSBOT_REPORT_FILE", "reports/last.json")

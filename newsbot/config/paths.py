@@ -119,3 +119,29 @@ def check_data_dir(settings: BaseSettings) -> None:
     raw = settings.get("NEWSBOT_DATA_DIR")
     if raw and Path(str(raw)).expanduser().exists() and not Path(str(raw)).expanduser().is_dir():
         raise SettingError(f"NEWSBOT_DATA_DIR={raw!r} is a file, not a directory: e.g. -s NEWSBOT_DATA_DIR=/var/lib/newsbot")
+
+
+def archive_directory(settings: BaseSettings) -> Path | None:
+    """``NEWSBOT_ARCHIVE``, the directory of the crawl's WARC files, as an absolute path; None
+    when unset (no archive). Checked: a path that is a file, or a directory that cannot be
+    created or written, raises :class:`SettingError`.
+
+    >>> from scrapy.settings import Settings
+    >>> archive_directory(Settings()) is None
+    True
+    >>> archive_directory(Settings({"NEWSBOT_ARCHIVE": "/proc/nope"}))
+    Traceback (most recent call last):
+    ...
+    newsbot.config.SettingError: NEWSBOT_ARCHIVE='/proc/nope' cannot hold the WARC files (cannot create directory /proc/nope: [Errno 2] No such file or directory: '/proc/nope'): give a writable directory, e.g. -s NEWSBOT_ARCHIVE=archive/maghress
+    """
+    raw = settings.get("NEWSBOT_ARCHIVE")
+    if raw is None or str(raw).strip() == "":
+        return None
+    path = Path(str(raw)).expanduser()
+    reason = f"{path} is a file" if path.exists() and not path.is_dir() else unwritable(path / "probe")
+    if reason:
+        raise SettingError(
+            f"NEWSBOT_ARCHIVE={raw!r} cannot hold the WARC files ({reason}): give a writable directory,"
+            " e.g. -s NEWSBOT_ARCHIVE=archive/maghress"
+        )
+    return path.resolve()

@@ -51,6 +51,7 @@ BOOLEANS: frozenset[str] = frozenset({
     "NEWSBOT_INCREMENTAL_ENABLED",
     "NEWSBOT_VALIDATION_ENABLED",
     "NEWSBOT_FOLLOW_SOURCE",
+    "NEWSBOT_CLUSTER_POLITENESS",
 })
 """Boolean settings (read with :func:`bool_setting`)."""
 
@@ -93,11 +94,13 @@ NUMBERS: dict[str, Number] = {
     "NEWSBOT_RENDER_TIMEOUT": Number(above=0),
     "NEWSBOT_RENDER_WAIT": Number(minimum=0),
     "NEWSBOT_DUPEFILTER_MEMORY": Number(integer=True, minimum=1, unit="request fingerprints"),
+    "NEWSBOT_ARCHIVE_MAX_SIZE": Number(integer=True, minimum=1, unit="bytes of a WARC file before the next one"),
     "NEWSBOT_CLUSTER_PREFETCH": Number(integer=True, minimum=1, unit="requests"),
     "NEWSBOT_CLUSTER_WORKER_TIMEOUT": Number(minimum=6, unit="seconds, three heartbeats at least"),
     "NEWSBOT_MONITOR_MIN_COVERAGE": Number(minimum=0, maximum=1, unit="share of items"),
     "NEWSBOT_MONITOR_MAX_REJECTED": Number(minimum=0, maximum=1, unit="share of article pages"),
     "NEWSBOT_MONITOR_MIN_PAGES": Number(integer=True, minimum=1, unit="article pages"),
+    "NEWSBOT_PROGRESS_INTERVAL": Number(minimum=0, unit="seconds; 0: no progress lines during the crawl"),
     "NEWSBOT_MONITOR_MAX_EMPTY_LISTINGS": Number(minimum=0, maximum=1, unit="share of listing pages"),
     "NEWSBOT_MONITOR_MAX_ERROR_RATE": Number(minimum=0, maximum=1, unit="share of requests"),
     "NEWSBOT_MONITOR_MAX_RETRY_RATE": Number(minimum=0, maximum=1, unit="share of requests"),
@@ -224,7 +227,7 @@ def list_setting(settings: BaseSettings, name: str) -> list[str]:
     >>> list_setting(Settings({"NEWSBOT_MONITOR_COVERAGE_FIELDS": '["date"]'}), "NEWSBOT_MONITOR_COVERAGE_FIELDS")
     Traceback (most recent call last):
     ...
-    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, extractor, extraction_confidence, source_url, crawled_at, revision, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
+    newsbot.config.SettingError: NEWSBOT_MONITOR_COVERAGE_FIELDS='["date"]': 'date' is not one of article_id, url, site, edition, language, outlet, outlet_slug, title, published, body, body_source, extractor, extraction_confidence, source_url, crawled_at, revision, warc_record_id, e.g. -s NEWSBOT_MONITOR_COVERAGE_FIELDS=title,published
     """
     allowed, example = LISTS[name]
     raw = setting_or_default(settings, name)

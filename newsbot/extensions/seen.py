@@ -46,6 +46,9 @@ dropped as a duplicate from another stays ``item``). If the store failed during 
 records noted before the failure are gone with it (nothing is recorded either way) and the
 WARNING counts those noted since.
 
+Before each commit it sends :data:`newsbot.signals.checkpoint`: the WARC archive
+(``NEWSBOT_ARCHIVE``) is synced to the disk before the articles whose pages it holds are recorded.
+
 Settings: ``NEWSBOT_STATE_COMMIT_INTERVAL`` (seconds; 0: commit only at the end). Stats:
 ``newsbot/state/recorded/item``, ``newsbot/state/recorded/dropped`` (not counted, and a
 WARNING says so, when the state store failed and the run fell back to memory),
@@ -68,9 +71,10 @@ from scrapy.extensions.feedexport import FeedExporter
 from newsbot.config import float_setting, masked_url
 from newsbot.feeds import lines_backwards
 from newsbot.feedstorage import CheckedFileFeedStorage
+from newsbot.middlewares.offsite import META_ARTICLE_REDIRECTS
 from newsbot.pipelines.drops import drop_reason
 from newsbot.pipelines.revision import content_hash
-from newsbot.middlewares.offsite import META_ARTICLE_REDIRECTS
+from newsbot.signals import checkpoint
 from newsbot.sites import classify_url
 from newsbot.state import DROPPED, ITEM, crawl_state, is_final
 from newsbot.state.base import Record
@@ -196,6 +200,7 @@ class SeenArticlesExtension:
         if storages is None:  # a feed that is only stored at the end: commit at the end only
             self.interval = 0
             return
+        self.crawler.signals.send_catch_log(checkpoint)  # files the records depend on (WARC) synced first
         if not all([storage.sync() for storage in storages]):
             self.interval = 0  # a feed failed: what it held is committed, nothing more is
             return
@@ -250,6 +255,7 @@ class SeenArticlesExtension:
         if self._committed:
             return
         self._committed = True
+        self.crawler.signals.send_catch_log(checkpoint)
         self._flush()
         store = self.state.store
         stats = self.crawler.stats.get_stats()

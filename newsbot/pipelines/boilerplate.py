@@ -116,6 +116,7 @@ class BoilerplatePipeline:
         parts: CleanBody = adapter.get("body_parts") or clean_lines(split_paragraphs(adapter.get("body")))
         title = adapter.get("title")
         seen = self.learner.see_item(site)
+        self.learner.refresh(site)  # what other processes sharing the store learned (cluster workers)
         index = self.headlines.get(site)
         known = len(index) if index is not None else 0
         removed: Counter[str] = Counter()
@@ -128,6 +129,7 @@ class BoilerplatePipeline:
         if seen < self.warmup:
             self.stats.inc_value("newsbot/boilerplate/held")
             await self.gate.hold(site, {p.key for p in observed(first)})  # only those can become learned
+            self.learner.refresh(site)  # what other processes sharing the store learned meanwhile
         else:
             self.gate.release(site, "warm-up done")
         learned_keys = self.learner.learned(site)

@@ -12,15 +12,18 @@ In this order, an item is dropped as
 * ``near_duplicate``: MinHash over 3-word shingles of the cleaned body (128 permutations,
   LSH, datasketch) finds kept items of any outlet or sister site whose Jaccard similarity
   is at least ``NEWSBOT_NEAR_DUPLICATE_THRESHOLD`` (0.8); the drop carries it as
-  ``similarity``. For an item kept earlier in the same run (the last
-  :data:`EXACT_MEMORY` kept items) both shingle sets are at hand and the similarity is the
-  exact Jaccard; for items kept by earlier runs only the stored signature is, and it is
-  the MinHash estimate, whose standard error with 128 permutations is about 0.03 near 0.8
-  (a pair with a true similarity of 0.84 is estimated below 0.8 about once in seven).
+  ``similarity``. For an item kept earlier in the same run, while it is one of the
+  :data:`~newsbot.state.base.RECENT_SHINGLES` documents indexed last (5,000), the store gives
+  its shingle set and the similarity is the exact Jaccard; for older items (earlier runs)
+  only the stored signature is at hand, and it is the MinHash estimate, whose standard error
+  with 128 permutations is about 0.03 near 0.8 (a pair with a true similarity of 0.84 is
+  estimated below 0.8 about once in seven).
 
-The first item of a group is kept and every drop names it in ``duplicate_of``. The index
-lives in the state store (shared by runs and by concurrent crawl processes); kept items
-are indexed as soon as they are kept. With ``-a fresh=1`` documents indexed by earlier runs
+The first item of a group is kept and every drop names it in ``duplicate_of``. The index,
+shingle sets included, lives in the state store only (shared by runs and by concurrent crawl
+processes; nothing is remembered in the process), so the workers of a cluster crawl, which
+share the store and one run id (:mod:`newsbot.cluster.dedupe`), take the decisions one process
+takes; kept items are indexed as soon as they are kept. With ``-a fresh=1`` documents indexed by earlier runs
 are ignored (the run deduplicates only within itself) and still updated.
 
 The body is folded for matching once per item: the item's ``body_folded`` when set (the
@@ -37,7 +40,6 @@ Stats: ``newsbot/dedupe/kept``, ``newsbot/dedupe/candidates`` (LSH candidates co
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -65,9 +67,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EXACT_MEMORY = 5000
-"""Kept items of this run whose shingle sets stay in memory for exact similarities."""
-
+SHINGLE_DTYPE = np.dtype("<u4")
+"""How a shingle set is stored: its hashes as little-endian uint32."""
 
 class DedupePipeline:
     """Drops exact and near duplicates of items kept in this run or earlier ones."""
@@ -80,7 +81,6 @@ class DedupePipeline:
         self.stats = crawler.stats
         self.signer = Signer(float_setting(settings, "NEWSBOT_NEAR_DUPLICATE_THRESHOLD"))
         self.state = crawl_state(crawler)
-        self.shingle_sets: OrderedDict[str, np.ndarray] = OrderedDict()
         self.fresh = False
         self._check_index_layout()
 
@@ -134,8 +134,8 @@ class DedupePipeline:
                 if not self._counts(doc, url):
                     continue
                 self.stats.inc_value("newsbot/dedupe/candidates")
-                if doc.url in self.shingle_sets and doc.run == self.state.run_id:
-                    similarity = jaccard(own, self.shingle_sets[doc.url])
+                if doc.shingles and doc.run == self.state.run_id:
+                    similarity = jaccard(own, np.frombuffer(doc.shingles, dtype=SHINGLE_DTYPE))
                 else:
                     similarity = self.signer.similarity(signature, doc.signature)
                 if similarity >= self.signer.threshold and (best is None or similarity > best[0]):
@@ -149,10 +149,8 @@ class DedupePipeline:
                     similarity=similarity,
                 )
         stored = signature.tobytes() if signature is not None else b""
-        store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, stored, band_keys)
-        self.shingle_sets[url] = own
-        if len(self.shingle_sets) > EXACT_MEMORY:
-            self.shingle_sets.popitem(last=False)
+        store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, stored, band_keys,
+                           own.astype(SHINGLE_DTYPE, copy=False).tobytes())
         self.stats.inc_value("newsbot/dedupe/kept")
         return item
 

@@ -72,6 +72,17 @@ class BoilerplateLearner:
             self._learned[site] = dict(self.store.learned_paragraphs(site))
         return self._learned[site]
 
+    def refresh(self, site: str) -> dict[bytes, str]:
+        """Read ``site``'s learned paragraphs from the store again and return them all: other
+        processes that share the store (cluster workers, concurrent crawls) learn too, and an
+        item held through the warm-up must be cleaned with what every one of them learned
+        meanwhile, as one process would have. Once a paragraph is learned its candidate count is
+        gone from the store, so a process that missed it would count it from scratch and keep it
+        in the bodies of its next few items: the pipeline refreshes before each item (one small
+        read: the learned paragraphs of a site are a few dozen)."""
+        self._learned[site] = {**self.store.learned_paragraphs(site), **self._learned.get(site, {})}
+        return self._learned[site]
+
     def items_seen(self, site: str) -> int:
         """Items of ``site`` the learner has seen, in this run and the earlier ones."""
         if site not in self._items:

@@ -20,13 +20,14 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newsbot.archive.meta import provenance
 from newsbot.errors import report_configuration_error
 from newsbot.family.urls import META_KIND, PageKind, SiteUrl, is_web_url
 from newsbot.items import ArticleItem
 from newsbot.loaders import load_article
 from newsbot.pages.article import parse_article
 from newsbot.pages.feed import FeedProblem, FeedTooLarge, parse_feed
-from newsbot.pages.furniture import furniture_boxes
+from newsbot.pages.furniture import KnownFurniture, furniture_boxes
 from newsbot.pages.listing import ListingFields, parse_listing
 from newsbot.pages.markup import PageTree, unreadable
 from newsbot.render import Renderer
@@ -35,7 +36,7 @@ from newsbot.sites.base import SiteProfile
 from newsbot.spiders.arguments import ArgumentError, CrawlArguments
 from newsbot.spiders.pacing import paced
 from newsbot.spiders.source import SourceFollower
-from newsbot.text.dates import iso_utc, read_date, utc_now
+from newsbot.text.dates import read_date, utc_now
 
 
 DECIDED_LINKS = 10_000
@@ -77,6 +78,7 @@ class AggregatorSpider(SourceFollower, scrapy.Spider):
         self.arguments = CrawlArguments.parse(self.site, own)
         super().__init__(*args, **kwargs)
         self._decided: OrderedDict[str, None] = OrderedDict()
+        self._known_furniture = KnownFurniture()  # tickers read before: cut out of article pages
         # One bound method for every request: Scrapy remembers its check of a callback's source
         # per callback object, weakly, so a new bound method per request meant reading and
         # parsing this module's source again for most responses.
@@ -126,7 +128,10 @@ class AggregatorSpider(SourceFollower, scrapy.Spider):
         if kind != PageKind.FEED and (why := unreadable(response)) is not None:
             self._reject(response, *why, article=kind == PageKind.ARTICLE)
             return
-        tree = PageTree(response) if isinstance(response, HtmlResponse) else None
+        # An article page's ticker markup, once read, is cut out before parsing (its links are
+        # never followed from an article); a listing's stays: its links may be entries.
+        known = self._known_furniture if kind == PageKind.ARTICLE else None
+        tree = PageTree(response, furniture=known) if isinstance(response, HtmlResponse) else None
         if tree is not None:
             self._read_furniture(tree)
         if kind == PageKind.ARTICLE:
@@ -208,7 +213,9 @@ class AggregatorSpider(SourceFollower, scrapy.Spider):
         if published and not self._in_range(published):
             self._reject(response, "out_of_range", f"published {published} is outside since/until", level="debug")
             return
-        item = load_article(fields, where, language=language, published=published, crawled_at=iso_utc(utc_now()))
+        warc_record_id, crawled_at = provenance(response)
+        item = load_article(fields, where, language=language, published=published, crawled_at=crawled_at,
+                            warc_record_id=warc_record_id)
         yield from self.follow_source(item, response)
 
     # --- helpers -------------------------------------------------------------------------

@@ -19,7 +19,8 @@ source and the reason: ``disabled`` (``-a follow_source=0`` or
 of the outlet disallows it), ``off_site`` (redirected to another host), ``http_error``,
 ``unreachable`` (connection refused, timeout, a download that failed), ``too_large`` (over
 ``DOWNLOAD_MAXSIZE``), ``not_article`` (no article on the page: a home page, a listing, a
-paywall stub, no HTML, or an aggregator's own article page), ``no_teaser_text`` (an article that does not hold the teaser's words).
+paywall stub, no HTML, or an aggregator's own article page), ``no_teaser_text`` (an article
+that does not hold the teaser's words).
 """
 
 from __future__ import annotations

@@ -11,7 +11,10 @@ default, and :mod:`newsbot.state.redisdb` for a shared Redis). A store holds:
   its own, promoted into the seen articles in one step once its feeds are stored (or
   discarded); those of a killed process are never promoted and go after :data:`PENDING_TTL`;
 * the dedupe index: one document per kept item (canonical URL, the run that kept it, the
-  16-byte content fingerprint, the MinHash signature and its LSH band keys);
+  16-byte content fingerprint, the MinHash signature and its LSH band keys) and, for the
+  :data:`RECENT_SHINGLES` documents indexed last, their shingle sets (exact similarities for
+  every process of a run: the dedupe pipeline asks the store, never its own memory, so one
+  process and the workers of a cluster decide alike);
 * learned boilerplate per site: candidate paragraphs with the distinct titles they were
   seen under, the paragraphs proved to be boilerplate, and how many items of the site the
   learner has seen;
@@ -38,6 +41,9 @@ ITEM = "item"
 DROPPED = "dropped"
 """Status prefix of an article whose item a pipeline dropped: ``dropped:<reason>``."""
 SCHEMA_VERSION = "1"
+RECENT_SHINGLES = 5000
+"""Documents indexed last whose shingle sets the store keeps (about 2 KB each), for exact
+similarities with the items that follow them (older ones: the MinHash estimate)."""
 PENDING_TTL = 7 * 86400
 """Seconds after its last write that the pending records of a crawl process are dropped
 unpromoted (a killed process never promotes them)."""
@@ -78,11 +84,15 @@ class StateError(RuntimeError):
 @dataclass(frozen=True)
 class StoredDocument:
     """A kept item in the dedupe index: its canonical ``url``, the ``run`` that kept it and,
-    for band look-ups, its MinHash ``signature`` (raw uint32 bytes, or empty)."""
+    for band look-ups, its MinHash ``signature`` (raw uint32 bytes, or empty) and its
+    ``shingles`` (the sorted distinct 32-bit shingle hashes as little-endian uint32 bytes,
+    :func:`newsbot.text.signatures.shingle_set`) while it is one of the
+    :data:`RECENT_SHINGLES` documents indexed last (else empty)."""
 
     url: str
     run: str
     signature: bytes = b""
+    shingles: bytes = b""
 
 
 def is_final(status: str | None) -> bool:
@@ -144,13 +154,17 @@ class StateStore(Protocol):
         ...
 
     def find_bands(self, band_keys: Sequence[int]) -> list[StoredDocument]:
-        """Documents sharing at least one LSH band key, with their signatures."""
+        """Documents sharing at least one LSH band key, with their signatures and, for the
+        :data:`RECENT_SHINGLES` indexed last, their shingle sets; in the order they were indexed."""
         ...
 
     def add_document(
-        self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int]
+        self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int],
+        shingles: bytes = b"",
     ) -> None:
-        """Index a kept item; a document of the same URL is replaced (re-kept by a later run)."""
+        """Index a kept item (with its shingle set, kept while it is one of the
+        :data:`RECENT_SHINGLES` documents indexed last); a document of the same URL is
+        replaced (re-kept by a later run)."""
         ...
 
     def document_run(self, url: str) -> str | None:

@@ -11,8 +11,11 @@ Every key starts with the namespace (``NEWSBOT_STATE_NAMESPACE``, default the pr
   hash>"``, expiring :data:`PENDING_TTL` seconds after their last write (a killed process never
   promotes them);
 * ``<ns>:docid`` counter, ``<ns>:docurl`` hash ``url -> id``, ``<ns>:docs`` hash
-  ``id -> packed document``, ``<ns>:fp`` hash ``fingerprint -> id``, and one set of ids per
-  LSH bucket ``<ns>:lsh:<band key>`` (small integer sets: Redis stores them compactly);
+  ``id -> packed document``, ``<ns>:fp`` hash ``fingerprint -> id``, one set of ids per
+  LSH bucket ``<ns>:lsh:<band key>`` (small integer sets: Redis stores them compactly), and
+  ``<ns>:shingles`` hash ``id -> shingle set`` of the
+  :data:`~newsbot.state.base.RECENT_SHINGLES` documents indexed last (ids come from one
+  counter: indexing document ``n`` forgets the set of document ``n - RECENT_SHINGLES``);
 * ``<ns>:bp:<site>:cand:<paragraph key>`` sets of title keys, expiring ``candidate_ttl``
   seconds (``NEWSBOT_BOILERPLATE_FORGET_DAYS``) after they were last seen, ``<ns>:bp:<site>:learned``
   hash ``paragraph key -> text``, ``<ns>:bp:items`` hash ``site -> items seen``.
@@ -34,6 +37,7 @@ from newsbot.config import masked_url
 from newsbot.state.base import (
     ITEM,
     PENDING_TTL,
+    RECENT_SHINGLES,
     SCHEMA_VERSION,
     Record,
     SeenArticle,
@@ -216,11 +220,20 @@ class RedisState:
     def find_bands(self, band_keys: Sequence[int]) -> list[StoredDocument]:
         if not band_keys:
             return []
-        ids = self._r.sunion([self._band(k) for k in band_keys])
-        return [doc.stored() for doc in self._documents(sorted(ids, key=int))]
+        ids = sorted(self._r.sunion([self._band(k) for k in band_keys]), key=int)
+        if not ids:
+            return []
+        pipe = self._r.pipeline(transaction=False)
+        pipe.hmget(self._key("docs"), ids)
+        pipe.hmget(self._key("shingles"), ids)
+        docs, shingles = pipe.execute()
+        return [
+            _Packed.unpack(raw).stored(hashes or b"") for raw, hashes in zip(docs, shingles, strict=True) if raw is not None
+        ]
 
     def add_document(
-        self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int]
+        self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int],
+        shingles: bytes = b"",
     ) -> None:
         old_id = self._r.hget(self._key("docurl"), url)
         pipe = self._r.pipeline(transaction=True)
@@ -229,6 +242,7 @@ class RedisState:
                 for key in old.band_keys:
                     pipe.srem(self._band(key), old_id)
             pipe.hdel(self._key("docs"), old_id)
+            pipe.hdel(self._key("shingles"), old_id)
         doc_id = self._r.incr(self._key("docid"))
         packed = _Packed(url, run, site, fingerprint, signature, tuple(band_keys)).pack()
         pipe.hset(self._key("docs"), doc_id, packed)
@@ -236,6 +250,9 @@ class RedisState:
         pipe.hset(self._key("fp"), fingerprint, doc_id)
         for key in band_keys:
             pipe.sadd(self._band(key), doc_id)
+        if shingles:
+            pipe.hset(self._key("shingles"), doc_id, shingles)
+        pipe.hdel(self._key("shingles"), doc_id - RECENT_SHINGLES)
         pipe.execute()
 
     def document_run(self, url: str) -> str | None:
@@ -312,8 +329,8 @@ class _Packed:
         run, site, url = raw[at + length :].decode().split("\0", 2)
         return cls(url, run, site, fp, sig, bands)
 
-    def stored(self) -> StoredDocument:
-        return StoredDocument(self.url, self.run, self.sig)
+    def stored(self, shingles: bytes = b"") -> StoredDocument:
+        return StoredDocument(self.url, self.run, self.sig, shingles)
 
     def without_signature(self) -> StoredDocument:
         return StoredDocument(self.url, self.run)

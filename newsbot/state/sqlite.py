@@ -18,7 +18,9 @@ Tables (one file holds one namespace; see :func:`newsbot.state.state_uri`):
   with ``first_seen`` taken from ``updated`` (an item is recorded once, so that is when it was
   first seen) and no revision nor content (see :mod:`newsbot.pipelines.revision`);
 * ``docs(id, url UNIQUE, run, site, fp, sig, created)`` plus ``bands(key, doc)``, the LSH
-  buckets of the near-duplicate index (9 rows per document with the default threshold);
+  buckets of the near-duplicate index (14 rows per document with the default threshold), and
+  ``shingles(doc, hashes)``, the shingle sets of the :data:`~newsbot.state.base.RECENT_SHINGLES`
+  documents indexed last;
 * ``bp_candidates(site, para, title, seen)``, ``bp_learned(site, para, text, learned)``,
   ``counters(name, value)``; ``meta(key, value)``.
 """
@@ -34,6 +36,7 @@ from pathlib import Path
 from newsbot.state.base import (
     ITEM,
     PENDING_TTL,
+    RECENT_SHINGLES,
     SCHEMA_VERSION,
     Record,
     SeenArticle,
@@ -63,6 +66,7 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE INDEX IF NOT EXISTS docs_fp ON docs (fp);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS bands_doc ON bands (doc);
+CREATE TABLE IF NOT EXISTS shingles (doc INTEGER PRIMARY KEY, hashes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bp_candidates (
     site TEXT NOT NULL, para BLOB NOT NULL, title BLOB NOT NULL, seen REAL NOT NULL,
     PRIMARY KEY (site, para, title)
@@ -262,13 +266,15 @@ class SqliteState:
             return []
         marks = ",".join("?" * len(band_keys))
         rows = self._db.execute(
-            f"SELECT url, run, sig FROM docs WHERE id IN (SELECT doc FROM bands WHERE key IN ({marks})) ORDER BY id",
+            "SELECT url, run, sig, shingles.hashes FROM docs LEFT JOIN shingles ON shingles.doc = docs.id"
+            f" WHERE id IN (SELECT doc FROM bands WHERE key IN ({marks})) ORDER BY id",
             list(band_keys),
         )
-        return [StoredDocument(url, run, sig) for url, run, sig in rows]
+        return [StoredDocument(url, run, sig, hashes or b"") for url, run, sig, hashes in rows]
 
     def add_document(
-        self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int]
+        self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int],
+        shingles: bytes = b"",
     ) -> None:
         insert = "INSERT INTO docs (url, run, site, fp, sig, created) VALUES (?, ?, ?, ?, ?, ?)"
         values = (url, run, site, fingerprint, signature, time.time())
@@ -278,10 +284,15 @@ class SqliteState:
             if not cursor.rowcount:
                 (old,) = self._db.execute("SELECT id FROM docs WHERE url = ?", (url,)).fetchone()
                 self._db.execute("DELETE FROM bands WHERE doc = ?", (old,))
+                self._db.execute("DELETE FROM shingles WHERE doc = ?", (old,))
                 self._db.execute("DELETE FROM docs WHERE id = ?", (old,))
                 cursor = self._db.execute(insert, values)
             doc = cursor.lastrowid
             self._db.executemany("INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)", [(k, doc) for k in band_keys])
+            if shingles:
+                self._db.execute("INSERT OR REPLACE INTO shingles (doc, hashes) VALUES (?, ?)", (doc, shingles))
+            # only the documents indexed last keep theirs (ids grow: a range delete on the key)
+            self._db.execute("DELETE FROM shingles WHERE doc <= ?", (doc - RECENT_SHINGLES,))
 
     def document_run(self, url: str) -> str | None:
         row = self._db.execute("SELECT run FROM docs WHERE url = ?", (url,)).fetchone()

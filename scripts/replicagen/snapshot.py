@@ -164,6 +164,7 @@ class Builder:
         rec["extraction_confidence"] = None if outlet_body else (
             0.3 if teaser is not None else 0.6 if len(rec["body"]) < 150 else 1.0)
         rec["revision"] = 1  # a first crawl: every article's first version
+        rec["warc_record_id"] = None  # a crawl without NEWSBOT_ARCHIVE
         rec["needs_js"] = False
         rec["cases"] = list(art.cases) + (["read_also"] if art.read_also else [])
         rec["text_from"] = "written for newsbot's own tests"
@@ -259,7 +260,7 @@ class Builder:
                   "(site, edition, url, title, outlet, outlet_slug, published, language, body, source_url, cases,",
                   "needs_js, duplicates, url_variants, full_text_at; rejects with reason, note and, for copies,",
                   "the copy's own fields and `similarity`), plus `article_id`, `body_source`, `extractor`,",
-                  "`extraction_confidence` and `revision` as newsbot writes them (`extractor` and",
+                  "`extraction_confidence`, `revision` and `warc_record_id` (null: no archive) as newsbot writes them (`extractor` and",
                   "`extraction_confidence` null where the body is an outlet page's: any outlet extractor), and",
                   "`teaser` (the aggregator's teaser) for teaser-only pages, with `source_reason` (the",
                   "`newsbot/source/<reason>` newsbot counts) where the source page does not give the article.", ""]

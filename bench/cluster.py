@@ -1,0 +1,242 @@
+"""Cluster benchmark: one plain crawl, then workers on a private Redis, on one generated replica.
+
+    python bench/cluster.py                      # 2,000 articles, 2 workers; table appended to BENCHMARKS.md
+    python bench/cluster.py --articles 2500 --workers 3 --no-write
+
+In one go, against :mod:`bench.replica_server` (a maghress-like site, :mod:`bench.replica_gen`,
+all text made up, 1.5 % near-duplicates) and a private ``redis-server`` on a free port:
+
+1. **split**: the French edition crawled by one plain ``scrapy crawl`` (SQLite state), then by
+   ``--workers`` cluster workers started together (``NEWSBOT_CLUSTER``; state in the Redis), same
+   settings (newsbot's concurrency, robots.txt, no AutoThrottle, no rendering). Printed: the
+   time ratio (the crawl's span as the site sees it: first to last request served, so process
+   start-up and the workers' idle wait before closing are left out; the whole process times
+   are printed too), each worker's share of the items, pages fetched twice (site requests
+   beyond one per path, robots.txt aside) and items kept in both modes (the same count means
+   the same duplicate and near-duplicate decisions);
+2. **politeness**: ``--polite-pages`` article pages (``-a ids``) with ``DOWNLOAD_DELAY``
+   ``--delay`` and ``CONCURRENT_REQUESTS_PER_DOMAIN=1``: one plain crawl, the workers, and the
+   workers with ``NEWSBOT_CLUSTER_POLITENESS=False`` (each worker polite on its own, the old
+   behaviour). Printed: requests per second to the site and the smallest gap between two of
+   its requests, against the setting (one request per ``--delay`` seconds).
+
+The results go to stdout and, unless ``--no-write``, as a table appended to ``BENCHMARKS.md``
+with the command, versions and machine. The machine should be quiet: every worker and the
+server want a core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+import subprocess
+import tempfile
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.crawls import CrawlRun, concurrency, newsbot_crawl  # noqa: E402
+from bench.replica_gen import article_key  # noqa: E402
+from bench.replica_server import ServerProcess  # noqa: E402
+from tests.redis_server import RedisServer  # noqa: E402
+
+BENCHMARKS = ROOT / "BENCHMARKS.md"
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def served(server_url: str) -> list[tuple[float, str]]:
+    """The site requests the replica served since the last call: ``[(seconds, path)]``."""
+    with urllib.request.urlopen(f"{server_url}/__bench__/log", timeout=30) as answer:  # noqa: S310 - our 127.0.0.1 server
+        return [(float(t), path) for t, path in json.loads(answer.read())]
+
+
+@dataclass
+class Mode:
+    """One crawl mode's outcome: the runs (one per process) and the requests the site saw."""
+
+    name: str
+    runs: list[CrawlRun]
+    requests: list[tuple[float, str]]
+
+    @property
+    def items(self) -> int:
+        return sum(run.items for run in self.runs)
+
+    @property
+    def span_s(self) -> float:
+        times = [t for t, _ in self.requests]
+        return max(times) - min(times) if times else 0.0
+
+    @property
+    def process_s(self) -> float:
+        return max(run.process_s for run in self.runs)
+
+    @property
+    def twice(self) -> int:
+        counts = Counter(path for _, path in self.requests if not path.endswith("/robots.txt"))
+        return sum(n - 1 for n in counts.values() if n > 1)
+
+    @property
+    def rate(self) -> float:
+        """Site requests per second over the span."""
+        return (len(self.requests) - 1) / self.span_s if self.span_s else 0.0
+
+    @property
+    def min_gap_s(self) -> float:
+        times = sorted(t for t, _ in self.requests)
+        return min((b - a for a, b in zip(times, times[1:])), default=0.0)
+
+    def dropped(self, reason: str) -> int:
+        return sum(int(run.stats.get(f"newsbot/dropped/{reason}", 0)) for run in self.runs)
+
+
+def crawl(name: str, server_url: str, workdir: Path, *, workers: int, redis_url: str | None,
+          args: dict[str, str], settings: dict[str, Any]) -> Mode:
+    """One plain crawl (``workers=0``) or ``workers`` cluster workers started together."""
+    served(server_url)  # forget earlier requests
+    if not workers:
+        runs = [newsbot_crawl(server_url, workdir / name, args=args, settings=settings)]
+    else:
+        cluster = {**settings, "NEWSBOT_CLUSTER": redis_url, "MAX_IDLE_TIME_BEFORE_CLOSE": 5}
+        with ThreadPoolExecutor(workers) as pool:
+            futures = [pool.submit(newsbot_crawl, server_url, workdir / f"{name}-{i + 1}", args=args, settings=cluster)
+                       for i in range(workers)]
+            runs = [future.result() for future in futures]
+    mode = Mode(name, runs, served(server_url))
+    log(f"  {name}: {len(mode.requests)} site requests, {mode.items} items {[run.items for run in runs]},"
+        f" span {mode.span_s:.1f} s, processes {mode.process_s:.1f} s, {mode.rate:.2f} requests/s,"
+        f" smallest gap {mode.min_gap_s * 1000:.0f} ms, pages fetched twice {mode.twice},"
+        f" near-duplicates dropped {mode.dropped('near_duplicate')}")
+    return mode
+
+
+def versions() -> str:
+    import redis
+    import scrapy
+    import scrapy_redis
+
+    server = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout.split()
+    redis_version = next((part.split("=", 1)[1] for part in server if part.startswith("v=")), "?")
+    return (f"Python {platform.python_version()}, Scrapy {scrapy.__version__}, scrapy-redis {scrapy_redis.__version__},"
+            f" redis-py {redis.__version__}, redis-server {redis_version}")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", load %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}){load}"
+
+
+def table(args: argparse.Namespace, plain: Mode, cluster: Mode, polite: dict[str, Mode]) -> str:
+    shares = [run.items / cluster.items * 100 if cluster.items else 0.0 for run in cluster.runs]
+    split = " / ".join(f"{run.items} ({share:.0f} %)" for run, share in zip(cluster.runs, shares))
+    ratio = cluster.span_s / plain.span_s if plain.span_s else float("nan")
+    allowed = 1 / args.delay
+    rows = [
+        ("time: span of the site's requests, workers / one plain crawl",
+         f"{cluster.span_s:.1f} s / {plain.span_s:.1f} s = **{ratio:.2f}**", "≤ 0.6"),
+        ("time with process start-up and the workers' 5 s idle close",
+         f"{cluster.process_s:.1f} s / {plain.process_s:.1f} s = {cluster.process_s / plain.process_s:.2f}", ""),
+        ("CPU s of the crawls (engine start to close): workers together / plain",
+         f"{sum(r.cpu_s for r in cluster.runs):.1f} s / {plain.runs[0].cpu_s:.1f} s", ""),
+        ("items per worker (share)", split, "each ≥ 35 %"),
+        ("pages fetched twice (robots.txt aside)", f"{cluster.twice} (plain: {plain.twice})", "0"),
+        ("items kept: plain / workers", f"{plain.items} / {cluster.items}", "equal"),
+        ("near-duplicates dropped: plain / workers",
+         f"{plain.dropped('near_duplicate')} / {cluster.dropped('near_duplicate')}", "equal"),
+        ("exact duplicates dropped: plain / workers",
+         f"{plain.dropped('duplicate_of')} / {cluster.dropped('duplicate_of')}", "equal"),
+    ]
+    for name, mode in polite.items():
+        rows.append((f"politeness, {name}: requests/s to the site (smallest gap)",
+                     f"{mode.rate:.2f} ({mode.min_gap_s * 1000:.0f} ms)", f"≤ {allowed:.2f} ({args.delay * 1000:.0f} ms)"
+                     if "per worker" not in name else "(before: N × one crawler)"))
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"## Cluster: {args.workers} workers vs one crawl ({today})",
+        "",
+        f"`python bench/cluster.py{' ' + ' '.join(sys.argv[1:]) if sys.argv[1:] else ''}`: generated replica of"
+        f" {args.articles:,} French articles (`bench/replica_gen.py`, 1.5 % near-duplicates), newsbot's concurrency"
+        f" ({concurrency()}), robots.txt, no AutoThrottle; a private redis-server; politeness rows: {args.polite_pages}"
+        f" article pages with `DOWNLOAD_DELAY={args.delay}`, `CONCURRENT_REQUESTS_PER_DOMAIN=1`.",
+        f"{versions()}; {machine()}.",
+        "",
+        "| measure | value | goal |",
+        "|---|---|---|",
+        *(f"| {a} | {b} | {c} |" for a, b, c in rows),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000, help="French articles of the replica (default 2000)")
+    parser.add_argument("--workers", type=int, default=2, help="cluster workers (default 2)")
+    parser.add_argument("--delay", type=float, default=0.5, help="DOWNLOAD_DELAY of the politeness crawls (default 0.5)")
+    parser.add_argument("--polite-pages", type=int, default=40, help="article pages of the politeness crawls (default 40)")
+    parser.add_argument("--no-write", action="store_true", help="print only; do not append to BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    if shutil.which("redis-server") is None:
+        parser.error("redis-server is not on PATH (apt-get install redis-server)")
+    tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-cluster-"))
+    redis_server = RedisServer(tmp / "redis").start()
+    server = ServerProcess(args.articles)
+    log(f"replica {server.url} ({args.articles} French articles), redis {redis_server.url(0)}, work in {tmp}")
+    try:
+        same = {**concurrency(), "ROBOTSTXT_OBEY": True}
+        log("split: one plain crawl, then the workers (French edition)")
+        edition = {"editions": "fr"}
+        plain = crawl("plain", server.url, tmp, workers=0, redis_url=None, args=edition, settings=same)
+        cluster = crawl("workers", server.url, tmp, workers=args.workers, redis_url=redis_server.url(0), args=edition,
+                        settings=same)
+        first = article_key("fr", 0)
+        ids = {"ids": f"fr/{first.slug}:{first.number}-{first.number + args.polite_pages - 1}"}
+        polite_settings = {**same, "DOWNLOAD_DELAY": args.delay, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+        log(f"politeness: {args.polite_pages} article pages, DOWNLOAD_DELAY={args.delay}, one request at a time per site")
+        polite = {
+            "one plain crawl": crawl("polite-plain", server.url, tmp, workers=0, redis_url=None, args=ids,
+                                     settings=polite_settings),
+            f"{args.workers} workers": crawl("polite-workers", server.url, tmp, workers=args.workers,
+                                             redis_url=redis_server.url(1), args=ids, settings=polite_settings),
+            f"{args.workers} workers, politeness per worker": crawl(
+                "polite-per-worker", server.url, tmp, workers=args.workers, redis_url=redis_server.url(2), args=ids,
+                settings={**polite_settings, "NEWSBOT_CLUSTER_POLITENESS": False}),
+        }
+    finally:
+        server.stop()
+        redis_server.stop()
+    text = table(args, plain, cluster, polite)
+    print("\n" + text)
+    if not args.no_write:
+        with BENCHMARKS.open("a", encoding="utf-8") as out:
+            out.write("\n" + text)
+        log(f"appended to {BENCHMARKS}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

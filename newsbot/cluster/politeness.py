@@ -1,0 +1,241 @@
+"""Politeness across the cluster: one site's delay and concurrency hold for all workers together.
+
+Scrapy applies ``DOWNLOAD_DELAY``, ``CONCURRENT_REQUESTS_PER_DOMAIN`` and AutoThrottle's delay
+per download slot (one per site) inside one process: N workers on one site would send N times
+what one polite crawler sends. In cluster mode every download also takes a turn from the
+site's shared slot in Redis, right before it goes on the wire (after Scrapy's own slot, so a
+worker's local delay and jitter can only make it later):
+
+* **next allowed time** ``<namespace>:polite:<slot>:next``: one Lua script (:data:`TURN`) reads
+  it, grants ``max(now, next)`` and moves it ``delay`` seconds further, atomically, with the
+  Redis server's clock; the worker sleeps until its granted time. So two downloads from the
+  site, whichever workers send them, start at least ``delay`` apart;
+* **requests in flight** ``<namespace>:polite:<slot>:active``: a sorted set of tokens, at most
+  the slot's concurrency (``CONCURRENT_REQUESTS_PER_DOMAIN``, or ``..._PER_IP``, or a
+  ``DOWNLOAD_SLOTS`` entry) at once; a worker whose turn finds it full tries again every
+  :data:`RETRY_INTERVAL` s. A token is leased for ``NEWSBOT_CLUSTER_WORKER_TIMEOUT`` seconds
+  and renewed every :data:`~newsbot.cluster.crawl.HEARTBEAT_INTERVAL` s while its download
+  runs: a killed worker's tokens expire, so a dead worker blocks its sites for that long at most.
+
+The delay asked for is the local slot's (``DOWNLOAD_DELAY``, a ``DOWNLOAD_SLOTS`` delay, or the
+one AutoThrottle keeps adjusting from this worker's latencies), without its random jitter: the
+cluster spaces a site's requests by the nominal delay, as steady as one polite crawler's
+average. Sites are slots, so workers on different sites never wait for each other. The keys
+expire by themselves and belong to the namespace, not to one crawl: two crawls of the same site
+in one Redis share its politeness too. When Redis does not answer, the download goes ahead
+under the worker's own politeness (the outage is reported once, :mod:`newsbot.cluster.outage`).
+
+Installed by the add-on in cluster mode as ``DOWNLOADER`` (:class:`ClusterDownloader`), which
+wraps the download handlers, whichever they are (plain HTTP, the mirror's, a browser's).
+``NEWSBOT_CLUSTER_POLITENESS=False`` leaves politeness per worker.
+
+Stats: ``newsbot/cluster/polite_waits`` (downloads that waited for their site's turn) and
+``newsbot/cluster/polite_wait_s`` (seconds waited in all).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from scrapy.core.downloader import Downloader
+from scrapy.utils.asyncio import create_looping_call, sleep
+
+from newsbot.cluster.crawl import HEARTBEAT_INTERVAL, ClusterCrawl
+from newsbot.cluster.outage import REDIS_ERRORS
+from newsbot.config import bool_setting
+from newsbot.state import state_namespace
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    import redis
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+RETRY_INTERVAL = 0.05
+"""Seconds between two tries for a turn while the site has its concurrency in flight (with
+a random part, so that waiting workers do not ask in step)."""
+
+# KEYS[1]: the site's next allowed time (epoch seconds, server clock); KEYS[2]: its tokens in
+# flight (token -> lease end). ARGV: token, delay (s), concurrency (0: no limit), lease (s).
+# Returns the seconds to wait before sending (a string: Lua numbers become integers), or
+# false while the site has its concurrency in flight.
+TURN = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', string.format('%.6f', t))
+local limit = tonumber(ARGV[3])
+if limit > 0 and redis.call('ZCARD', KEYS[2]) >= limit then return false end
+local start = tonumber(redis.call('GET', KEYS[1]) or '0')
+if start < t then start = t end
+local delay = tonumber(ARGV[2])
+if delay > 0 then
+  redis.call('SET', KEYS[1], string.format('%.6f', start + delay), 'PX', math.ceil((start + delay - t) * 1000) + 1000)
+end
+local lease = tonumber(ARGV[4])
+redis.call('ZADD', KEYS[2], string.format('%.6f', start + lease), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], math.ceil((start - t + lease) * 1000) + 1000)
+return string.format('%.6f', start - t)
+"""
+# KEYS: token sets; ARGV[1]: lease (s), ARGV[i + 1]: the token held in KEYS[i]. Leases renewed
+# to end no sooner than a lease from now (never shortened: a turn granted far ahead keeps its
+# own; tokens already expired are not brought back).
+RENEW = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local lease = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local until_ = tonumber(redis.call('ZSCORE', KEYS[i], ARGV[i + 1]) or '0')
+  if until_ > t and until_ < t + lease then
+    redis.call('ZADD', KEYS[i], 'XX', string.format('%.6f', t + lease), ARGV[i + 1])
+    if redis.call('PTTL', KEYS[i]) < lease * 1000 then redis.call('PEXPIRE', KEYS[i], math.ceil(lease * 1000) + 1000) end
+  end
+end
+"""
+
+
+def site_keys(namespace: str, slot: str) -> tuple[str, str]:
+    """The Redis keys of one download slot's shared politeness: next allowed time, tokens in flight.
+
+    >>> site_keys("newsbot", "www.maghress.com")
+    ('newsbot:polite:www.maghress.com:next', 'newsbot:polite:www.maghress.com:active')
+    """
+    return f"{namespace}:polite:{slot}:next", f"{namespace}:polite:{slot}:active"
+
+
+class SitePoliteness:
+    """Turns of a worker at its sites' shared slots (see module docstring).
+
+    ``waiting``: downloads of this worker waiting for their turn now (the scheduler counts
+    them with its prefetch, like requests waiting in a local slot).
+    """
+
+    def __init__(self, cluster: ClusterCrawl, namespace: str, downloader: Downloader, stats: Any) -> None:
+        self.cluster = cluster
+        self.server: redis.Redis = cluster.server
+        self.namespace = namespace
+        self.downloader = downloader
+        self.stats = stats
+        self.lease = cluster.timeout
+        self.waiting = 0
+        self.held: dict[str, str] = {}  # token -> its site's token set
+        self._tokens = itertools.count()
+        self._turn = self.server.register_script(TURN)
+        self._renew = self.server.register_script(RENEW)
+        self._loop = create_looping_call(self._renew_safely)
+
+    def start(self) -> None:
+        if not self._loop.running:
+            self._loop.start(HEARTBEAT_INTERVAL, now=False)
+
+    def stop(self) -> None:
+        if self._loop.running:
+            self._loop.stop()
+
+    def _limits(self, request: Request) -> tuple[str, float, int]:
+        """The request's download slot key, its delay (no jitter) and its concurrency."""
+        key = self.downloader.get_slot_key(request)
+        slot = self.downloader.slots.get(key)
+        if slot is None:  # not queued through a slot (cannot happen in the downloader): defaults
+            return key, self.downloader._delay, self.downloader.domain_concurrency
+        return key, slot.delay, slot.concurrency
+
+    @asynccontextmanager
+    async def turn(self, request: Request) -> AsyncIterator[None]:
+        """Wait for the site's turn, hold a token while the body of the ``with`` runs."""
+        key, delay, concurrency = self._limits(request)
+        nxt, active = site_keys(self.namespace, key)
+        token = f"{self.cluster.worker_id}:{next(self._tokens)}"
+        self.start()  # renewals of held tokens (started here: the reactor runs by now)
+        waited = 0.0
+        granted = False
+        self.waiting += 1
+        try:
+            while True:
+                try:
+                    wait = self._turn(keys=[nxt, active], args=[token, repr(max(0.0, delay)), concurrency, self.lease])
+                except REDIS_ERRORS as exc:  # Redis down: this worker's own politeness only
+                    self.cluster.outage.failed(exc)
+                    break
+                if wait is not None:
+                    granted = True
+                    self.held[token] = active
+                    wait = float(wait)
+                    break
+                pause = RETRY_INTERVAL * (0.5 + random.random())  # noqa: S311 - not for security
+                waited += pause
+                await sleep(pause)
+            if granted and wait > 0:
+                waited += wait
+                await sleep(wait)
+        finally:
+            self.waiting -= 1
+        if waited:
+            self.stats.inc_value("newsbot/cluster/polite_waits")
+            self.stats.inc_value("newsbot/cluster/polite_wait_s", round(waited, 3))
+        try:
+            yield
+        finally:
+            if granted:
+                self.held.pop(token, None)
+                try:
+                    self.server.zrem(active, token)
+                except REDIS_ERRORS as exc:  # it expires after the lease
+                    self.cluster.outage.failed(exc)
+
+    def _renew_safely(self) -> None:
+        if not self.held:
+            return
+        tokens = list(self.held.items())
+        try:
+            self._renew(keys=[k for _, k in tokens], args=[self.lease, *(t for t, _ in tokens)])
+        except REDIS_ERRORS as exc:
+            self.cluster.outage.failed(exc)
+
+
+class _PoliteHandlers:
+    """The downloader's handlers, each download first taking its site's turn."""
+
+    def __init__(self, handlers: Any, politeness: SitePoliteness) -> None:
+        self._handlers = handlers
+        self.politeness = politeness
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handlers, name)
+
+    async def download_request_async(self, request: Request) -> Response:
+        async with self.politeness.turn(request):
+            return await self._handlers.download_request_async(request)
+
+
+class ClusterDownloader(Downloader):
+    """``DOWNLOADER`` in cluster mode (set by the add-on): Scrapy's downloader whose downloads
+    take their site's turn in Redis first (see module docstring); a plain ``Downloader`` when
+    ``NEWSBOT_CLUSTER_POLITENESS`` is False."""
+
+    politeness: SitePoliteness | None
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.politeness = None
+        if not bool_setting(crawler.settings, "NEWSBOT_CLUSTER_POLITENESS"):
+            return
+        self.politeness = SitePoliteness(ClusterCrawl.of(crawler), state_namespace(crawler.settings), self, crawler.stats)
+        self.handlers = _PoliteHandlers(self.handlers, self.politeness)  # type: ignore[assignment]
+
+    def close(self) -> None:
+        if self.politeness is not None:
+            self.politeness.stop()
+        super().close()
+
+    @property
+    def waiting_for_turn(self) -> int:
+        """Downloads waiting for their site's turn in Redis."""
+        return self.politeness.waiting if self.politeness is not None else 0

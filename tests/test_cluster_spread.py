@@ -1,0 +1,216 @@
+"""Cluster mode (issue 11): work that spreads, the decisions of one process, politeness per site.
+
+Real ``redis-server`` (the ``redis_server`` fixture, database 12, flushed around each test),
+real worker processes started together, replay servers on 127.0.0.1: newsbot's own
+snapshot (:mod:`tests.cluster_snapshot`) and the generated replica of :mod:`bench.replica_gen`
+(made-up texts, 1.5 % near-duplicates). Speed is measured by ``bench/cluster.py``, not here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsbot.demo.replica import ReplicaServer
+from newsbot.pipelines.learning import BoilerplateLearner
+from newsbot.state.sqlite import SqliteState
+from newsbot.text.body import clean_lines
+from tests.cluster_snapshot import build_snapshot
+from newsbot.state.redisdb import _Packed
+from tests.crawling import CrawlResult, run_crawl
+from tests.test_cluster import check_clean_finish, check_no_article_twice, check_no_page_fetched_twice, split_of
+
+redis = pytest.importorskip("redis")
+
+pytestmark = pytest.mark.redis
+
+REDIS_DB = 12
+QUICK = {"MAX_IDLE_TIME_BEFORE_CLOSE": 5, "NEWSBOT_RENDER_ENABLED": False}
+
+
+@pytest.fixture(scope="module")
+def redis_url(redis_server) -> str:
+    return redis_server.url(REDIS_DB)
+
+
+@pytest.fixture
+def redis_db(redis_url: str):
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def own_snapshot(tmp_path_factory) -> Path:
+    return build_snapshot(tmp_path_factory.mktemp("spread-snapshot"), copies=4)
+
+
+def workers(count: int, spider: str, workdir: Path, *, mirror: str, redis_url: str, settings: dict[str, Any],
+            args: dict[str, str] | None = None) -> list[CrawlResult]:
+    """``count`` workers of one cluster crawl with these settings, started together."""
+    cluster = {"NEWSBOT_CLUSTER": redis_url, **settings}
+    with ThreadPoolExecutor(count) as pool:
+        futures = [pool.submit(run_crawl, spider, workdir / f"worker{i + 1}", mirror=mirror, args=args, settings=cluster)
+                   for i in range(count)]
+        return [future.result() for future in futures]
+
+
+# --- work that spreads ------------------------------------------------------------------------
+def test_two_workers_both_write_items_on_a_short_crawl(own_snapshot, redis_db, redis_url, tmp_path, capsys):
+    """One edition of the snapshot (about 30 pages) with the project's settings (AutoThrottle
+    starting at 1 s): the worker that seeded the crawl took everything (23 items / 0 in two
+    runs of two) while the other's idle engine looked at the queue every 5 s."""
+    server = ReplicaServer(own_snapshot).start()
+    try:
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=redis_url,
+                          settings={**QUICK, "AUTOTHROTTLE_START_DELAY": 1.0}, args={"editions": "fr"})
+        hits = server.hits()
+    finally:
+        server.stop()
+    check_clean_finish(results)
+    items = [item for result in results for item in result.items]
+    check_no_article_twice(items)
+    check_no_page_fetched_twice(own_snapshot, hits, workers=2)
+    assert all(result.items for result in results), split_of(results)
+    with capsys.disabled():
+        print(f"\n[cluster split, one edition] {split_of(results)}")
+
+
+# --- politeness across the cluster -------------------------------------------------------------
+def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, redis_db, redis_url, tmp_path, capsys):
+    """DOWNLOAD_DELAY=0.5 and one request at a time per site, two workers: the replay server
+    sees the site's requests at least about 0.5 s apart (before: each worker kept its own
+    delay, 31 requests in 10.3 s), and both workers took part."""
+    server = ReplicaServer(own_snapshot).start()
+    times: list[tuple[float, str]] = []
+    lock = threading.Lock()
+    answer = server.snapshot.answer
+
+    def timed(entry: dict[str, Any]) -> Any:
+        with lock:
+            times.append((time.monotonic(), entry["path"]))
+        return answer(entry)
+
+    server.snapshot.answer = timed
+    ids = "fr/rabatinfo:400000-400070,fr/soussmatin:401000-401040"
+    settings = {**QUICK, "DOWNLOAD_DELAY": 0.5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "AUTOTHROTTLE_ENABLED": False}
+    try:
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=redis_url, settings=settings,
+                          args={"ids": ids})
+    finally:
+        server.stop()
+    check_clean_finish(results)
+    stamps = sorted(t for t, _ in times)
+    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    assert len(stamps) >= 12, times
+    # the turns are 0.5 s apart in Redis; a worker that wakes late to send its own can shorten
+    # the next gap by its lag (tens of milliseconds on a loaded machine)
+    assert min(gaps) >= 0.4, [round(g, 3) for g in gaps]
+    assert all(result.stat("downloader/response_count") for result in results), split_of(results)
+    assert sum(result.stat("newsbot/cluster/polite_waits") for result in results) > 0
+    assert list(redis_db.scan_iter("newsbot-mirror:polite:*:active")) == [] or all(
+        redis_db.zcard(k) == 0 for k in redis_db.scan_iter("newsbot-mirror:polite:*:active"))  # every token given back
+    with capsys.disabled():
+        print(f"\n[cluster politeness] {len(stamps)} requests in {stamps[-1] - stamps[0]:.1f} s,"
+              f" smallest gap {min(gaps):.3f} s, split {split_of(results)}")
+
+
+def test_site_turns_are_shared_per_site_and_leased(redis_db, redis_url):
+    """The turn script on its own: one site's turns are ``delay`` apart whoever asks, another
+    site does not wait; the concurrency is a semaphore whose tokens expire with their lease."""
+    from newsbot.cluster.politeness import TURN, site_keys
+
+    turn = redis_db.register_script(TURN)
+    a, b = site_keys("t", "www.maghress.com"), site_keys("t", "www.masress.com")
+    waits = [float(turn(keys=list(a), args=[f"w{i}", "0.5", 0, 20])) for i in range(3)]
+    assert waits[0] == pytest.approx(0, abs=0.05)
+    assert waits[1] == pytest.approx(0.5, abs=0.05) and waits[2] == pytest.approx(1.0, abs=0.05)
+    assert float(turn(keys=list(b), args=["x", "0.5", 0, 20])) == pytest.approx(0, abs=0.05)  # another site: now
+    one = site_keys("t", "one.example")
+    assert turn(keys=list(one), args=["held", "0", 1, 0.3]) is not None
+    assert turn(keys=list(one), args=["second", "0", 1, 20]) is None  # one in flight: wait
+    redis_db.zrem(one[1], "held")  # given back
+    assert turn(keys=list(one), args=["second", "0", 1, 20]) is not None
+    assert turn(keys=list(one), args=["third", "0", 1, 20]) is None
+    leased = site_keys("t", "dead.example")
+    assert turn(keys=list(leased), args=["dead-worker", "0", 1, 0.2]) is not None
+    time.sleep(0.3)  # its worker died: the lease runs out
+    assert turn(keys=list(leased), args=["alive", "0", 1, 20]) is not None
+
+
+# --- the decisions of one process --------------------------------------------------------------
+def near_duplicate_groups(site: Any) -> list[set[str]]:
+    """The generated replica's groups of near-duplicate article URLs (a copy of a copy joins its
+    original's group)."""
+    group_of: dict[str, set[str]] = {}
+    for key in site.keys("fr"):
+        original = site.article(key).near_duplicate_of
+        if original is None:
+            continue
+        a, b = key.url, original.url
+        merged = group_of.get(a, {a}) | group_of.get(b, {b})
+        for url in merged:
+            group_of[url] = merged
+    return list({id(g): g for g in group_of.values()}.values())
+
+
+def test_workers_decide_as_one_process(redis_db, redis_url, tmp_path, capsys):
+    """A generated replica with near-duplicates (made-up texts, true similarities 0.82 to 0.88,
+    two of whose MinHash estimates fall below 0.8): one process and two workers keep the same
+    items apart from which copy of a story, whichever worker meets which copy. Before, a worker
+    compared a copy kept by the other worker by MinHash estimate (the other worker's run), not
+    exactly. A chain (a copy of a copy, A ~ B ~ C but A and C further apart) keeps one or two
+    items depending on which comes first, in one process too: such groups only have to lose one.
+    Boilerplate learning is off here: which paragraphs are learned before which item depends on
+    the order items come in, so it can change bodies (the learner's sharing: the test below)."""
+    from bench.replica_gen import ReplicaSite
+    from bench.replica_server import ServerProcess
+
+    articles = 200
+    groups = near_duplicate_groups(ReplicaSite(articles))
+    pairs = [g for g in groups if len(g) == 2]
+    in_groups = set().union(*groups)
+    settings = {**QUICK, "NEWSBOT_BOILERPLATE_ENABLED": False, "AUTOTHROTTLE_ENABLED": False}
+    with ServerProcess(articles) as server:
+        plain = run_crawl("maghress", tmp_path / "plain", mirror=server.url, args={"editions": "fr"},
+                          settings={**settings, "NEWSBOT_STATE": f"sqlite:///{tmp_path / 'plain.db'}"})
+        results = workers(2, "maghress", tmp_path / "cluster", mirror=server.url, redis_url=redis_url,
+                          settings=settings, args={"editions": "fr"})
+    check_clean_finish([plain, *results])
+    items = [item for result in results for item in result.items]
+    check_no_article_twice(items)
+    assert all(result.items for result in results), split_of(results)
+    kept = {"plain": {i["url"] for i in plain.items}, "cluster": {i["url"] for i in items}}
+    assert len(pairs) >= 5
+    for mode, urls in kept.items():
+        assert [len(g & urls) for g in pairs] == [1] * len(pairs), mode  # one copy of each story
+        assert all(1 <= len(g & urls) < len(g) for g in groups), mode
+    assert kept["plain"] - in_groups == kept["cluster"] - in_groups  # every other article alike
+    runs = {_Packed.unpack(doc).run for doc in redis_db.hvals("newsbot-mirror:docs")}
+    assert len(runs) == 1, runs  # one run id for the whole cluster crawl
+    near = [plain.stat("newsbot/dropped/near_duplicate"), sum(r.stat("newsbot/dropped/near_duplicate") for r in results)]
+    with capsys.disabled():
+        print(f"\n[cluster dedupe] kept {len(plain.items)} / {len(items)}, near-duplicates dropped {near},"
+              f" groups {sorted(len(g) for g in groups)}, split {split_of(results)}")
+
+
+def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(tmp_path):
+    """Two learners on one store (two workers): once one has learned a paragraph, the other
+    knows it at its next item (the store forgets the paragraph's candidate count when it is
+    learned, so the other would otherwise count it from scratch and keep it in its bodies)."""
+    store = SqliteState(f"sqlite:///{tmp_path / 'state.db'}", "newsbot")
+    first, second = BoilerplateLearner(store, 3), BoilerplateLearner(store, 3)
+    sign_off = clean_lines(["Suivez notre rédaction sur les réseaux."]).paragraphs
+    assert second.learned("maghress") == {}
+    learned = [first.observe("maghress", f"Titre {n}", sign_off) for n in range(3)]
+    assert [len(x) for x in learned] == [0, 0, 1]
+    assert sign_off[0].key not in second.learned("maghress")  # read once, before
+    assert sign_off[0].key in second.refresh("maghress")
+    store.close()
