@@ -393,3 +393,25 @@ def test_a_jobdir_crawl_queues_the_source_request_on_disk(tmp_path):
     item = result.by_url()[safi["url"]]
     assert (item["body_source"], item["body"]) == ("outlet", safi["body"])
     assert hit(hits, "lobservateur.info", "/ampArticle/103930") == 1
+
+
+def test_an_aggregator_page_as_source_is_refused_and_redirected_ids_stay_done():
+    """A source link leading back to an aggregator's article page (the site itself, a sister
+    site): not the outlet's page. The ids that redirected to the article page (NB-14) are
+    recorded as done with the item the source page gives."""
+    from newsbot.extensions.seen import _article_ids
+
+    spider = _spider()
+    item = _teaser_item()
+    aggregator = ('<html><body><span class="articletitle">Safi</span><span class="articlecontent">'
+                  f'{SAFI_PAGE}</span></body></html>')
+    assert list(spider.parse_source(_outlet_response(aggregator), item)) == [item]
+    assert spider.crawler.stats.get_value("newsbot/source/not_article") == 1
+    article_page = HtmlResponse(item.url, body=b"<html></html>", request=Request(
+        item.url, meta={"redirect_urls": ["https://www.maghress.com/fr/lobservateur/1076679"]}))
+    [request] = list(spider.follow_source(item, article_page))
+    source_page = HtmlResponse(request.url, body=b"<html></html>", request=request)
+    assert _article_ids(item, source_page) == ["maghress:fr:lobservateur:1076680", "maghress:fr:lobservateur:1076679"]
+    failure = Failure(ConnectionRefusedError())
+    failure.request = request  # an errback's item: Scrapy hands the failure as the response
+    assert _article_ids(item, failure)[1:] == ["maghress:fr:lobservateur:1076679"]

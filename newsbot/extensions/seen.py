@@ -71,6 +71,7 @@ from scrapy.extensions.feedexport import FeedExporter
 from newsbot.config import float_setting, masked_url
 from newsbot.feeds import lines_backwards
 from newsbot.feedstorage import CheckedFileFeedStorage
+from newsbot.middlewares.offsite import META_ARTICLE_REDIRECTS
 from newsbot.pipelines.drops import drop_reason
 from newsbot.pipelines.revision import content_hash
 from newsbot.signals import checkpoint
@@ -319,7 +320,9 @@ def _article_ids(item: Any, response: Response | None) -> list[str]:
     (another id answering 301 to this article is done too: shared case NB-14)."""
     ids = [ItemAdapter(item).get("article_id")]
     request = getattr(response, "request", None)
-    for url in request.meta.get("redirect_urls", []) if request is not None else []:
+    meta = request.meta if request is not None else {}
+    # an item from a teaser's source page: the URLs that redirected to its article page
+    for url in (*meta.get("redirect_urls", ()), *meta.get(META_ARTICLE_REDIRECTS, ())):
         where = classify_url(url)
         if where is not None and where.article_id:
             ids.append(where.article_id)

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 META_SOURCE = "newsbot_source"
 """Request meta: the source URL (``source_url`` of an article) this request follows."""
+META_ARTICLE_REDIRECTS = "newsbot_article_redirects"
+"""Source request meta: the aggregator URLs that redirected to its article's page (that page's
+``redirect_urls``), so the article ids they name are recorded as done with the item
+(:mod:`newsbot.extensions.seen`), as when the article page gives its item itself."""
 SOURCE_RETRIES = "newsbot/source/retries"
 """Stat: retries of source pages and of their hosts' robots.txt (:func:`count_source_retries`)."""
 

@@ -88,6 +88,22 @@ def parse_article(page: TextResponse | PageTree, language: str) -> ArticleFields
     return fields
 
 
+def in_template(page: TextResponse | PageTree) -> bool:
+    """True when ``page`` is an article page of the "*ress" template (a title span and a body
+    span): a teaser's "source" that leads back to an aggregator (this one, a sister site, or a
+    replica serving it) is no outlet page, and its text is not taken for the outlet's.
+
+    >>> from scrapy.http import HtmlResponse
+    >>> page = '<span class="articletitle">T</span><span class="articlecontent">B (...)</span>'
+    >>> in_template(HtmlResponse("https://a.example/1", body=page.encode(), encoding="utf-8"))
+    True
+    >>> in_template(HtmlResponse("https://a.example/1", body=b"<article><h1>T</h1><p>B</p></article>", encoding="utf-8"))
+    False
+    """
+    tree = page_tree(page)
+    return bool(tree.by_class(selectors.TITLE_CLASS)) and bool(tree.by_class(selectors.BODY_CLASS))
+
+
 def split_dateline(dateline: str | None, language: str) -> tuple[str | None, str | None]:
     """Split a "published in" line into (outlet, date text).
 

@@ -216,7 +216,7 @@ class AggregatorSpider(SourceFollower, scrapy.Spider):
         warc_record_id, crawled_at = provenance(response)
         item = load_article(fields, where, language=language, published=published, crawled_at=crawled_at,
                             warc_record_id=warc_record_id)
-        yield from self.follow_source(item)
+        yield from self.follow_source(item, response)
 
     # --- helpers -------------------------------------------------------------------------
     def _read_furniture(self, tree: PageTree) -> None:

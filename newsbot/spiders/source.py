@@ -19,7 +19,8 @@ source and the reason: ``disabled`` (``-a follow_source=0`` or
 of the outlet disallows it), ``off_site`` (redirected to another host), ``http_error``,
 ``unreachable`` (connection refused, timeout, a download that failed), ``too_large`` (over
 ``DOWNLOAD_MAXSIZE``), ``not_article`` (no article on the page: a home page, a listing, a
-paywall stub, no HTML), ``no_teaser_text`` (an article that does not hold the teaser's words).
+paywall stub, no HTML, or an aggregator's own article page), ``no_teaser_text`` (an article
+that does not hold the teaser's words).
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ from newsbot.config import bool_setting, int_setting
 from newsbot.family.urls import is_web_url
 from newsbot.loaders import load_outlet_body
 from newsbot.middlewares.lost import TOO_LARGE, download_failure
-from newsbot.middlewares.offsite import META_SOURCE, SourceOffSite, count_source_retries
+from newsbot.middlewares.offsite import META_ARTICLE_REDIRECTS, META_SOURCE, SourceOffSite, count_source_retries
 from newsbot.outlets import extract
+from newsbot.pages.article import in_template
 from newsbot.text.teaser import follow_reason, outlet_holds_teaser, teaser_words
 
 if TYPE_CHECKING:
@@ -67,8 +69,9 @@ class SourceFollower:
         self._source_callback = self.parse_source
         self._source_errback = self._source_failed
 
-    def follow_source(self, item: ArticleItem) -> Iterator[ArticleItem | scrapy.Request]:
-        """The article's item, or the request of its source page that will give it."""
+    def follow_source(self, item: ArticleItem, response: Response | None = None) -> Iterator[ArticleItem | scrapy.Request]:
+        """The article's item, or the request of its source page that will give it. ``response``:
+        the article page (the URLs that redirected to it go with the request)."""
         reason = follow_reason(item.body, item.body_source == "aggregator_teaser", self._teaser_max_chars)
         if reason is None:
             yield item
@@ -86,6 +89,9 @@ class SourceFollower:
         request = scrapy.Request(url, callback=self._source_callback, errback=self._source_errback,
                                  cb_kwargs={"item": item}, dont_filter=True, priority=SOURCE_PRIORITY)
         request.meta[META_SOURCE] = request.url  # as Request wrote it (percent-encoded)
+        redirects = response.meta.get("redirect_urls") if response is not None else None
+        if redirects:
+            request.meta[META_ARTICLE_REDIRECTS] = list(redirects)
         yield request
 
     def parse_source(self, response: Response, item: ArticleItem) -> Iterator[ArticleItem]:
@@ -93,6 +99,9 @@ class SourceFollower:
         count_source_retries(self.crawler.stats, response.meta)
         if not isinstance(response, TextResponse):
             yield self._keep(item, "not_article", response.url, "not an HTML page")
+            return
+        if in_template(response):
+            yield self._keep(item, "not_article", response.url, "an aggregator's article page, not the outlet's")
             return
         teaser = teaser_words(item.body)
         try:
