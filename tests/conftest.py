@@ -8,6 +8,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -144,6 +145,22 @@ def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def cluster_redis(redis_server) -> Iterator[tuple[str, str]]:
+    """A cluster's Redis URL (database 14 of the tests' own server) and a namespace of the
+    test's own, whose keys are deleted at the end (nothing else of that database is touched)."""
+    import redis
+
+    url = redis_server.url(14)
+    namespace = f"nbtest-{uuid.uuid4().hex[:8]}"
+    yield url, namespace
+    client = redis.Redis.from_url(url)
+    names = list(client.scan_iter(f"{namespace}*", count=1000))
+    if names:
+        client.delete(*names)
+    client.close()
 
 
 @pytest.fixture

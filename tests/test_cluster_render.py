@@ -10,27 +10,13 @@ with its own marker in its environment, so the test can tell which worker's brow
 
 from __future__ import annotations
 
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-import redis
 
 from tests.test_render import ATELIER, GOLD, SNAPSHOT, chromium, watched_crawl  # noqa: F401 - chromium: a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
-
-
-@pytest.fixture
-def cluster_redis(redis_server):
-    url = redis_server.url(14)
-    namespace = f"nbtest-{uuid.uuid4().hex[:8]}"
-    yield url, namespace
-    client = redis.Redis.from_url(url)
-    names = list(client.scan_iter(f"{namespace}*", count=1000))
-    if names:
-        client.delete(*names)
-    client.close()
 
 
 def test_two_workers_render_the_js_listing_and_only_one_starts_a_browser(tmp_path, replica, chromium, cluster_redis):  # noqa: F811

@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -158,20 +157,6 @@ def test_ids_backfill_share_done_and_eta(tmp_path):
 
 
 # --- cluster mode ---------------------------------------------------------------------------------
-@pytest.fixture
-def cluster_redis(redis_server):
-    """The cluster's Redis URL (database 14 of the tests' own server) and a namespace of the
-    test's own, whose keys are deleted at the end."""
-    url = redis_server.url(14)
-    namespace = f"nbtest-{uuid.uuid4().hex[:8]}"
-    yield url, namespace
-    client = redis.Redis.from_url(url)
-    names = list(client.scan_iter(f"{namespace}*", count=1000))
-    if names:
-        client.delete(*names)
-    client.close()
-
-
 def cluster_workers(count: int, workdir: Path, url: str, namespace: str, settings: dict[str, Any]) -> list[CrawlResult]:
     all_settings = {"NEWSBOT_CLUSTER": url, "NEWSBOT_STATE_NAMESPACE": namespace, "CONCURRENT_REQUESTS": 2,
                     "MAX_IDLE_TIME_BEFORE_CLOSE": 5, "AUTOTHROTTLE_START_DELAY": 1.0, **settings}

@@ -201,18 +201,20 @@ class SitePoliteness:
 
 
 class _PoliteHandlers:
-    """The downloader's handlers, each download first taking its site's turn."""
+    """The downloader's handlers, each download first taking its site's turn; every other
+    attribute is the wrapped ``DownloadHandlers``' own (its ``_handlers`` dict too, which
+    scrapy-playwright's memory extension reads: hence the wrapped object's other name)."""
 
     def __init__(self, handlers: Any, politeness: SitePoliteness) -> None:
-        self._handlers = handlers
+        self._wrapped = handlers
         self.politeness = politeness
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._handlers, name)
+        return getattr(self._wrapped, name)
 
     async def download_request_async(self, request: Request) -> Response:
         async with self.politeness.turn(request):
-            return await self._handlers.download_request_async(request)
+            return await self._wrapped.download_request_async(request)
 
 
 class ClusterDownloader(Downloader):
