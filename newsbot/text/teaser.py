@@ -27,6 +27,11 @@ TEASER_MARK = re.compile(r"\s*(?:[(\[]\s*(?:\.\.\.|…)\s*[)\]]|…)\s*$")
 """What ends a teaser: ``(...)``, ``(…)``, ``[...]`` or a bare ``…`` (an ellipsis character; three
 dots are too common in full texts)."""
 
+MARK_TAIL_CHARS = 64
+"""How much of a text's end :data:`TEASER_MARK` is looked for in: the mark and the spaces around
+it are a few characters, and searching a whole body for a pattern that opens with ``\s*``
+tries it at every space of the text (a tenth of the reading of an article page)."""
+
 SHORT_BODY_CHARS = 150
 """A body under this many characters (about two sentences) is trusted less: it may be cut."""
 CONFIDENCE_FULL = 1.0
@@ -44,7 +49,7 @@ def teaser_mark(text: str | None) -> bool:
     >>> teaser_mark("Il a dit : « Nous verrons... »"), teaser_mark(None)
     (False, False)
     """
-    return bool(text) and TEASER_MARK.search(text) is not None
+    return bool(text) and TEASER_MARK.search(text[-MARK_TAIL_CHARS:]) is not None
 
 
 def teaser_words(teaser: str | None) -> str:
@@ -57,7 +62,8 @@ def teaser_words(teaser: str | None) -> str:
     'بدأت الأشغال يوم الاثنين'
     """
     text = normalize_text(teaser) or ""
-    return TEASER_MARK.sub("", text).strip()
+    mark = TEASER_MARK.search(text, max(0, len(text) - MARK_TAIL_CHARS))
+    return (text[: mark.start()] if mark else text).strip()
 
 
 def follow_reason(body: str | None, is_teaser: bool, max_chars: int) -> str | None:
