@@ -41,8 +41,8 @@ SHARED_CRAWL_TESTS = (  # node id prefixes of the tests that use snapshot_crawls
     "tests/test_pipeline_reference.py::",
 )
 # Started first, longest first (durations on 2 cores): the short units fill in around them.
-LONG_UNITS = ("tests/test_cluster.py", SHARED_CRAWL_UNIT, "tests/test_incremental.py", "tests/test_resume.py",
-              "tests/test_scrapyd.py",
+LONG_UNITS = ("tests/test_cluster.py", SHARED_CRAWL_UNIT, "tests/test_cluster_spread.py", "tests/test_progress.py",
+              "tests/test_incremental.py", "tests/test_resume.py", "tests/test_scrapyd.py", "tests/test_archive.py",
               "tests/test_config.py", "tests/test_arguments.py", "tests/test_render.py", "tests/test_bench.py")
 
 

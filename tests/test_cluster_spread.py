@@ -99,7 +99,7 @@ def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, redis_
         return answer(entry)
 
     server.snapshot.answer = timed
-    ids = "fr/rabatinfo:400000-400070,fr/soussmatin:401000-401040"
+    ids = "fr/rabatinfo:400000-400030,fr/soussmatin:401000-401020"
     settings = {**QUICK, "DOWNLOAD_DELAY": 0.5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "AUTOTHROTTLE_ENABLED": False}
     try:
         results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=redis_url, settings=settings,

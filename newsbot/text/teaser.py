@@ -29,7 +29,7 @@ dots are too common in full texts)."""
 
 MARK_TAIL_CHARS = 64
 """How much of a text's end :data:`TEASER_MARK` is looked for in: the mark and the spaces around
-it are a few characters, and searching a whole body for a pattern that opens with ``\s*``
+it are a few characters, and searching a whole body for a pattern that opens with ``\\s*``
 tries it at every space of the text (a tenth of the reading of an article page)."""
 
 SHORT_BODY_CHARS = 150
