@@ -14,7 +14,10 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ENV = "NEWSBOT_TEST_REDIS"
 DATABASES = {13: "cluster tests (flushed before and after each test)",
@@ -119,3 +122,18 @@ def named_server() -> RedisServer | None:
     """The server ``NEWSBOT_TEST_REDIS`` names, if it does."""
     url = os.environ.get(ENV, "").strip()
     return RedisServer.named(url) if url else None
+
+
+@contextmanager
+def flushed_database(url: str) -> Iterator[Any]:
+    """A client of the database at ``url`` (one of the tests' own), emptied before and after:
+    for tests that own a whole database (the cluster tests: 12 and 13)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield client
+    finally:
+        client.flushdb()
+        client.close()

@@ -26,6 +26,7 @@ from newsbot.demo.replica import ReplicaServer
 from tests.cluster_snapshot import build_snapshot
 from tests.crawling import ROOT, CrawlResult, run_crawl, shared
 from tests.gold import load_jsonl, mismatches
+from tests.redis_server import flushed_database
 
 redis = pytest.importorskip("redis")
 
@@ -52,11 +53,8 @@ def redis_url(redis_server) -> str:
 @pytest.fixture
 def redis_db(redis_url: str):
     """A client of the cluster's database, empty at the start and at the end of the test."""
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    with flushed_database(redis_url) as client:
+        yield client
 
 
 def run_workers(count: int, spider: str, workdir: Path, *, mirror: str, redis_url: str,

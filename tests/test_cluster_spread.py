@@ -23,6 +23,7 @@ from newsbot.text.body import clean_lines
 from tests.cluster_snapshot import build_snapshot
 from newsbot.state.redisdb import RedisState, _Packed
 from tests.crawling import CrawlResult, run_crawl
+from tests.redis_server import flushed_database
 from tests.test_cluster import check_clean_finish, check_no_article_twice, check_no_page_fetched_twice, split_of
 
 redis = pytest.importorskip("redis")
@@ -40,11 +41,8 @@ def redis_url(redis_server) -> str:
 
 @pytest.fixture
 def redis_db(redis_url: str):
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    with flushed_database(redis_url) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")

@@ -99,6 +99,10 @@ class GuardedState:
                 self.fall_back(exc)
                 return getattr(self._store, name)(*args, **kwargs)
 
+        # Kept on the instance: the next call finds it without __getattr__ (the pipelines call
+        # the store for every item). It looks the method up on the current store at each call,
+        # so it stays right after a fall-back to memory.
+        setattr(self, name, guarded)
         return guarded
 
     def close(self) -> None:
