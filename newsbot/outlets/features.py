@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from lxml import etree
 
 from newsbot.outlets.blocks import Block
+from newsbot.text.teaser import teaser_mark
 
 _WORD = re.compile(r"\w+")
 SHINGLE = 4
@@ -149,6 +150,7 @@ def teaser_shingles(teaser: str | None) -> set[tuple[str, ...]] | None:
     if not teaser:
         return None
     tokens = words(teaser)
-    if teaser.rstrip().endswith(("...", "…", "(...)")) and len(tokens) > 1:
+    # The aggregator's teaser marks have one home (newsbot.text.teaser); three plain dots too here.
+    if (teaser_mark(teaser) or teaser.rstrip().endswith("...")) and len(tokens) > 1:
         tokens = tokens[:-1]
     return shingles(tokens) or None
