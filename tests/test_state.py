@@ -96,6 +96,26 @@ def test_documents_fingerprints_and_bands(store):
     assert store.document_count() == 2
 
 
+def test_indexing_since_a_mark_is_refused_when_a_possible_copy_came_in_between(store):
+    """The optimistic check-and-index of processes sharing a store (newsbot.pipelines.dedupe)."""
+    assert store.index_mark() == 0
+    assert store.add_document("https://a/1", "run", "maghress", b"F" * 16, b"\x01" * 512, [11, 12]) is True
+    mark = store.index_mark()
+    assert mark >= 1
+    # another process indexes a document in bucket 12 after the mark: refused, nothing written
+    assert store.add_document("https://a/2", "run", "maghress", b"G" * 16, b"\x02" * 512, [20, 21]) is True
+    assert store.add_document("https://a/3", "run", "maghress", b"H" * 16, b"\x03" * 512, [21, 30], since=mark) is False
+    assert store.document_run("https://a/3") is None and store.document_count() == 2
+    # ... or the same fingerprint
+    assert store.add_document("https://a/3", "run", "maghress", b"G" * 16, b"\x03" * 512, [40], since=mark) is False
+    # other buckets, another fingerprint: indexed; a mark taken after the newcomers: indexed
+    assert store.add_document("https://a/3", "run", "maghress", b"H" * 16, b"\x03" * 512, [11, 40], since=mark) is True
+    assert store.add_document("https://a/4", "run", "maghress", b"I" * 16, b"\x04" * 512, [21],
+                              since=store.index_mark()) is True
+    assert [d.url for d in store.find_bands([21])] == ["https://a/2", "https://a/4"]
+    assert store.document_count() == 4
+
+
 def test_document_run_tells_which_run_kept_a_url(store):
     assert store.document_run("https://a/1") is None
     store.add_document("https://a/1", "run1", "maghress", b"F" * 16, b"\x01" * 512, [11])

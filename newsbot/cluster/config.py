@@ -4,7 +4,7 @@
 applied). With ``NEWSBOT_CLUSTER`` unset it does nothing; with a Redis URL it switches
 ``SCHEDULER``, ``DUPEFILTER_CLASS`` and ``DOWNLOADER`` to newsbot's cluster classes, sets ``REDIS_URL``
 and ``SCHEDULER_SERIALIZER``,
-gives ``MAX_IDLE_TIME_BEFORE_CLOSE`` a default and puts the locked dedupe pipeline
+gives ``MAX_IDLE_TIME_BEFORE_CLOSE`` a default and puts the cluster's dedupe pipeline
 (:mod:`newsbot.cluster.dedupe`) in the place of the plain one. A bad value raises ValueError
 before the crawl starts, with what to write instead.
 """

@@ -106,6 +106,7 @@ class ClusterCrawl:
         self.idle_since: float | None = None
         self.left = False
         self.requeued = 0
+        self.peers: list[str] = [self.worker_id]  # busy live workers (this one too), by id: see heartbeat()
         self._taken: dict[Request, bytes] = {}
         self.outage = RedisOutage(keys.crawl, url, timeout, stop)  # Redis down mid-crawl: wait, then stop
         self._heartbeat = server.register_script(HEARTBEAT)
@@ -162,7 +163,9 @@ class ClusterCrawl:
         done = [request for request in self._taken if request not in downloading]
         finished = [self._taken.pop(request) for request in done]
         payload = json.dumps({**status, "busy": self.busy}, sort_keys=True)
-        return _statuses(self._pruned(self._run(self._heartbeat, payload, *finished)))
+        live = _statuses(self._pruned(self._run(self._heartbeat, payload, *finished)))
+        self.peers = sorted({wid for wid, st in live.items() if st.get("busy")} | {self.worker_id})
+        return live
 
     def live_workers(self) -> dict[str, dict[str, Any]]:
         """Live workers of the crawl (this one included once it has sent a heartbeat)."""

@@ -34,7 +34,15 @@ one string. The MinHash and the shingle set cover at most the first
 bounded time and memory; the fingerprint covers the whole text.
 
 Settings: ``NEWSBOT_DEDUPE_ENABLED`` (True), ``NEWSBOT_NEAR_DUPLICATE_THRESHOLD`` (0.8).
-Stats: ``newsbot/dedupe/kept``, ``newsbot/dedupe/candidates`` (LSH candidates compared).
+On a store that other processes write at once (``store.shared``: Redis), the look-ups and the
+indexing of an item are one optimistic step (:meth:`~newsbot.state.base.StateStore.add_document`
+with ``since``): when another process indexed a document with the item's fingerprint or one of
+its LSH buckets in between, nothing is indexed and the item is looked up again. No lock, no
+waiting, and the decisions of one process.
+
+Stats: ``newsbot/dedupe/kept``, ``newsbot/dedupe/candidates`` (LSH candidates compared),
+``newsbot/dedupe/lookups_repeated`` (look-ups repeated on a shared store because a possible
+copy was indexed meanwhile).
 """
 
 from __future__ import annotations
@@ -69,6 +77,10 @@ logger = logging.getLogger(__name__)
 
 SHINGLE_DTYPE = np.dtype("<u4")
 """How a shingle set is stored: its hashes as little-endian uint32."""
+
+MAX_LOOKUPS = 50
+"""Look-ups of one item on a shared store before it is indexed anyway (each repeat means
+another process indexed a possible copy of it in the meantime: in practice one or two)."""
 
 class DedupePipeline:
     """Drops exact and near duplicates of items kept in this run or earlier ones."""
@@ -122,37 +134,56 @@ class DedupePipeline:
         if folded is None:
             folded = fold_for_match(adapter.get("body") or "")
         fingerprint = content_fingerprint_folded(fold_for_match(adapter.get("title") or ""), folded)
-        for doc in store.find_fingerprint(fingerprint):
-            if self._counts(doc, url):
-                raise PipelineDrop("duplicate_of", f"same title and body as {doc.url}", duplicate_of=doc.url)
         own = shingle_set_of(shingle_hashes(folded_shingles(folded)))
         signature = self.signer.signature(own)  # a repeated shingle changes no minimum
         band_keys = self.signer.band_keys(signature) if signature is not None else []
-        if signature is not None:
-            best: tuple[float, str] | None = None
-            for doc in store.find_bands(band_keys):
-                if not self._counts(doc, url):
-                    continue
-                self.stats.inc_value("newsbot/dedupe/candidates")
-                if doc.shingles and doc.run == self.state.run_id:
-                    similarity = jaccard(own, np.frombuffer(doc.shingles, dtype=SHINGLE_DTYPE))
-                else:
-                    similarity = self.signer.similarity(signature, doc.signature)
-                if similarity >= self.signer.threshold and (best is None or similarity > best[0]):
-                    best = (similarity, doc.url)
-            if best is not None:
-                similarity = round(best[0], 3)
-                raise PipelineDrop(
-                    "near_duplicate",
-                    f"estimated Jaccard similarity {similarity} with {best[1]}",
-                    duplicate_of=best[1],
-                    similarity=similarity,
-                )
         stored = signature.tobytes() if signature is not None else b""
-        store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, stored, band_keys,
-                           own.astype(SHINGLE_DTYPE, copy=False).tobytes())
+        shingles = own.astype(SHINGLE_DTYPE, copy=False).tobytes()
+        for _ in range(MAX_LOOKUPS):
+            # A store other processes write at once (Redis: cluster workers, crawls side by
+            # side): the look-ups and the indexing are checked as one step (optimistic: see
+            # StateStore.add_document); a plain SQLite store is one crawl's, nothing to check.
+            mark = store.index_mark() if store.shared else None
+            self._look_up(url, fingerprint, own, signature, band_keys)
+            if store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, stored, band_keys,
+                                  shingles, since=mark):
+                break
+            self.stats.inc_value("newsbot/dedupe/lookups_repeated")  # a possible copy was indexed meanwhile
+        else:
+            logger.warning("Dedupe: %s looked up %d times while other processes indexed possible copies of it;"
+                           " indexed without a last look", url, MAX_LOOKUPS)
+            store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, stored, band_keys, shingles)
         self.stats.inc_value("newsbot/dedupe/kept")
         return item
+
+    def _look_up(self, url: str | None, fingerprint: bytes, own: np.ndarray, signature: np.ndarray | None,
+                 band_keys: list[int]) -> None:
+        """Raise :class:`PipelineDrop` when the index holds a copy (same fingerprint) or a near copy."""
+        store = self.state.store
+        for doc in store.find_fingerprint(fingerprint):
+            if self._counts(doc, url):
+                raise PipelineDrop("duplicate_of", f"same title and body as {doc.url}", duplicate_of=doc.url)
+        if signature is None:
+            return
+        best: tuple[float, str] | None = None
+        for doc in store.find_bands(band_keys):
+            if not self._counts(doc, url):
+                continue
+            self.stats.inc_value("newsbot/dedupe/candidates")
+            if doc.shingles and doc.run == self.state.run_id:
+                similarity = jaccard(own, np.frombuffer(doc.shingles, dtype=SHINGLE_DTYPE))
+            else:
+                similarity = self.signer.similarity(signature, doc.signature)
+            if similarity >= self.signer.threshold and (best is None or similarity > best[0]):
+                best = (similarity, doc.url)
+        if best is not None:
+            similarity = round(best[0], 3)
+            raise PipelineDrop(
+                "near_duplicate",
+                f"estimated Jaccard similarity {similarity} with {best[1]}",
+                duplicate_of=best[1],
+                similarity=similarity,
+            )
 
     def _counts(self, doc: StoredDocument, url: str) -> bool:
         """Whether an indexed document is a kept item this one duplicates: never itself (a URL

@@ -162,13 +162,25 @@ class StateStore(Protocol):
         :data:`RECENT_SHINGLES` indexed last, their shingle sets; in the order they were indexed."""
         ...
 
+    def index_mark(self) -> int:
+        """The dedupe index's position now (the last document id given; 0 when empty): the
+        ``since`` of :meth:`add_document` for an item looked up from now on."""
+        ...
+
     def add_document(
         self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int],
-        shingles: bytes = b"",
-    ) -> None:
+        shingles: bytes = b"", since: int | None = None,
+    ) -> bool:
         """Index a kept item (with its shingle set, kept while it is one of the
         :data:`RECENT_SHINGLES` documents indexed last); a document of the same URL is
-        replaced (re-kept by a later run)."""
+        replaced (re-kept by a later run). True when indexed.
+
+        With ``since`` (an :meth:`index_mark` read before the item's look-ups), the check and
+        the indexing are one atomic step: nothing is indexed and False comes back when a
+        document indexed after the mark has this fingerprint or shares one of these band keys
+        (another process kept a possible copy meanwhile: look again). Optimistic concurrency:
+        processes sharing a store never wait for each other, and an item is looked up again
+        only when a candidate did appear."""
         ...
 
     def document_run(self, url: str) -> str | None:

@@ -88,6 +88,30 @@ local id = redis.call('HGET', KEYS[1], ARGV[1])
 if not id then return false end
 return redis.call('HGET', KEYS[2], id)
 """
+# KEYS: docid counter, docs, docurl, fp and shingles hashes, then the document's LSH bucket
+# sets. ARGV: since (an index mark; -1: index unconditionally), url, packed document,
+# fingerprint, shingle set ('' none), RECENT_SHINGLES. Returns the new id, or 0 (nothing
+# written) when a document indexed after the mark has this fingerprint or shares a bucket.
+_ADD_DOCUMENT = """
+local since = tonumber(ARGV[1])
+if since >= 0 then
+  local same = redis.call('HGET', KEYS[4], ARGV[4])
+  if same and tonumber(same) > since then return 0 end
+  for i = 6, #KEYS do
+    for _, id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
+      if tonumber(id) > since then return 0 end
+    end
+  end
+end
+local id = redis.call('INCR', KEYS[1])
+redis.call('HSET', KEYS[2], id, ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[2], id)
+redis.call('HSET', KEYS[4], ARGV[4], id)
+for i = 6, #KEYS do redis.call('SADD', KEYS[i], id) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], id, ARGV[5]) end
+redis.call('HDEL', KEYS[5], id - tonumber(ARGV[6]))
+return id
+"""
 _COMMIT_CHUNK = 1000  # pending records promoted per round trip
 
 
@@ -112,6 +136,7 @@ class RedisState:
             self._add_pending = self._r.register_script(_ADD_PENDING)
             self._record = self._r.register_script(_RECORD)
             self._document_of_url = self._r.register_script(_DOCUMENT_OF_URL)
+            self._add_document = self._r.register_script(_ADD_DOCUMENT)
         except (redis.RedisError, ValueError) as exc:
             raise StateError(f"state store {masked_url(uri)} is unreadable: {exc}") from exc
 
@@ -232,29 +257,27 @@ class RedisState:
             _Packed.unpack(raw).stored(hashes or b"") for raw, hashes in zip(docs, shingles, strict=True) if raw is not None
         ]
 
+    def index_mark(self) -> int:
+        return int(self._r.get(self._key("docid")) or 0)
+
     def add_document(
         self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int],
-        shingles: bytes = b"",
-    ) -> None:
+        shingles: bytes = b"", since: int | None = None,
+    ) -> bool:
         old_id = self._r.hget(self._key("docurl"), url)
-        pipe = self._r.pipeline(transaction=True)
-        if old_id is not None:
+        if old_id is not None:  # kept again by a later run: its old document goes first
+            pipe = self._r.pipeline(transaction=True)
             for old in self._documents([old_id]):
                 for key in old.band_keys:
                     pipe.srem(self._band(key), old_id)
             pipe.hdel(self._key("docs"), old_id)
             pipe.hdel(self._key("shingles"), old_id)
-        doc_id = self._r.incr(self._key("docid"))
+            pipe.execute()
         packed = _Packed(url, run, site, fingerprint, signature, tuple(band_keys)).pack()
-        pipe.hset(self._key("docs"), doc_id, packed)
-        pipe.hset(self._key("docurl"), url, doc_id)
-        pipe.hset(self._key("fp"), fingerprint, doc_id)
-        for key in band_keys:
-            pipe.sadd(self._band(key), doc_id)
-        if shingles:
-            pipe.hset(self._key("shingles"), doc_id, shingles)
-        pipe.hdel(self._key("shingles"), doc_id - RECENT_SHINGLES)
-        pipe.execute()
+        keys = [self._key("docid"), self._key("docs"), self._key("docurl"), self._key("fp"), self._key("shingles"),
+                *(self._band(k) for k in band_keys)]
+        args = [-1 if since is None else since, url, packed, fingerprint, shingles, RECENT_SHINGLES]
+        return bool(self._add_document(keys=keys, args=args))
 
     def document_run(self, url: str) -> str | None:
         raw = self._document_of_url(keys=[self._key("docurl"), self._key("docs")], args=[url])

@@ -273,13 +273,26 @@ class SqliteState:
         )
         return [StoredDocument(url, run, sig, hashes or b"") for url, run, sig, hashes in rows]
 
+    def index_mark(self) -> int:
+        return int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0])
+
+    def _indexed_since(self, mark: int, fingerprint: bytes, band_keys: Sequence[int]) -> bool:
+        """Whether a document indexed after ``mark`` has this fingerprint or one of these band keys."""
+        marks = ",".join("?" * len(band_keys))
+        bands = f" OR id IN (SELECT doc FROM bands WHERE key IN ({marks}))" if band_keys else ""
+        row = self._db.execute(f"SELECT 1 FROM docs WHERE id > ? AND (fp = ?{bands}) LIMIT 1",
+                               [mark, fingerprint, *band_keys]).fetchone()
+        return row is not None
+
     def add_document(
         self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int],
-        shingles: bytes = b"",
-    ) -> None:
+        shingles: bytes = b"", since: int | None = None,
+    ) -> bool:
         insert = "INSERT INTO docs (url, run, site, fp, sig, created) VALUES (?, ?, ?, ?, ?, ?)"
         values = (url, run, site, fingerprint, signature, time.time())
         with self._transaction():
+            if since is not None and self._indexed_since(since, fingerprint, band_keys):
+                return False
             # A new URL (nearly always) in one statement; one kept again replaces its document.
             cursor = self._db.execute(insert + " ON CONFLICT (url) DO NOTHING", values)
             if not cursor.rowcount:
@@ -294,6 +307,7 @@ class SqliteState:
                 self._db.execute("INSERT OR REPLACE INTO shingles (doc, hashes) VALUES (?, ?)", (doc, shingles))
             # only the documents indexed last keep theirs (ids grow: a range delete on the key)
             self._db.execute("DELETE FROM shingles WHERE doc <= ?", (doc - RECENT_SHINGLES,))
+        return True
 
     def document_run(self, url: str) -> str | None:
         row = self._db.execute("SELECT run FROM docs WHERE url = ?", (url,)).fetchone()
