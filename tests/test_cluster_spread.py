@@ -120,6 +120,43 @@ def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, redis_
               f" smallest gap {min(gaps):.3f} s, split {split_of(results)}")
 
 
+def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snapshot, redis_db, redis_url, tmp_path):
+    """CONCURRENT_REQUESTS_PER_DOMAIN=2, no delay, answers that take 60 ms: the site never has
+    more than 2 requests of the cluster at once, both workers take part, and nearly every turn
+    is granted at the first try (each worker sends its share, 1, and waits in itself for more:
+    before, each sent up to the whole concurrency and most turns were refused and asked again)."""
+    server = ReplicaServer(own_snapshot).start()
+    lock = threading.Lock()
+    now_serving = [0]
+    most = [0]
+    answer = server.snapshot.answer
+
+    def slow(entry: dict[str, Any]) -> Any:
+        with lock:
+            now_serving[0] += 1
+            most[0] = max(most[0], now_serving[0])
+        try:
+            time.sleep(0.06)
+            return answer(entry)
+        finally:
+            with lock:
+                now_serving[0] -= 1
+
+    server.snapshot.answer = slow
+    settings = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "AUTOTHROTTLE_ENABLED": False}
+    try:
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=redis_url, settings=settings,
+                          args={"ids": "fr/rabatinfo:400000-400030"})
+    finally:
+        server.stop()
+    check_clean_finish(results)
+    responses = sum(result.stat("downloader/response_count") for result in results)
+    assert responses >= 30 and all(result.stat("downloader/response_count") for result in results), split_of(results)
+    assert most[0] <= 2, most[0]
+    # the first turns, before the workers know of each other (their first heartbeat), may be refused
+    assert sum(result.stat("newsbot/cluster/polite_waits") for result in results) <= 6, split_of(results)
+
+
 def test_site_turns_are_shared_per_site_and_leased(redis_db, redis_url):
     """The turn script on its own: one site's turns are ``delay`` apart whoever asks, another
     site does not wait; the concurrency is a semaphore whose tokens expire with their lease."""

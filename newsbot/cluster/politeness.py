@@ -17,13 +17,16 @@ worker's local delay and jitter can only make it later):
   and renewed every :data:`~newsbot.cluster.crawl.HEARTBEAT_INTERVAL` s while its download
   runs: a killed worker's tokens expire, so a dead worker blocks its sites for that long at most.
 
-**Each worker's share.** Left alone, every worker would keep the site's whole concurrency in
-its own slot and ask for more turns than the site has: the refused ones poll, each poll a
-round trip, and while a worker waits for its next try a token freed by another goes unused (two
-workers on a 2-core machine: about eight tries per page, and slower than one plain crawl). So
-each worker's local slot gets its part of the site's concurrency (:func:`fair_share`, among the
-workers busy at the last heartbeat): the turns in Redis still guarantee the limit, and nearly
-every one is granted at the first try.
+**Each worker's share.** Left alone, every worker would send the site's whole concurrency and
+ask for more turns than the site has: the refused ones poll, each poll a round trip, and while a
+worker waits for its next try a token freed by another goes unused (two workers on a 2-core
+machine: about eight tries per page, and slower than one plain crawl). So a worker sends at once
+at most its part of the site's concurrency (:func:`fair_share`, among the workers busy at the
+last heartbeat), and its other downloads for the site wait in the worker, woken as its own
+downloads end: no round trip. (Scrapy's own slot does not hold that line: its queue starts each
+download in a task of its own and counts it as transferring only once the task runs, so a
+burst of requests to one site all start at once.) The turns in Redis still guarantee the limit,
+and nearly every one is granted at the first try.
 
 The delay asked for is the local slot's (``DOWNLOAD_DELAY``, a ``DOWNLOAD_SLOTS`` delay, or the
 one AutoThrottle keeps adjusting from this worker's latencies), without its random jitter: the
@@ -46,11 +49,14 @@ from __future__ import annotations
 import itertools
 import logging
 import random
+from collections import defaultdict, deque
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader import Downloader
 from scrapy.utils.asyncio import create_looping_call, sleep
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from newsbot.cluster.crawl import HEARTBEAT_INTERVAL, ClusterCrawl
 from newsbot.cluster.outage import REDIS_ERRORS
@@ -150,6 +156,8 @@ class SitePoliteness:
         self.waiting = 0
         self.held: dict[str, str] = {}  # token -> its site's token set
         self.nominal: dict[str, int] = {}  # slot key -> the site's concurrency for the whole cluster
+        self.sending: dict[str, int] = defaultdict(int)  # slot key -> this worker's downloads holding a turn
+        self.queued: dict[str, deque[Deferred[None]]] = defaultdict(deque)  # slot key -> downloads waiting here
         self._tokens = itertools.count()
         self._turn = self.server.register_script(TURN)
         self._renew = self.server.register_script(RENEW)
@@ -165,58 +173,85 @@ class SitePoliteness:
 
     def _limits(self, request: Request) -> tuple[str, float, int]:
         """The request's download slot key, its delay (no jitter) and the site's concurrency for
-        the whole cluster; the local slot's concurrency becomes this worker's share of it."""
+        the whole cluster."""
         key = self.downloader.get_slot_key(request)
         slot = self.downloader.slots.get(key)
         if slot is None:  # not queued through a slot (cannot happen in the downloader): defaults
             return key, self.downloader._delay, self.downloader.domain_concurrency
-        # Scrapy creates a slot with the site's setting (and again after collecting an idle one)
-        nominal = self.nominal.setdefault(key, slot.concurrency)
-        slot.concurrency = fair_share(nominal, self.cluster.peers, self.cluster.worker_id)
-        return key, slot.delay, nominal
+        return key, slot.delay, slot.concurrency
+
+    async def _my_share(self, key: str, concurrency: int) -> None:
+        """Wait until this worker sends fewer than its share of the site's concurrency."""
+        while self.sending[key] >= fair_share(concurrency, self.cluster.peers, self.cluster.worker_id) > 0:
+            woken: Deferred[None] = Deferred()
+            self.queued[key].append(woken)
+            await maybe_deferred_to_future(woken)
+        self.sending[key] += 1
+
+    def _done(self, key: str) -> None:
+        self.sending[key] -= 1
+        while self.queued[key]:
+            woken = self.queued[key].popleft()
+            if not woken.called:  # not cancelled meanwhile (a download timed out, a closing engine)
+                woken.callback(None)
+                break
+        if not self.sending[key] and not self.queued[key]:
+            del self.sending[key], self.queued[key]
 
     @asynccontextmanager
     async def turn(self, request: Request) -> AsyncIterator[None]:
-        """Wait for the site's turn, hold a token while the body of the ``with`` runs."""
+        """Wait for this worker's share, then the site's turn; hold both while the ``with`` body runs."""
         key, delay, concurrency = self._limits(request)
-        nxt, active = site_keys(self.namespace, key)
-        token = f"{self.cluster.worker_id}:{next(self._tokens)}"
+        active = site_keys(self.namespace, key)[1]
         self.start()  # renewals of held tokens (started here: the reactor runs by now)
-        waited = 0.0
-        granted = False
         self.waiting += 1
         try:
-            while True:
-                try:
-                    wait = self._turn(keys=[nxt, active], args=[token, repr(max(0.0, delay)), concurrency, self.lease])
-                except REDIS_ERRORS as exc:  # Redis down: this worker's own politeness only
-                    self.cluster.outage.failed(exc)
-                    break
-                if wait is not None:
-                    granted = True
-                    self.held[token] = active
-                    wait = float(wait)
-                    break
-                pause = RETRY_INTERVAL * (0.5 + random.random())  # noqa: S311 - not for security
-                waited += pause
-                await sleep(pause)
-            if granted and wait > 0:
-                waited += wait
-                await sleep(wait)
-        finally:
+            await self._my_share(key, concurrency)
+        except BaseException:
             self.waiting -= 1
+            raise
+        try:
+            try:
+                token = await self._site_turn(key, delay, concurrency)
+            finally:
+                self.waiting -= 1
+            try:
+                yield
+            finally:
+                if token is not None:
+                    self.held.pop(token, None)
+                    try:
+                        self.server.zrem(active, token)
+                    except REDIS_ERRORS as exc:  # it expires after the lease
+                        self.cluster.outage.failed(exc)
+        finally:
+            self._done(key)
+
+    async def _site_turn(self, key: str, delay: float, concurrency: int) -> str | None:
+        """Take the site's turn in Redis (asking again while its concurrency is in flight), wait
+        until the granted time; the token held, or None when Redis does not answer."""
+        nxt, active = site_keys(self.namespace, key)
+        token = f"{self.cluster.worker_id}:{next(self._tokens)}"
+        waited = 0.0
+        while True:
+            try:
+                wait = self._turn(keys=[nxt, active], args=[token, repr(max(0.0, delay)), concurrency, self.lease])
+            except REDIS_ERRORS as exc:  # Redis down: this worker's own politeness only
+                self.cluster.outage.failed(exc)
+                return None
+            if wait is not None:
+                break
+            pause = RETRY_INTERVAL * (0.5 + random.random())  # noqa: S311 - not for security
+            waited += pause
+            await sleep(pause)
+        self.held[token] = active
+        if float(wait) > 0:
+            waited += float(wait)
+            await sleep(float(wait))
         if waited:
             self.stats.inc_value("newsbot/cluster/polite_waits")
             self.stats.inc_value("newsbot/cluster/polite_wait_s", round(waited, 3))
-        try:
-            yield
-        finally:
-            if granted:
-                self.held.pop(token, None)
-                try:
-                    self.server.zrem(active, token)
-                except REDIS_ERRORS as exc:  # it expires after the lease
-                    self.cluster.outage.failed(exc)
+        return token
 
     def _renew_safely(self) -> None:
         if not self.held:
