@@ -121,7 +121,8 @@ def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, redis_
 
 
 def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snapshot, redis_db, redis_url, tmp_path):
-    """CONCURRENT_REQUESTS_PER_DOMAIN=2, no delay, answers that take 60 ms: the site never has
+    """One edition of the snapshot (about 30 pages), CONCURRENT_REQUESTS_PER_DOMAIN=2, no delay,
+    answers that take 60 ms: the site never has
     more than 2 requests of the cluster at once, both workers take part, and nearly every turn
     is granted at the first try (each worker sends its share, 1, and waits in itself for more:
     before, each sent up to the whole concurrency and most turns were refused and asked again)."""
@@ -146,12 +147,12 @@ def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snap
     settings = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "AUTOTHROTTLE_ENABLED": False}
     try:
         results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=redis_url, settings=settings,
-                          args={"ids": "fr/rabatinfo:400000-400030"})
+                          args={"editions": "fr"})
     finally:
         server.stop()
     check_clean_finish(results)
     responses = sum(result.stat("downloader/response_count") for result in results)
-    assert responses >= 30 and all(result.stat("downloader/response_count") for result in results), split_of(results)
+    assert responses >= 25 and all(result.stat("downloader/response_count") for result in results), split_of(results)
     assert most[0] <= 2, most[0]
     # the first turns, before the workers know of each other (their first heartbeat), may be refused
     assert sum(result.stat("newsbot/cluster/polite_waits") for result in results) <= 6, split_of(results)

@@ -116,6 +116,19 @@ def test_indexing_since_a_mark_is_refused_when_a_possible_copy_came_in_between(s
     assert store.document_count() == 4
 
 
+def test_look_up_reads_an_items_url_copies_and_near_copies_at_once(store):
+    empty = store.look_up("https://a/1", b"F" * 16, [11, 12])
+    assert (empty.url_run, empty.mark, empty.same, empty.near) == (None, 0, [], [])
+    store.add_document("https://a/1", "run1", "maghress", b"F" * 16, b"\x01" * 512, [11, 12], b"\x05\x00\x00\x00")
+    store.add_document("https://a/2", "run2", "masress", b"G" * 16, b"\x02" * 512, [12, 13])
+    found = store.look_up("https://a/1", b"G" * 16, [12, 40])
+    assert found.url_run == "run1" and found.mark == store.index_mark()
+    assert [(d.url, d.run) for d in found.same] == [("https://a/2", "run2")]
+    assert [(d.url, d.signature[:1], d.shingles) for d in found.near] == [
+        ("https://a/1", b"\x01", b"\x05\x00\x00\x00"), ("https://a/2", b"\x02", b"")]
+    assert store.look_up("https://a/9", b"H" * 16, []).near == []
+
+
 def test_document_run_tells_which_run_kept_a_url(store):
     assert store.document_run("https://a/1") is None
     store.add_document("https://a/1", "run1", "maghress", b"F" * 16, b"\x01" * 512, [11])

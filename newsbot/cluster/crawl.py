@@ -163,13 +163,15 @@ class ClusterCrawl:
         done = [request for request in self._taken if request not in downloading]
         finished = [self._taken.pop(request) for request in done]
         payload = json.dumps({**status, "busy": self.busy}, sort_keys=True)
-        live = _statuses(self._pruned(self._run(self._heartbeat, payload, *finished)))
-        self.peers = sorted({wid for wid, st in live.items() if st.get("busy")} | {self.worker_id})
-        return live
+        return self._note_peers(_statuses(self._pruned(self._run(self._heartbeat, payload, *finished))))
 
     def live_workers(self) -> dict[str, dict[str, Any]]:
         """Live workers of the crawl (this one included once it has sent a heartbeat)."""
-        return _statuses(self._pruned(self._run(self._live)))
+        return self._note_peers(_statuses(self._pruned(self._run(self._live))))
+
+    def _note_peers(self, live: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        self.peers = sorted({wid for wid, st in live.items() if st.get("busy")} | {self.worker_id})
+        return live
 
     def others_busy(self) -> list[str]:
         """Ids of other live workers that said they were busy at their last heartbeat."""

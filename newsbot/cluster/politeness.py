@@ -49,6 +49,7 @@ from __future__ import annotations
 import itertools
 import logging
 import random
+import time
 from collections import defaultdict, deque
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -159,6 +160,7 @@ class SitePoliteness:
         self.sending: dict[str, int] = defaultdict(int)  # slot key -> this worker's downloads holding a turn
         self.queued: dict[str, deque[Deferred[None]]] = defaultdict(deque)  # slot key -> downloads waiting here
         self._tokens = itertools.count()
+        self._peers_asked = 0.0
         self._turn = self.server.register_script(TURN)
         self._renew = self.server.register_script(RENEW)
         self._loop = create_looping_call(self._renew_safely)
@@ -241,6 +243,7 @@ class SitePoliteness:
                 return None
             if wait is not None:
                 break
+            self._learn_peers()
             pause = RETRY_INTERVAL * (0.5 + random.random())  # noqa: S311 - not for security
             waited += pause
             await sleep(pause)
@@ -252,6 +255,19 @@ class SitePoliteness:
             self.stats.inc_value("newsbot/cluster/polite_waits")
             self.stats.inc_value("newsbot/cluster/polite_wait_s", round(waited, 3))
         return token
+
+    def _learn_peers(self) -> None:
+        """A refused turn: other workers send to the site too; ask who is busy now rather than
+        at the next heartbeat (at most every :data:`RETRY_INTERVAL` x 10 s), so that the shares
+        follow at once when a worker joins."""
+        now = time.monotonic()
+        if now - self._peers_asked < RETRY_INTERVAL * 10:
+            return
+        self._peers_asked = now
+        try:
+            self.cluster.live_workers()
+        except REDIS_ERRORS as exc:
+            self.cluster.outage.failed(exc)
 
     def _renew_safely(self) -> None:
         if not self.held:

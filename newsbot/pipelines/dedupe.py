@@ -67,7 +67,7 @@ from newsbot.text.signatures import (
     shingle_set_of,
 )
 from newsbot.state import ITEM, crawl_state, fresh_run
-from newsbot.state.base import StoredDocument
+from newsbot.state.base import Lookup, StoredDocument
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -123,13 +123,7 @@ class DedupePipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         url = adapter.get("url")
-        article_id = adapter.get("article_id")
         store = self.state.store
-        if url is not None and store.document_run(url) == self.state.run_id:
-            raise PipelineDrop("duplicate_url", f"{url} was already kept in this run", duplicate_of=url)
-        revisit = adapter.get("revisit", False)  # a changed text: see newsbot.pipelines.revision
-        if not self.fresh and not revisit and article_id and store.article_statuses([article_id]).get(article_id) == ITEM:
-            raise PipelineDrop("duplicate_url", f"{url} yielded an item in an earlier run", duplicate_of=url)
         folded = adapter.get("body_folded")
         if folded is None:
             folded = fold_for_match(adapter.get("body") or "")
@@ -139,34 +133,43 @@ class DedupePipeline:
         band_keys = self.signer.band_keys(signature) if signature is not None else []
         stored = signature.tobytes() if signature is not None else b""
         shingles = own.astype(SHINGLE_DTYPE, copy=False).tobytes()
+        site = adapter.get("site") or ""
         for _ in range(MAX_LOOKUPS):
+            found = store.look_up(url or "", fingerprint, band_keys)
+            self._check(adapter, found, own, signature)
             # A store other processes write at once (Redis: cluster workers, crawls side by
-            # side): the look-ups and the indexing are checked as one step (optimistic: see
-            # StateStore.add_document); a plain SQLite store is one crawl's, nothing to check.
-            mark = store.index_mark() if store.shared else None
-            self._look_up(url, fingerprint, own, signature, band_keys)
-            if store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, stored, band_keys,
-                                  shingles, since=mark):
+            # side): the look-up and the indexing are one step (optimistic: refused when a
+            # possible copy was indexed after the look-up, see StateStore.add_document); a
+            # plain SQLite store is one crawl's, nothing to check.
+            since = found.mark if store.shared else None
+            if store.add_document(url, self.state.run_id, site, fingerprint, stored, band_keys, shingles, since=since):
                 break
-            self.stats.inc_value("newsbot/dedupe/lookups_repeated")  # a possible copy was indexed meanwhile
+            self.stats.inc_value("newsbot/dedupe/lookups_repeated")
         else:
             logger.warning("Dedupe: %s looked up %d times while other processes indexed possible copies of it;"
                            " indexed without a last look", url, MAX_LOOKUPS)
-            store.add_document(url, self.state.run_id, adapter.get("site") or "", fingerprint, stored, band_keys, shingles)
+            store.add_document(url, self.state.run_id, site, fingerprint, stored, band_keys, shingles)
         self.stats.inc_value("newsbot/dedupe/kept")
         return item
 
-    def _look_up(self, url: str | None, fingerprint: bytes, own: np.ndarray, signature: np.ndarray | None,
-                 band_keys: list[int]) -> None:
-        """Raise :class:`PipelineDrop` when the index holds a copy (same fingerprint) or a near copy."""
-        store = self.state.store
-        for doc in store.find_fingerprint(fingerprint):
+    def _check(self, adapter: ItemAdapter, found: Lookup, own: np.ndarray, signature: np.ndarray | None) -> None:
+        """Raise :class:`PipelineDrop` when the index holds this URL (this run's, or an item of an
+        earlier run), a copy (same fingerprint) or a near copy; in that order."""
+        url = adapter.get("url")
+        if url is not None and found.url_run == self.state.run_id:
+            raise PipelineDrop("duplicate_url", f"{url} was already kept in this run", duplicate_of=url)
+        article_id = adapter.get("article_id")
+        revisit = adapter.get("revisit", False)  # a changed text: see newsbot.pipelines.revision
+        if (not self.fresh and not revisit and article_id
+                and self.state.store.article_statuses([article_id]).get(article_id) == ITEM):
+            raise PipelineDrop("duplicate_url", f"{url} yielded an item in an earlier run", duplicate_of=url)
+        for doc in found.same:
             if self._counts(doc, url):
                 raise PipelineDrop("duplicate_of", f"same title and body as {doc.url}", duplicate_of=doc.url)
         if signature is None:
             return
         best: tuple[float, str] | None = None
-        for doc in store.find_bands(band_keys):
+        for doc in found.near:
             if not self._counts(doc, url):
                 continue
             self.stats.inc_value("newsbot/dedupe/candidates")

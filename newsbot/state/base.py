@@ -95,6 +95,23 @@ class StoredDocument:
     shingles: bytes = b""
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What the dedupe index holds for one item, read at one moment (:meth:`StateStore.look_up`).
+
+    ``url_run``: the run that kept the item's URL, or None; ``mark``: the index's position
+    before the look-up (:meth:`StateStore.index_mark`, the ``since`` of
+    :meth:`StateStore.add_document`); ``same``: documents with the item's content fingerprint
+    (no signatures); ``near``: documents sharing one of its band keys, as
+    :meth:`StateStore.find_bands` gives them.
+    """
+
+    url_run: str | None
+    mark: int
+    same: list[StoredDocument]
+    near: list[StoredDocument]
+
+
 def is_final(status: str | None) -> bool:
     """True for a status that makes an incremental run skip the article page.
 
@@ -160,6 +177,11 @@ class StateStore(Protocol):
     def find_bands(self, band_keys: Sequence[int]) -> list[StoredDocument]:
         """Documents sharing at least one LSH band key, with their signatures and, for the
         :data:`RECENT_SHINGLES` indexed last, their shingle sets; in the order they were indexed."""
+        ...
+
+    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int]) -> Lookup:
+        """:meth:`index_mark`, :meth:`document_run`, :meth:`find_fingerprint` and :meth:`find_bands`
+        of one item at once (in Redis one round trip, where the four calls take four to six)."""
         ...
 
     def index_mark(self) -> int:

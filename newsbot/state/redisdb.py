@@ -36,6 +36,7 @@ import redis
 from newsbot.config import masked_url
 from newsbot.state.base import (
     ITEM,
+    Lookup,
     PENDING_TTL,
     RECENT_SHINGLES,
     SCHEMA_VERSION,
@@ -112,6 +113,28 @@ if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], id, ARGV[5]) end
 redis.call('HDEL', KEYS[5], id - tonumber(ARGV[6]))
 return id
 """
+# KEYS: docid counter, docs, docurl, fp and shingles hashes, then an item's LSH bucket sets.
+# ARGV: its URL, its fingerprint. Returns the index mark, the URL's packed document, the packed
+# document of the fingerprint, and the packed documents and shingle sets of the buckets' ids
+# (in id order): StateStore.look_up in one round trip.
+_LOOK_UP = """
+local mark = redis.call('GET', KEYS[1]) or '0'
+local of_url = false
+local id = redis.call('HGET', KEYS[3], ARGV[1])
+if id then of_url = redis.call('HGET', KEYS[2], id) end
+local same = false
+id = redis.call('HGET', KEYS[4], ARGV[2])
+if id then same = redis.call('HGET', KEYS[2], id) end
+local ids = {}
+if #KEYS > 5 then ids = redis.call('SUNION', unpack(KEYS, 6)) end
+local docs, shingles = {}, {}
+if #ids > 0 then
+  table.sort(ids, function(a, b) return tonumber(a) < tonumber(b) end)
+  docs = redis.call('HMGET', KEYS[2], unpack(ids))
+  shingles = redis.call('HMGET', KEYS[5], unpack(ids))
+end
+return {mark, of_url, same, docs, shingles}
+"""
 _COMMIT_CHUNK = 1000  # pending records promoted per round trip
 
 
@@ -137,6 +160,7 @@ class RedisState:
             self._record = self._r.register_script(_RECORD)
             self._document_of_url = self._r.register_script(_DOCUMENT_OF_URL)
             self._add_document = self._r.register_script(_ADD_DOCUMENT)
+            self._look_up = self._r.register_script(_LOOK_UP)
         except (redis.RedisError, ValueError) as exc:
             raise StateError(f"state store {masked_url(uri)} is unreadable: {exc}") from exc
 
@@ -256,6 +280,17 @@ class RedisState:
         return [
             _Packed.unpack(raw).stored(hashes or b"") for raw, hashes in zip(docs, shingles, strict=True) if raw is not None
         ]
+
+    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int]) -> Lookup:
+        keys = [self._key("docid"), self._key("docs"), self._key("docurl"), self._key("fp"), self._key("shingles"),
+                *(self._band(k) for k in band_keys)]
+        mark, of_url, same, docs, shingles = self._look_up(keys=keys, args=[url, fingerprint])
+        return Lookup(
+            _Packed.unpack(of_url).run if of_url else None,
+            int(mark),
+            [_Packed.unpack(same).without_signature()] if same else [],
+            [_Packed.unpack(raw).stored(hashes or b"") for raw, hashes in zip(docs, shingles, strict=True) if raw],
+        )
 
     def index_mark(self) -> int:
         return int(self._r.get(self._key("docid")) or 0)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from newsbot.state.base import (
     ITEM,
+    Lookup,
     PENDING_TTL,
     RECENT_SHINGLES,
     SCHEMA_VERSION,
@@ -272,6 +273,10 @@ class SqliteState:
             list(band_keys),
         )
         return [StoredDocument(url, run, sig, hashes or b"") for url, run, sig, hashes in rows]
+
+    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int]) -> Lookup:
+        mark = self.index_mark()
+        return Lookup(self.document_run(url), mark, self.find_fingerprint(fingerprint), self.find_bands(band_keys))
 
     def index_mark(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0])
