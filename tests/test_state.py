@@ -117,8 +117,10 @@ def test_indexing_since_a_mark_is_refused_when_a_possible_copy_came_in_between(s
 
 
 def test_look_up_reads_an_items_url_copies_and_near_copies_at_once(store):
-    empty = store.look_up("https://a/1", b"F" * 16, [11, 12])
-    assert (empty.url_run, empty.mark, empty.same, empty.near) == (None, 0, [], [])
+    empty = store.look_up("https://a/1", b"F" * 16, [11, 12], "fr/x/1")
+    assert (empty.url_run, empty.status, empty.mark, empty.same, empty.near) == (None, None, 0, [], [])
+    store.record_articles([("fr/x/1", "item")])
+    assert store.look_up("https://a/1", b"F" * 16, [], "fr/x/1").status == "item"
     store.add_document("https://a/1", "run1", "maghress", b"F" * 16, b"\x01" * 512, [11, 12], b"\x05\x00\x00\x00")
     store.add_document("https://a/2", "run2", "masress", b"G" * 16, b"\x02" * 512, [12, 13])
     found = store.look_up("https://a/1", b"G" * 16, [12, 40])

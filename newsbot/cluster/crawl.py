@@ -37,7 +37,7 @@ from scrapy_redis.defaults import REDIS_PARAMS
 from newsbot.cluster.config import cluster_url, crawl_name, worker_timeout
 from newsbot.cluster.keys import ClusterKeys
 from newsbot.cluster.outage import FINISH_REASON, RedisOutage, check_reachable
-from newsbot.cluster.scripts import HEARTBEAT, LEAVE, LIVE, POP
+from newsbot.cluster.scripts import ENQUEUE, HEARTBEAT, LEAVE, LIVE, POP
 from newsbot.state import state_namespace
 
 if TYPE_CHECKING:
@@ -112,6 +112,7 @@ class ClusterCrawl:
         self._heartbeat = server.register_script(HEARTBEAT)
         self._live = server.register_script(LIVE)
         self._pop = server.register_script(POP)
+        self._enqueue = server.register_script(ENQUEUE)
         self._leave = server.register_script(LEAVE)
 
     @classmethod
@@ -197,6 +198,11 @@ class ClusterCrawl:
         """The first queue entry (sorted-set queue), now recorded as in flight here; or None."""
         data = self._run(self._pop)
         return data or None
+
+    def enqueue(self, fingerprint: bytes, score: float, data: bytes) -> bool:
+        """Mark a request seen and queue its entry, in one step (sorted-set queue): False when it
+        was seen already. ``fingerprint`` empty: queued without the check (``dont_filter``)."""
+        return bool(self._enqueue(keys=[self.keys.dupefilter, self.keys.requests], args=[fingerprint, score, data]))
 
     def taken(self, request: Request, data: bytes) -> None:
         """``request`` was decoded from ``data``: forget it once it leaves the downloader."""

@@ -135,7 +135,7 @@ class DedupePipeline:
         shingles = own.astype(SHINGLE_DTYPE, copy=False).tobytes()
         site = adapter.get("site") or ""
         for _ in range(MAX_LOOKUPS):
-            found = store.look_up(url or "", fingerprint, band_keys)
+            found = store.look_up(url or "", fingerprint, band_keys, adapter.get("article_id"))
             self._check(adapter, found, own, signature)
             # A store other processes write at once (Redis: cluster workers, crawls side by
             # side): the look-up and the indexing are one step (optimistic: refused when a
@@ -160,8 +160,7 @@ class DedupePipeline:
             raise PipelineDrop("duplicate_url", f"{url} was already kept in this run", duplicate_of=url)
         article_id = adapter.get("article_id")
         revisit = adapter.get("revisit", False)  # a changed text: see newsbot.pipelines.revision
-        if (not self.fresh and not revisit and article_id
-                and self.state.store.article_statuses([article_id]).get(article_id) == ITEM):
+        if not self.fresh and not revisit and article_id and found.status == ITEM:
             raise PipelineDrop("duplicate_url", f"{url} yielded an item in an earlier run", duplicate_of=url)
         for doc in found.same:
             if self._counts(doc, url):

@@ -99,7 +99,8 @@ class StoredDocument:
 class Lookup:
     """What the dedupe index holds for one item, read at one moment (:meth:`StateStore.look_up`).
 
-    ``url_run``: the run that kept the item's URL, or None; ``mark``: the index's position
+    ``url_run``: the run that kept the item's URL, or None; ``status``: the recorded status of
+    its ``article_id`` (:meth:`StateStore.article_statuses`), or None; ``mark``: the index's position
     before the look-up (:meth:`StateStore.index_mark`, the ``since`` of
     :meth:`StateStore.add_document`); ``same``: documents with the item's content fingerprint
     (no signatures); ``near``: documents sharing one of its band keys, as
@@ -107,6 +108,7 @@ class Lookup:
     """
 
     url_run: str | None
+    status: str | None
     mark: int
     same: list[StoredDocument]
     near: list[StoredDocument]
@@ -179,9 +181,10 @@ class StateStore(Protocol):
         :data:`RECENT_SHINGLES` indexed last, their shingle sets; in the order they were indexed."""
         ...
 
-    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int]) -> Lookup:
-        """:meth:`index_mark`, :meth:`document_run`, :meth:`find_fingerprint` and :meth:`find_bands`
-        of one item at once (in Redis one round trip, where the four calls take four to six)."""
+    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int], article_id: str | None = None) -> Lookup:
+        """:meth:`index_mark`, :meth:`document_run`, :meth:`article_statuses`, :meth:`find_fingerprint`
+        and :meth:`find_bands` of one item at once (in Redis one round trip, where the five calls
+        take five to seven)."""
         ...
 
     def index_mark(self) -> int:

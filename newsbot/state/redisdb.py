@@ -91,9 +91,13 @@ return redis.call('HGET', KEYS[2], id)
 """
 # KEYS: docid counter, docs, docurl, fp and shingles hashes, then the document's LSH bucket
 # sets. ARGV: since (an index mark; -1: index unconditionally), url, packed document,
-# fingerprint, shingle set ('' none), RECENT_SHINGLES. Returns the new id, or 0 (nothing
-# written) when a document indexed after the mark has this fingerprint or shares a bucket.
+# fingerprint, shingle set ('' none), RECENT_SHINGLES, the id of the URL's old document the
+# caller has taken out ('' none). Returns the new id; 0 (nothing written) when a document
+# indexed after the mark has this fingerprint or shares a bucket; {-1, id} (nothing written)
+# when the URL has a document the caller must take out first.
 _ADD_DOCUMENT = """
+local old = redis.call('HGET', KEYS[3], ARGV[2])
+if old and old ~= ARGV[7] then return {-1, old} end
 local since = tonumber(ARGV[1])
 if since >= 0 then
   local same = redis.call('HGET', KEYS[4], ARGV[4])
@@ -113,8 +117,9 @@ if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], id, ARGV[5]) end
 redis.call('HDEL', KEYS[5], id - tonumber(ARGV[6]))
 return id
 """
-# KEYS: docid counter, docs, docurl, fp and shingles hashes, then an item's LSH bucket sets.
-# ARGV: its URL, its fingerprint. Returns the index mark, the URL's packed document, the packed
+# KEYS: docid counter, docs, docurl, fp, shingles and articles hashes, then an item's LSH bucket
+# sets. ARGV: its URL, its fingerprint, its article id ('' none). Returns the index mark, the
+# URL's packed document, the article's status, the packed
 # document of the fingerprint, and the packed documents and shingle sets of the buckets' ids
 # (in id order): StateStore.look_up in one round trip.
 _LOOK_UP = """
@@ -122,18 +127,33 @@ local mark = redis.call('GET', KEYS[1]) or '0'
 local of_url = false
 local id = redis.call('HGET', KEYS[3], ARGV[1])
 if id then of_url = redis.call('HGET', KEYS[2], id) end
+local status = false
+if ARGV[3] ~= '' then status = redis.call('HGET', KEYS[6], ARGV[3]) end
 local same = false
 id = redis.call('HGET', KEYS[4], ARGV[2])
 if id then same = redis.call('HGET', KEYS[2], id) end
 local ids = {}
-if #KEYS > 5 then ids = redis.call('SUNION', unpack(KEYS, 6)) end
+if #KEYS > 6 then ids = redis.call('SUNION', unpack(KEYS, 7)) end
 local docs, shingles = {}, {}
 if #ids > 0 then
   table.sort(ids, function(a, b) return tonumber(a) < tonumber(b) end)
   docs = redis.call('HMGET', KEYS[2], unpack(ids))
   shingles = redis.call('HMGET', KEYS[5], unpack(ids))
 end
-return {mark, of_url, same, docs, shingles}
+return {mark, of_url, status, same, docs, shingles}
+"""
+# KEYS: candidate sets of paragraphs; ARGV: a title key, the sets' TTL. Adds the title to each
+# set, renews its TTL (forgotten when not seen again for that long), returns each set's size:
+# one script rather than three commands per paragraph (the client's packing and parsing of
+# them was most of a cluster worker's Redis cost per page).
+_COUNT_TITLES = """
+local counts = {}
+for i = 1, #KEYS do
+  redis.call('SADD', KEYS[i], ARGV[1])
+  redis.call('EXPIRE', KEYS[i], ARGV[2])
+  counts[i] = redis.call('SCARD', KEYS[i])
+end
+return counts
 """
 _COMMIT_CHUNK = 1000  # pending records promoted per round trip
 
@@ -161,6 +181,7 @@ class RedisState:
             self._document_of_url = self._r.register_script(_DOCUMENT_OF_URL)
             self._add_document = self._r.register_script(_ADD_DOCUMENT)
             self._look_up = self._r.register_script(_LOOK_UP)
+            self._count_titles = self._r.register_script(_COUNT_TITLES)
         except (redis.RedisError, ValueError) as exc:
             raise StateError(f"state store {masked_url(uri)} is unreadable: {exc}") from exc
 
@@ -281,12 +302,13 @@ class RedisState:
             _Packed.unpack(raw).stored(hashes or b"") for raw, hashes in zip(docs, shingles, strict=True) if raw is not None
         ]
 
-    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int]) -> Lookup:
+    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int], article_id: str | None = None) -> Lookup:
         keys = [self._key("docid"), self._key("docs"), self._key("docurl"), self._key("fp"), self._key("shingles"),
-                *(self._band(k) for k in band_keys)]
-        mark, of_url, same, docs, shingles = self._look_up(keys=keys, args=[url, fingerprint])
+                self._key("articles"), *(self._band(k) for k in band_keys)]
+        mark, of_url, status, same, docs, shingles = self._look_up(keys=keys, args=[url, fingerprint, article_id or ""])
         return Lookup(
             _Packed.unpack(of_url).run if of_url else None,
+            status.decode() if status else None,
             int(mark),
             [_Packed.unpack(same).without_signature()] if same else [],
             [_Packed.unpack(raw).stored(hashes or b"") for raw, hashes in zip(docs, shingles, strict=True) if raw],
@@ -299,20 +321,24 @@ class RedisState:
         self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int],
         shingles: bytes = b"", since: int | None = None,
     ) -> bool:
-        old_id = self._r.hget(self._key("docurl"), url)
-        if old_id is not None:  # kept again by a later run: its old document goes first
-            pipe = self._r.pipeline(transaction=True)
-            for old in self._documents([old_id]):
-                for key in old.band_keys:
-                    pipe.srem(self._band(key), old_id)
-            pipe.hdel(self._key("docs"), old_id)
-            pipe.hdel(self._key("shingles"), old_id)
-            pipe.execute()
         packed = _Packed(url, run, site, fingerprint, signature, tuple(band_keys)).pack()
         keys = [self._key("docid"), self._key("docs"), self._key("docurl"), self._key("fp"), self._key("shingles"),
                 *(self._band(k) for k in band_keys)]
-        args = [-1 if since is None else since, url, packed, fingerprint, shingles, RECENT_SHINGLES]
-        return bool(self._add_document(keys=keys, args=args))
+        replacing = b""
+        while True:
+            args = [-1 if since is None else since, url, packed, fingerprint, shingles, RECENT_SHINGLES, replacing]
+            done = self._add_document(keys=keys, args=args)
+            if not isinstance(done, list):
+                return bool(done)
+            # the URL has a document (kept again by a later run): its old document goes first
+            replacing = done[1]
+            pipe = self._r.pipeline(transaction=True)
+            for old in self._documents([replacing]):
+                for key in old.band_keys:
+                    pipe.srem(self._band(key), replacing)
+            pipe.hdel(self._key("docs"), replacing)
+            pipe.hdel(self._key("shingles"), replacing)
+            pipe.execute()
 
     def document_run(self, url: str) -> str | None:
         raw = self._document_of_url(keys=[self._key("docurl"), self._key("docs")], args=[url])
@@ -336,14 +362,11 @@ class RedisState:
 
     def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
         keys = list(dict.fromkeys(paragraph_keys))
-        pipe = self._r.pipeline(transaction=False)
-        for key in keys:
-            name = self._key("bp", site, "cand", key.hex())
-            pipe.sadd(name, title_key)
-            pipe.expire(name, self.candidate_ttl)  # forgotten when not seen again for the TTL
-            pipe.scard(name)
-        results = pipe.execute()
-        return {key: int(results[3 * i + 2]) for i, key in enumerate(keys)}
+        if not keys:
+            return {}
+        names = [self._key("bp", site, "cand", key.hex()) for key in keys]
+        counts = self._count_titles(keys=names, args=[title_key, self.candidate_ttl])
+        return {key: int(count) for key, count in zip(keys, counts, strict=True)}
 
     def learn_paragraph(self, site: str, paragraph_key: bytes, text: str) -> None:
         pipe = self._r.pipeline(transaction=True)

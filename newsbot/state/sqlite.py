@@ -274,9 +274,10 @@ class SqliteState:
         )
         return [StoredDocument(url, run, sig, hashes or b"") for url, run, sig, hashes in rows]
 
-    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int]) -> Lookup:
+    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int], article_id: str | None = None) -> Lookup:
         mark = self.index_mark()
-        return Lookup(self.document_run(url), mark, self.find_fingerprint(fingerprint), self.find_bands(band_keys))
+        status = self.article_statuses([article_id]).get(article_id) if article_id else None
+        return Lookup(self.document_run(url), status, mark, self.find_fingerprint(fingerprint), self.find_bands(band_keys))
 
     def index_mark(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0])
