@@ -29,6 +29,8 @@ from newsbot.text.teaser import teaser_mark
 
 # The union of XPath node-sets is in page order: the first link of either kind.
 _FIRST_SOURCE_HREF = etree.XPath("($boxes//a | $links)[@href][1]/@href")
+# Compiled once (element.xpath() compiles its expression on every call).
+_OUTLET_LINK_TEXTS = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
 
 
 @dataclass
@@ -76,7 +78,7 @@ def parse_article(page: TextResponse | PageTree, language: str) -> ArticleFields
     datelines = found[selectors.DATELINE_CLASS]
     if datelines:
         fields.dateline = text_of(datelines[:1])
-        outlet_link = normalize_text(" ".join(datelines[0].xpath("descendant-or-self::a//text()")))
+        outlet_link = normalize_text(" ".join(_OUTLET_LINK_TEXTS(datelines[0])))
         outlet, date_text = split_dateline(fields.dateline, language)
         fields.outlet = outlet_link or outlet
         # A dateline in another word order still holds the date: the date parser finds it.

@@ -4,8 +4,8 @@ text out of lxml elements the way a reader sees lines (:func:`element_lines`).""
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from lxml import etree, html
 from parsel import Selector
@@ -248,34 +248,39 @@ def element_lines(element: etree._Element) -> list[str]:
     >>> element_lines(html.fromstring("<span>a<br/>b <a>c</a><p>d</p>e</span>"))
     ['a', 'b c', 'd', 'e']
     """
-    lines = [""]
-    # An explicit stack, not recursion: pages nest markup thousands deep (unclosed tags).
-    todo: list[tuple[str, Any]] = [("node", element)]
-    while todo:
-        action, value = todo.pop()
-        if action == "text":
-            lines[-1] += value
-        elif action == "newline":
-            lines.append("")
+    lines: list[str] = []
+    line: list[str] = [element.text] if element.text else []  # the pieces of the current line
+    # An explicit stack, not recursion: pages nest markup thousands deep (unclosed tags). Each
+    # entry: the children of an element being read (an iterator, resumed after a descent), whether
+    # that element is a block, and its tail (read after it).
+    stack: list[tuple[Iterator[etree._Element], bool, str | None]] = [(iter(element), False, None)]
+    while stack:
+        children, _, _ = stack[-1]
+        for child in children:
+            tag = child.tag.lower() if isinstance(child.tag, str) else None
+            if tag == "br":
+                lines.append("".join(line))
+                line = []
+            elif tag is not None and tag not in SKIP_TAGS:  # comments and skipped tags give nothing
+                block = tag in BLOCK_TAGS
+                if block:
+                    lines.append("".join(line))
+                    line = []
+                if child.text:
+                    line.append(child.text)
+                stack.append((iter(child), block, child.tail))
+                break  # its children first; this loop goes on from the next child after them
+            if child.tail:
+                line.append(child.tail)
         else:
-            todo.extend(reversed(_steps(value)))
+            _, block, tail = stack.pop()
+            if block:
+                lines.append("".join(line))
+                line = []
+            if tail:
+                line.append(tail)
+    lines.append("".join(line))
     return lines
-
-
-def _steps(node: etree._Element) -> list[tuple[str, Any]]:
-    """What reading ``node`` does, in order: its text, then each child and the child's tail."""
-    steps: list[tuple[str, Any]] = [("text", node.text)] if node.text else []
-    for child in node:
-        tag = child.tag.lower() if isinstance(child.tag, str) else None
-        if tag == "br":
-            steps.append(("newline", None))
-        elif tag in BLOCK_TAGS:
-            steps += [("newline", None), ("node", child), ("newline", None)]
-        elif tag is not None and tag not in SKIP_TAGS:  # comments and skipped tags give nothing
-            steps.append(("node", child))
-        if child.tail:
-            steps.append(("text", child.tail))
-    return steps
 
 
 def text_of(elements: Iterable[etree._Element]) -> str:
