@@ -65,6 +65,20 @@ def normalize_text(value: str | None) -> str | None:
     return text or None
 
 
+def normalize_printable(value: str, stripped: str) -> str | None:
+    """:func:`normalize_text` of ``value`` given ``stripped``, its ``strip()``, printable and
+    without ``&`` (most lines of a page: the caller has tested that much already): NFC changes
+    nothing at the ends (no character composes with a space), so only ``stripped`` is normalised.
+
+    >>> normalize_printable("  Le  Maroc ", "Le  Maroc"), normalize_printable(" ", "")
+    ('Le Maroc', None)
+    """
+    text = unicodedata.normalize("NFC", stripped)
+    if text is not stripped and not text.isprintable():
+        return normalize_text(value)
+    return (text if "  " not in text else " ".join(text.split())) or None
+
+
 def join_paragraphs(paragraphs: Iterable[str | None]) -> str | None:
     """Join normalised paragraphs with a blank line; empty ones are dropped.
 
