@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from lxml import etree
 from scrapy.http import TextResponse
@@ -152,7 +153,8 @@ def _source_url(response: TextResponse, tree: PageTree) -> str | None:
                 break
     if href is None or not href.strip():
         return None
-    return response.urljoin(href.strip())
+    # response.urljoin, with the base URL found when the page was parsed (Scrapy's reads the text).
+    return urljoin(tree.base_url, href.strip()) if tree.base_url is not None else response.urljoin(href.strip())
 
 
 
