@@ -170,7 +170,15 @@ def clean_title(title: str | None) -> str | None:
     >>> clean_title("Merci d'avoir signalé! Pluie sur Fès")
     'Pluie sur Fès'
     """
-    return strip_template_sentences(title)
+    text = normalize_text(title)
+    if text is None:
+        return None
+    folded = fold_normalized(text)
+    # As for a body line (_clean_text): no template sentence at either end of the folded title,
+    # none at either end of the title, and the (slower) sentence patterns are not tried.
+    if not (folded.startswith(_SENTENCE_FOLDS) or folded.endswith(_SENTENCE_FOLDS)):
+        return text
+    return _strip_templates(text)
 
 
 # --- "read also" lines -------------------------------------------------------------------------
