@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from itemloaders import ItemLoader
+from itemloaders import ItemLoader, unbound_method
 from itemloaders.processors import Identity, MapCompose, TakeFirst
+from itemloaders.utils import arg_to_iter
 
 from newsbot.family.urls import SiteUrl
 from newsbot.items import ArticleItem
@@ -54,6 +55,27 @@ for _field in fields(ArticleItem):
             setattr(ArticleLoader, _field.name + _suffix, _default)
 del _field, _suffix, _default
 
+LOADED_FIELDS = ("title", "outlet", "published", "body", "source_url")
+"""The fields of an article item that go through :class:`ArticleLoader` (what the page says)."""
+# Their input and output processors, looked up once: an ItemLoader looks both up again on every
+# add_value and load_item (a quarter of the cost of loading an article, for five values).
+_PROCESSORS = {name: (unbound_method(getattr(ArticleLoader, f"{name}_in")), unbound_method(getattr(ArticleLoader, f"{name}_out")))
+               for name in LOADED_FIELDS}
+
+
+def loaded_value(name: str, value: Any) -> Any:
+    """What :class:`ArticleLoader` makes of ``value`` for field ``name`` (one of
+    :data:`LOADED_FIELDS`): ``loader.add_value(name, value)`` then ``load_item()``, the same
+    processors applied the same way, without a loader. None when nothing is left (the field
+    stays null).
+
+    >>> loaded_value("title", "\u00a0Pluie sur F&egrave;s "), loaded_value("outlet", "   "), loaded_value("published", dt.date(2021, 10, 20))
+    ('Pluie sur Fès', None, '2021-10-20')
+    """
+    processor_in, processor_out = _PROCESSORS[name]
+    processed = processor_in(arg_to_iter(value))
+    return processor_out(arg_to_iter(processed)) if processed else None
+
 
 def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, published: dt.date | None,
                  crawled_at: str, warc_record_id: str | None = None) -> ArticleItem:
@@ -66,13 +88,9 @@ def load_article(fields: ArticleFields, where: SiteUrl, *, language: str, publis
     ``crawled_at`` and ``warc_record_id`` (the page's archived response, :func:`newsbot.archive.provenance`).
     """
     parts = clean_lines(fields.body_lines)
-    loader = ArticleLoader()
-    loader.add_value("title", fields.title)
-    loader.add_value("outlet", fields.outlet)
-    loader.add_value("published", published)
-    loader.add_value("body", parts.body)
-    loader.add_value("source_url", fields.source_url)
-    item: ArticleItem = loader.load_item()
+    item = ArticleItem(title=loaded_value("title", fields.title), outlet=loaded_value("outlet", fields.outlet),
+                       published=loaded_value("published", published), body=loaded_value("body", parts.body),
+                       source_url=loaded_value("source_url", fields.source_url))
     item.article_id, item.url, item.site = where.article_id, where.url, where.site
     item.edition, item.language, item.outlet_slug = where.edition, language, where.outlet_slug
     is_teaser = fields.is_teaser

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from lxml import etree
 from scrapy.http import TextResponse
@@ -29,6 +30,8 @@ from newsbot.text.teaser import teaser_mark
 
 # The union of XPath node-sets is in page order: the first link of either kind.
 _FIRST_SOURCE_HREF = etree.XPath("($boxes//a | $links)[@href][1]/@href")
+# Compiled once (element.xpath() compiles its expression on every call).
+_OUTLET_LINK_TEXTS = etree.XPath("descendant-or-self::a//text()", smart_strings=False)
 
 
 @dataclass
@@ -76,7 +79,7 @@ def parse_article(page: TextResponse | PageTree, language: str) -> ArticleFields
     datelines = found[selectors.DATELINE_CLASS]
     if datelines:
         fields.dateline = text_of(datelines[:1])
-        outlet_link = normalize_text(" ".join(datelines[0].xpath("descendant-or-self::a//text()")))
+        outlet_link = normalize_text(" ".join(_OUTLET_LINK_TEXTS(datelines[0])))
         outlet, date_text = split_dateline(fields.dateline, language)
         fields.outlet = outlet_link or outlet
         # A dateline in another word order still holds the date: the date parser finds it.
@@ -150,7 +153,8 @@ def _source_url(response: TextResponse, tree: PageTree) -> str | None:
                 break
     if href is None or not href.strip():
         return None
-    return response.urljoin(href.strip())
+    # response.urljoin, with the base URL found when the page was parsed (Scrapy's reads the text).
+    return urljoin(tree.base_url, href.strip()) if tree.base_url is not None else response.urljoin(href.strip())
 
 
 

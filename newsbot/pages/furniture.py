@@ -49,6 +49,22 @@ _WITH_ID = etree.XPath("//*[@id=$id]")
 _FURNITURE_START = re.compile(
     rb"<([A-Za-z][A-Za-z0-9]*)\s[^>]*?\bid\s*=\s*[\"']?" + re.escape(selectors.FURNITURE_ID.encode()) + rb"[\"'\s/>]")
 _TAGS = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)[\s/>]")
+_FURNITURE_ID = selectors.FURNITURE_ID.encode()
+
+
+def furniture_start(body: bytes) -> re.Match[bytes] | None:
+    """The first start tag of the ticker's element in ``body`` (``_FURNITURE_START.search(body)``),
+    the pattern tried from the last ``>`` before the first ``ticker`` bytes of the page only: no
+    ``>`` lies between a match's ``<`` and its id, so none starts earlier (a search from the top
+    tries the pattern at every tag of the page's head, 25 µs for 2 KB).
+
+    >>> furniture_start(b'<p title="ticker">x</p><div class="a" id="ticker">').start()
+    23
+    """
+    first = body.find(_FURNITURE_ID)
+    if first < 0:
+        return None
+    return _FURNITURE_START.search(body, body.rfind(b">", 0, first) + 1)
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,7 @@ class KnownFurniture:
     def cut(self, body: bytes) -> tuple[bytes, FurnitureBox | None, tuple[bytes, int, int] | None]:
         """``(bytes to parse, the box cut out or None, (body, start, end) of a ticker not known
         yet or None)`` for a page's ``body``."""
-        start_tag = _FURNITURE_START.search(body)
+        start_tag = furniture_start(body)
         if start_tag is None:
             return body, None, None
         start = start_tag.start()
@@ -165,7 +181,7 @@ def ticker_span(body: bytes) -> tuple[int, int, int] | None:
     >>> ticker_span(b'<body><div id="ticker" class="newsticker"><div><a>x</a></div></div><p>y</p>')
     (6, 42, 67)
     """
-    match = _FURNITURE_START.search(body)
+    match = furniture_start(body)
     if match is None:
         return None
     name = match.group(1).lower()

@@ -4,8 +4,9 @@ text out of lxml elements the way a reader sees lines (:func:`element_lines`).""
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from lxml import etree, html
 from parsel import Selector
@@ -57,28 +58,80 @@ def parse_response(response: TextResponse, prepare: Callable[[bytes], bytes] | N
     that ``str.strip`` and ``bytes.strip`` treat alike. Any other response (another encoding,
     a byte-order mark, XML) goes through Scrapy's selector.
 
-    ``prepare`` (optional) gets the body's bytes before libxml2 does, on that direct path only,
-    and returns the bytes to parse (:meth:`PageTree.__init__` cuts known furniture out there).
+    ``prepare`` (optional) gets the body's bytes on that direct path, before libxml2 does, and
+    returns the bytes to parse (:meth:`PageTree.__init__` cuts known furniture out there, which
+    was read from a page that took the direct path: only the bytes left need checking).
 
     >>> from scrapy.http import HtmlResponse
     >>> parse_response(HtmlResponse("https://example.org/", body="<p>Fès</p>".encode(), encoding="utf-8")).css("p::text").get()
     'Fès'
     """
+    return _parse_response(response, prepare)[0]
+
+
+def _parse_response(response: TextResponse, prepare: Callable[[bytes], bytes] | None) -> tuple[Selector, str | None]:
+    """:func:`parse_response`, and the response's :func:`base_url` when the body went to libxml2
+    directly (None otherwise)."""
     if isinstance(response, HtmlResponse):
         body = response.body.strip()
         if (body and body[0] < 0x80 and body[-1] < 0x80 and body[0] not in _UNICODE_ONLY_SPACE
                 and body[-1] not in _UNICODE_ONLY_SPACE and b"\x00" not in body
-                and codecs.lookup(response.encoding).name == "utf-8" and "\ufffd" not in response.text):
-            # response.text is decoded anyway: get_base_url (and so response.urljoin) reads it.
-            if prepare is not None:
-                body = prepare(body)
-            try:
-                root = parse_html_bytes(body, base_url=get_base_url(response))
-            except etree.XMLSyntaxError:
-                root = None  # parsel's own handling (and error) below
-            if root is not None:
-                return Selector(root=root, type="html")
-    return ResponseSelector(response)
+                and codecs.lookup(response.encoding).name == "utf-8"):
+            parsed = prepare(body) if prepare is not None else body
+            if _without_replacement(response, parsed):
+                base = base_url(response)
+                try:
+                    root = parse_html_bytes(parsed, base_url=base)
+                except etree.XMLSyntaxError:
+                    root = None  # parsel's own handling (and error) below
+                if root is not None:
+                    return Selector(root=root, type="html"), base
+    return ResponseSelector(response), None
+
+
+def _without_replacement(response: TextResponse, parsed: bytes) -> bool:
+    """True when the text of a UTF-8 ``response`` holds no U+FFFD (no invalid byte, no U+FFFD
+    written), read from ``parsed``, the bytes that go to libxml2: what was cut out of them was
+    checked on the page it was read from, and a cut falls between ASCII bytes, so validity
+    adds up. The text is read instead when Scrapy has decoded it already (a middleware did)."""
+    text = getattr(response, "_cached_ubody", None)  # Scrapy's cache of response.text
+    if text is not None:
+        return "\ufffd" not in text
+    if b"\xef\xbf\xbd" in parsed:
+        return False
+    try:
+        parsed.decode("utf-8")  # half a 60 KB page's worth once the ticker is cut, and no text kept
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# A ``<base`` tag, in ASCII letters of either case (as w3lib finds it in the text).
+_BASE_TAG = re.compile(rb"<[bB][aA][sS][eE]")
+# The bytes that hold the first 4,096 characters Scrapy's get_base_url reads (a character is 4
+# bytes at most in UTF-8; a byte-order mark, which the text leaves out, 3).
+_BASE_TAG_BYTES = 4 * 4096 + 3
+
+
+def base_url(response: TextResponse) -> str:
+    """The base URL of ``response``, what Scrapy's ``get_base_url`` gives (and so what
+    ``response.urljoin`` joins with), without decoding its text nor parsing its URL again in
+    the common case: a UTF-8 response answering a request for the same URL (which Scrapy made
+    safe, and w3lib's ``safe_url_string`` leaves a safe URL as it is), no ``<base`` in the bytes
+    of its first 4,096 characters (an ASCII tag, matched without case as w3lib does).
+
+    >>> from scrapy.http import HtmlResponse, Request
+    >>> request = Request("https://www.maghress.com/fr/h24info/1")
+    >>> base_url(HtmlResponse(request.url, body=b"<p>x</p>", encoding="utf-8", request=request))
+    'https://www.maghress.com/fr/h24info/1'
+    >>> base_url(HtmlResponse(request.url, body=b'<base href="/fr/">', encoding="utf-8", request=request))
+    'https://www.maghress.com/fr/'
+    """
+    request = response.request
+    if (request is not None and response.url == request.url and codecs.lookup(response.encoding).name == "utf-8"
+            and _BASE_TAG.search(response.body, 0, _BASE_TAG_BYTES) is None):
+        return response.url
+    return get_base_url(response)
 
 
 def parse_html_bytes(body: bytes, base_url: str | None = None) -> etree._Element:
@@ -91,8 +144,9 @@ def parse_html_bytes(body: bytes, base_url: str | None = None) -> etree._Element
 class PageTree:
     """A page parsed once and shared by every extractor of it: ``response`` (None when built
     from a bare selector), ``selector`` (the page's own, not cached on the response, so that
-    :meth:`release` frees it), ``root`` (lxml), and the look-ups :meth:`by_class` and
-    :meth:`by_id`.
+    :meth:`release` frees it), ``root`` (lxml), ``base_url`` (the response's :func:`base_url`,
+    found while parsing its bytes; None when Scrapy's selector parsed it), and the look-ups
+    :meth:`by_class` and :meth:`by_id`.
 
     ``classes``: the class names the page's extractors will ask for (the family's,
     :data:`newsbot.family.selectors.CLASSES`, by default): one scan of the page finds them
@@ -109,8 +163,11 @@ class PageTree:
         self.furniture = furniture
         self.cut: FurnitureBox | None = None  # the known box cut out of the bytes before parsing
         self.uncut: tuple[bytes, int, int] | None = None  # (body, start, end) of a box seen for the first time
+        self.base_url: str | None = None  # base_url(response), when the page was parsed from its bytes
         if isinstance(page, TextResponse):
-            self.selector: Selector | None = parse_response(page, self._cut_known if furniture is not None else None)
+            self.selector, self.base_url = _parse_response(page, self._cut_known if furniture is not None else None)
+            if self.base_url is None:
+                self.cut = self.uncut = None  # what the bytes held is read from Scrapy's tree instead
         else:
             self.selector = page
         self.root = self.selector.root
@@ -248,34 +305,39 @@ def element_lines(element: etree._Element) -> list[str]:
     >>> element_lines(html.fromstring("<span>a<br/>b <a>c</a><p>d</p>e</span>"))
     ['a', 'b c', 'd', 'e']
     """
-    lines = [""]
-    # An explicit stack, not recursion: pages nest markup thousands deep (unclosed tags).
-    todo: list[tuple[str, Any]] = [("node", element)]
-    while todo:
-        action, value = todo.pop()
-        if action == "text":
-            lines[-1] += value
-        elif action == "newline":
-            lines.append("")
+    lines: list[str] = []
+    line: list[str] = [element.text] if element.text else []  # the pieces of the current line
+    # An explicit stack, not recursion: pages nest markup thousands deep (unclosed tags). Each
+    # entry: the children of an element being read (an iterator, resumed after a descent), whether
+    # that element is a block, and its tail (read after it).
+    stack: list[tuple[Iterator[etree._Element], bool, str | None]] = [(iter(element), False, None)]
+    while stack:
+        children, _, _ = stack[-1]
+        for child in children:
+            tag = child.tag.lower() if isinstance(child.tag, str) else None
+            if tag == "br":
+                lines.append("".join(line))
+                line = []
+            elif tag is not None and tag not in SKIP_TAGS:  # comments and skipped tags give nothing
+                block = tag in BLOCK_TAGS
+                if block:
+                    lines.append("".join(line))
+                    line = []
+                if child.text:
+                    line.append(child.text)
+                stack.append((iter(child), block, child.tail))
+                break  # its children first; this loop goes on from the next child after them
+            if child.tail:
+                line.append(child.tail)
         else:
-            todo.extend(reversed(_steps(value)))
+            _, block, tail = stack.pop()
+            if block:
+                lines.append("".join(line))
+                line = []
+            if tail:
+                line.append(tail)
+    lines.append("".join(line))
     return lines
-
-
-def _steps(node: etree._Element) -> list[tuple[str, Any]]:
-    """What reading ``node`` does, in order: its text, then each child and the child's tail."""
-    steps: list[tuple[str, Any]] = [("text", node.text)] if node.text else []
-    for child in node:
-        tag = child.tag.lower() if isinstance(child.tag, str) else None
-        if tag == "br":
-            steps.append(("newline", None))
-        elif tag in BLOCK_TAGS:
-            steps += [("newline", None), ("node", child), ("newline", None)]
-        elif tag is not None and tag not in SKIP_TAGS:  # comments and skipped tags give nothing
-            steps.append(("node", child))
-        if child.tail:
-            steps.append(("text", child.tail))
-    return steps
 
 
 def text_of(elements: Iterable[etree._Element]) -> str:

@@ -89,7 +89,9 @@ class BoilerplatePipeline:
     def furniture_read(self, site: str, boxes: Sequence[FurnitureBox], spider: Spider | None = None) -> None:
         """Collect the ticker and "most read" headlines of a page of ``site``; a box already
         read (same markup) is skipped."""
-        index = self.headlines.setdefault(site, HeadlineIndex())
+        index = self.headlines.get(site)
+        if index is None:  # not setdefault: that would build an index for every page
+            index = self.headlines[site] = HeadlineIndex()
         added = 0
         for box in boxes:
             if box.key in self._seen_boxes:

@@ -32,7 +32,14 @@ from functools import lru_cache
 from itertools import islice
 
 from newsbot.family.wording import READ_ALSO_STRONG, READ_ALSO_WEAK, TEMPLATE_LINES
-from newsbot.text.normalize import fold_for_match, fold_normalized, join_paragraphs, normalize_text, text_key
+from newsbot.text.normalize import (
+    fold_for_match,
+    fold_normalized,
+    join_paragraphs,
+    normalize_printable,
+    normalize_text,
+    text_key,
+)
 
 REMOVED_KINDS = ("ticker", "read_also", "template", "headlines", "learned")
 """What a removed line was, as counted in ``newsbot/boilerplate/lines/<kind>``: the first three
@@ -103,7 +110,16 @@ def clean_lines(raw_lines: Iterable[str]) -> CleanBody:
     """
     result = CleanBody()
     for raw in raw_lines:
-        ticker = ticker_parts(raw) if raw else None
+        if not raw:
+            continue  # an empty line: nothing to keep, nothing to count
+        inner = raw.strip()
+        if "&" not in raw and inner.isprintable() and "    " not in inner:
+            # Most lines: no ticker (ticker_parts' first test) and printable: the cheap normalisation.
+            paragraph = _clean_text(normalize_printable(raw, inner), result.removed)
+            if paragraph is not None:
+                result.paragraphs.append(paragraph)
+            continue
+        ticker = ticker_parts(raw)
         if ticker is None:
             paragraph = clean_piece(raw, result.removed)
             if paragraph is not None:
@@ -120,7 +136,11 @@ def clean_lines(raw_lines: Iterable[str]) -> CleanBody:
 
 def clean_piece(line: str, removed: Counter[str]) -> Paragraph | None:
     """One line through rules 2-4 (module docstring), counting what it removes in ``removed``."""
-    text = normalize_text(line)
+    return _clean_text(normalize_text(line), removed)
+
+
+def _clean_text(text: str | None, removed: Counter[str]) -> Paragraph | None:
+    """:func:`clean_piece` of a line already normalised (``text``)."""
     if text is None:
         return None
     if _is_read_also(text):
@@ -150,7 +170,15 @@ def clean_title(title: str | None) -> str | None:
     >>> clean_title("Merci d'avoir signalé! Pluie sur Fès")
     'Pluie sur Fès'
     """
-    return strip_template_sentences(title)
+    text = normalize_text(title)
+    if text is None:
+        return None
+    folded = fold_normalized(text)
+    # As for a body line (_clean_text): no template sentence at either end of the folded title,
+    # none at either end of the title, and the (slower) sentence patterns are not tried.
+    if not (folded.startswith(_SENTENCE_FOLDS) or folded.endswith(_SENTENCE_FOLDS)):
+        return text
+    return _strip_templates(text)
 
 
 # --- "read also" lines -------------------------------------------------------------------------

@@ -65,6 +65,20 @@ def normalize_text(value: str | None) -> str | None:
     return text or None
 
 
+def normalize_printable(value: str, stripped: str) -> str | None:
+    """:func:`normalize_text` of ``value`` given ``stripped``, its ``strip()``, printable and
+    without ``&`` (most lines of a page: the caller has tested that much already): NFC changes
+    nothing at the ends (no character composes with a space), so only ``stripped`` is normalised.
+
+    >>> normalize_printable("  Le  Maroc ", "Le  Maroc"), normalize_printable(" ", "")
+    ('Le Maroc', None)
+    """
+    text = unicodedata.normalize("NFC", stripped)
+    if text is not stripped and not text.isprintable():
+        return normalize_text(value)
+    return (text if "  " not in text else " ".join(text.split())) or None
+
+
 def join_paragraphs(paragraphs: Iterable[str | None]) -> str | None:
     """Join normalised paragraphs with a blank line; empty ones are dropped.
 
@@ -154,13 +168,57 @@ _SHORT_MARKS = re.compile(
     "[" + _class_of([c for a, b in _SHORT_RANGES for c in range(a, b) if unicodedata.combining(chr(c))]) + "]+"
 )
 _SHORT_REPLACEMENTS = tuple((chr(k), v or "") for k, v in _ARABIC_FOLD.items())
-# Punctuation of French and Arabic text that NFKD keeps (it turns … and no-break spaces into
-# ASCII already): word separators, made spaces so that most French text becomes ASCII, which
-# str.translate and str.split fold at C speed (the \w+ scan costs more than the rest).
-_SEPARATORS = ("’", "‘", "«", "»", "“", "”", "–", "—", "€", "،", "؛", "؟")
+# Punctuation of French and Arabic text (the ellipsis, which NFKD makes three full stops):
+# word separators, made spaces first so that most French text becomes Latin-1, which
+# bytes.translate and str.split fold at C speed (the \w+ scan costs more than the rest).
+_SEPARATORS = ("’", "‘", "«", "»", "“", "”", "–", "—", "…", "€", "،", "؛", "؟")
 # ASCII folded byte by byte in C (bytes.translate): letters lowered, other word characters kept,
 # the rest a space.
 _ASCII_FOLD = bytes(ord(chr(c).lower()) if re.match(r"\w", chr(c)) else 32 for c in range(128)) + bytes(range(128, 256))
+
+
+def _latin1_fold(byte: int) -> int:
+    """What a Latin-1 character folds to when that is one ASCII character: its NFKD without the
+    combining marks (é -> e, ª -> a, no-break space -> space), folded as ASCII; 0x80 (not ASCII)
+    for the others (ß, æ, µ, ½, °...), which only the long way folds."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", chr(byte)) if not unicodedata.combining(c))
+    return _ASCII_FOLD[ord(base)] if len(base) == 1 and base.isascii() else 0x80
+
+
+_LATIN1_FOLD = bytes(_latin1_fold(c) for c in range(256))
+
+
+def _char_fold(char: str) -> str:
+    """One character folded the long way (below): its NFKD without combining marks, the Arabic
+    letters unified, case-folded, every character but a word character a space."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    folded = base.translate(_ARABIC_FOLD).casefold()
+    return "".join(c if _WORDS.fullmatch(c) else " " for c in folded)
+
+
+def _windows1256_fold() -> tuple[bytes, bytes]:
+    """``(table, delete)`` for bytes.translate over Arabic text encoded as windows-1256 (its
+    letters, marks and punctuation, and the French letters): each character that folds to one
+    windows-1256 character becomes it, one that folds to nothing (a mark, the tatweel) is
+    deleted, any other becomes ``!`` (which no character folds to: a word breaks, it is a space)."""
+    table, delete = bytearray(b"!" * 256), bytearray()
+    for byte in range(256):
+        try:
+            char = bytes([byte]).decode("windows-1256")
+        except UnicodeDecodeError:
+            continue
+        folded = _char_fold(char)
+        if not folded:
+            delete.append(byte)
+        elif len(folded) == 1:
+            try:
+                table[byte] = folded.encode("windows-1256")[0]
+            except UnicodeEncodeError:
+                pass
+    return bytes(table), bytes(delete)
+
+
+_ARABIC_TABLE, _ARABIC_DELETE = _windows1256_fold()
 # Latin text after NFKD: ASCII and the combining accents split off its letters, nothing else
 # (U+034F in that block is not a combining mark for unicodedata: left out of the class).
 _NOT_ACCENTED_ASCII = re.compile(
@@ -170,13 +228,31 @@ _fold_table: dict[int, str | None] = {}
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # tested in C; NFKD leaves ASCII as it is
+        return " ".join(text.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split())
+    # Separators are word breaks whichever way the text goes below, and NFKD keeps them (the
+    # ellipsis aside, which it makes full stops: word breaks too).
+    for separator in _SEPARATORS:
+        if separator in text:
+            text = text.replace(separator, " ")
+    try:
+        latin = text.encode("latin-1").translate(_LATIN1_FOLD)
+    except UnicodeEncodeError:  # Arabic, œ...
+        latin = b"\x80"
+    if latin.isascii():
+        # Latin-1 French text: each character folded in one table look-up, no NFKD.
+        return " ".join(latin.decode("ascii").split())
+    try:
+        arabic = text.encode("windows-1256").translate(_ARABIC_TABLE, _ARABIC_DELETE)
+    except UnicodeEncodeError:
+        arabic = b"!"
+    if b"!" not in arabic:
+        # Arabic text (French letters and punctuation mixed in): the same, through windows-1256.
+        return " ".join(arabic.decode("windows-1256").split())
     text = unicodedata.normalize("NFKD", text)
     if not _BEYOND_SHORT.search(text):
-        for separator in _SEPARATORS:
-            if separator in text:
-                text = text.replace(separator, " ")
         if not _NOT_ACCENTED_ASCII.search(text):
-            # French text: dropping what is not ASCII drops exactly the accents.
+            # Latin text: dropping what is not ASCII drops exactly the accents.
             return " ".join(text.encode("ascii", "ignore").translate(_ASCII_FOLD).decode("ascii").split())
         text = _SHORT_MARKS.sub("", text)
         for letter, replacement in _SHORT_REPLACEMENTS:
