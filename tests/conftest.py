@@ -23,7 +23,7 @@ os.environ["XDG_DATA_HOME"] = _DATA_HOME
 atexit.register(shutil.rmtree, _DATA_HOME, True)
 
 from newsbot.demo.replica import ReplicaServer
-from tests.redis_server import ENV, RedisServer, missing_reason, named_server
+from tests.redis_server import ENV, RedisServer, flushed_database, missing_reason, named_server
 from tests.snapshot_crawls import SnapshotCrawl, crawl_every_spider
 
 
@@ -40,10 +40,14 @@ SHARED_CRAWL_TESTS = (  # node id prefixes of the tests that use snapshot_crawls
     "tests/test_incremental.py::test_second_run_on_the_reference_",
     "tests/test_pipeline_reference.py::",
 )
-# Started first, longest first (durations on 2 cores): the short units fill in around them.
-LONG_UNITS = ("tests/test_cluster.py", SHARED_CRAWL_UNIT, "tests/test_cluster_spread.py", "tests/test_progress.py",
-              "tests/test_incremental.py", "tests/test_resume.py", "tests/test_scrapyd.py", "tests/test_archive.py",
-              "tests/test_config.py", "tests/test_arguments.py", "tests/test_render.py", "tests/test_bench.py")
+# Started first, longest first (durations on 2 cores): the short units fill in around them. The
+# cluster modules lead, one on each worker: they mostly wait (download delays, idle closes), and
+# their timing checks (politeness gaps, a worker killed mid-crawl) run beside each other rather
+# than beside the units that start three crawls at once.
+LONG_UNITS = ("tests/test_cluster_recovery.py", "tests/test_cluster_spread.py", "tests/test_cluster_split.py",
+              SHARED_CRAWL_UNIT, "tests/test_config.py", "tests/test_scrapyd.py", "tests/test_progress.py",
+              "tests/test_incremental.py", "tests/test_monitors.py", "tests/test_resume.py", "tests/test_archive.py",
+              "tests/test_arguments.py", "tests/test_render.py", "tests/test_bench.py", "tests/test_revisit.py")
 
 
 def xdist_unit(nodeid: str) -> str:
@@ -161,6 +165,21 @@ def cluster_redis(redis_server) -> Iterator[tuple[str, str]]:
     if names:
         client.delete(*names)
     client.close()
+
+
+@pytest.fixture(scope="module")
+def cluster_url(redis_server, request) -> str:
+    """A cluster test module's Redis URL: the database its ``REDIS_DB`` names on the tests' own
+    server (one database per module, listed in :data:`tests.redis_server.DATABASES`: the modules
+    run side by side on the two xdist workers, which share a server named by NEWSBOT_TEST_REDIS)."""
+    return redis_server.url(request.module.REDIS_DB)
+
+
+@pytest.fixture
+def cluster_db(cluster_url: str):
+    """A client of the module's cluster database, empty at the start and at the end of the test."""
+    with flushed_database(cluster_url) as client:
+        yield client
 
 
 @pytest.fixture

@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 ENV = "NEWSBOT_TEST_REDIS"
-DATABASES = {13: "cluster tests (flushed before and after each test)",
+DATABASES = {10: "cluster tests: tests/test_cluster_setup.py (flushed before and after each test)",
+             11: "cluster tests: tests/test_cluster_recovery.py (flushed before and after each test)",
+             12: "cluster tests: tests/test_cluster_spread.py (flushed before and after each test)",
+             13: "cluster tests: tests/test_cluster_split.py (flushed before and after each test)",
              14: "state store tests (keys under a random namespace, deleted after each test)"}
 """Databases the tests use on a server named by ``NEWSBOT_TEST_REDIS`` (on a private server
 too, where flushing is harmless)."""
@@ -36,7 +39,7 @@ def missing_reason(opt_in: bool = True) -> str | None:
     """Why no private Redis can be started here, or None (``opt_in``: name the alternative)."""
     if shutil.which("redis-server") is None:
         alternative = (f"; or set {ENV}=redis://HOST:PORT to use a server of yours (the tests flush"
-                       " its database 13 and write to its database 14)") if opt_in else ""
+                       " its databases 10 to 13 and write to its database 14)") if opt_in else ""
         return f"redis-server is not installed (apt-get install redis-server){alternative}"
     try:
         import redis  # noqa: F401
@@ -127,7 +130,7 @@ def named_server() -> RedisServer | None:
 @contextmanager
 def flushed_database(url: str) -> Iterator[Any]:
     """A client of the database at ``url`` (one of the tests' own), emptied before and after:
-    for tests that own a whole database (the cluster tests: 12 and 13)."""
+    for tests that own a whole database (each cluster test module its own: 10 to 13)."""
     import redis
 
     client = redis.Redis.from_url(url)

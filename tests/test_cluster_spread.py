@@ -1,6 +1,6 @@
 """Cluster mode (issue 11): work that spreads, the decisions of one process, politeness per site.
 
-Real ``redis-server`` (the ``redis_server`` fixture, database 12, flushed around each test),
+Real ``redis-server`` (the ``cluster_db`` fixture: database 12 of the tests' own, flushed around each test),
 real worker processes started together, replay servers on 127.0.0.1: newsbot's own
 snapshot (:mod:`tests.cluster_snapshot`) and the generated replica of :mod:`bench.replica_gen`
 (made-up texts, 1.5 % near-duplicates). Speed is measured by ``bench/cluster.py``, not here.
@@ -23,8 +23,7 @@ from newsbot.text.body import clean_lines
 from tests.cluster_snapshot import build_snapshot
 from newsbot.state.redisdb import RedisState, _Packed
 from tests.crawling import CrawlResult, run_crawl
-from tests.redis_server import flushed_database
-from tests.test_cluster import check_clean_finish, check_no_article_twice, check_no_page_fetched_twice, split_of
+from tests.cluster_checks import check_clean_finish, check_no_article_twice, check_no_page_fetched_twice, split_of
 
 redis = pytest.importorskip("redis")
 
@@ -32,17 +31,6 @@ pytestmark = pytest.mark.redis
 
 REDIS_DB = 12
 QUICK = {"MAX_IDLE_TIME_BEFORE_CLOSE": 5, "NEWSBOT_RENDER_ENABLED": False}
-
-
-@pytest.fixture(scope="module")
-def redis_url(redis_server) -> str:
-    return redis_server.url(REDIS_DB)
-
-
-@pytest.fixture
-def redis_db(redis_url: str):
-    with flushed_database(redis_url) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +49,13 @@ def workers(count: int, spider: str, workdir: Path, *, mirror: str, redis_url: s
 
 
 # --- work that spreads ------------------------------------------------------------------------
-def test_two_workers_both_write_items_on_a_short_crawl(own_snapshot, redis_db, redis_url, tmp_path, capsys):
+def test_two_workers_both_write_items_on_a_short_crawl(own_snapshot, cluster_db, cluster_url, tmp_path, capsys):
     """One edition of the snapshot (about 30 pages) with the project's settings (AutoThrottle
     starting at 1 s): the worker that seeded the crawl took everything (23 items / 0 in two
     runs of two) while the other's idle engine looked at the queue every 5 s."""
     server = ReplicaServer(own_snapshot).start()
     try:
-        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=redis_url,
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url,
                           settings={**QUICK, "AUTOTHROTTLE_START_DELAY": 1.0}, args={"editions": "fr"})
         hits = server.hits()
     finally:
@@ -82,7 +70,7 @@ def test_two_workers_both_write_items_on_a_short_crawl(own_snapshot, redis_db, r
 
 
 # --- politeness across the cluster -------------------------------------------------------------
-def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, redis_db, redis_url, tmp_path, capsys):
+def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, cluster_db, cluster_url, tmp_path, capsys):
     """DOWNLOAD_DELAY=0.5 and one request at a time per site, two workers: the replay server
     sees the site's requests at least about 0.5 s apart (before: each worker kept its own
     delay, 31 requests in 10.3 s), and both workers took part."""
@@ -100,7 +88,7 @@ def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, redis_
     ids = "fr/rabatinfo:400000-400030,fr/soussmatin:401000-401020"
     settings = {**QUICK, "DOWNLOAD_DELAY": 0.5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "AUTOTHROTTLE_ENABLED": False}
     try:
-        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=redis_url, settings=settings,
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url, settings=settings,
                           args={"ids": ids})
     finally:
         server.stop()
@@ -113,14 +101,14 @@ def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, redis_
     assert min(gaps) >= 0.4, [round(g, 3) for g in gaps]
     assert all(result.stat("downloader/response_count") for result in results), split_of(results)
     assert sum(result.stat("newsbot/cluster/polite_waits") for result in results) > 0
-    assert list(redis_db.scan_iter("newsbot-mirror:polite:*:active")) == [] or all(
-        redis_db.zcard(k) == 0 for k in redis_db.scan_iter("newsbot-mirror:polite:*:active"))  # every token given back
+    assert list(cluster_db.scan_iter("newsbot-mirror:polite:*:active")) == [] or all(
+        cluster_db.zcard(k) == 0 for k in cluster_db.scan_iter("newsbot-mirror:polite:*:active"))  # every token given back
     with capsys.disabled():
         print(f"\n[cluster politeness] {len(stamps)} requests in {stamps[-1] - stamps[0]:.1f} s,"
               f" smallest gap {min(gaps):.3f} s, split {split_of(results)}")
 
 
-def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snapshot, redis_db, redis_url, tmp_path):
+def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snapshot, cluster_db, cluster_url, tmp_path):
     """One edition of the snapshot (about 30 pages), CONCURRENT_REQUESTS_PER_DOMAIN=2, no delay,
     answers that take 60 ms: the site never has
     more than 2 requests of the cluster at once, both workers take part, and nearly every turn
@@ -146,7 +134,7 @@ def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snap
     server.snapshot.answer = slow
     settings = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "AUTOTHROTTLE_ENABLED": False}
     try:
-        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=redis_url, settings=settings,
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url, settings=settings,
                           args={"editions": "fr"})
     finally:
         server.stop()
@@ -158,12 +146,12 @@ def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snap
     assert sum(result.stat("newsbot/cluster/polite_waits") for result in results) <= 6, split_of(results)
 
 
-def test_site_turns_are_shared_per_site_and_leased(redis_db, redis_url):
+def test_site_turns_are_shared_per_site_and_leased(cluster_db, cluster_url):
     """The turn script on its own: one site's turns are ``delay`` apart whoever asks, another
     site does not wait; the concurrency is a semaphore whose tokens expire with their lease."""
     from newsbot.cluster.politeness import TURN, site_keys
 
-    turn = redis_db.register_script(TURN)
+    turn = cluster_db.register_script(TURN)
     a, b = site_keys("t", "www.maghress.com"), site_keys("t", "www.masress.com")
     waits = [float(turn(keys=list(a), args=[f"w{i}", "0.5", 0, 20])) for i in range(3)]
     assert waits[0] == pytest.approx(0, abs=0.05)
@@ -172,7 +160,7 @@ def test_site_turns_are_shared_per_site_and_leased(redis_db, redis_url):
     one = site_keys("t", "one.example")
     assert turn(keys=list(one), args=["held", "0", 1, 0.3]) is not None
     assert turn(keys=list(one), args=["second", "0", 1, 20]) is None  # one in flight: wait
-    redis_db.zrem(one[1], "held")  # given back
+    cluster_db.zrem(one[1], "held")  # given back
     assert turn(keys=list(one), args=["second", "0", 1, 20]) is not None
     assert turn(keys=list(one), args=["third", "0", 1, 20]) is None
     leased = site_keys("t", "dead.example")
@@ -197,7 +185,7 @@ def near_duplicate_groups(site: Any) -> list[set[str]]:
     return list({id(g): g for g in group_of.values()}.values())
 
 
-def test_workers_decide_as_one_process(redis_db, redis_url, tmp_path, capsys):
+def test_workers_decide_as_one_process(cluster_db, cluster_url, tmp_path, capsys):
     """A generated replica with near-duplicates (made-up texts, true similarities 0.82 to 0.88,
     two of whose MinHash estimates fall below 0.8): one process and two workers keep the same
     items apart from which copy of a story, whichever worker meets which copy. Before, a worker
@@ -217,7 +205,7 @@ def test_workers_decide_as_one_process(redis_db, redis_url, tmp_path, capsys):
     with ServerProcess(articles) as server:
         plain = run_crawl("maghress", tmp_path / "plain", mirror=server.url, args={"editions": "fr"},
                           settings={**settings, "NEWSBOT_STATE": f"sqlite:///{tmp_path / 'plain.db'}"})
-        results = workers(2, "maghress", tmp_path / "cluster", mirror=server.url, redis_url=redis_url,
+        results = workers(2, "maghress", tmp_path / "cluster", mirror=server.url, redis_url=cluster_url,
                           settings=settings, args={"editions": "fr"})
     check_clean_finish([plain, *results])
     items = [item for result in results for item in result.items]
@@ -229,7 +217,7 @@ def test_workers_decide_as_one_process(redis_db, redis_url, tmp_path, capsys):
         assert [len(g & urls) for g in pairs] == [1] * len(pairs), mode  # one copy of each story
         assert all(1 <= len(g & urls) < len(g) for g in groups), mode
     assert kept["plain"] - in_groups == kept["cluster"] - in_groups  # every other article alike
-    runs = {_Packed.unpack(doc).run for doc in redis_db.hvals("newsbot-mirror:docs")}
+    runs = {_Packed.unpack(doc).run for doc in cluster_db.hvals("newsbot-mirror:docs")}
     assert len(runs) == 1, runs  # one run id for the whole cluster crawl
     near = [plain.stat("newsbot/dropped/near_duplicate"), sum(r.stat("newsbot/dropped/near_duplicate") for r in results)]
     with capsys.disabled():
@@ -238,11 +226,11 @@ def test_workers_decide_as_one_process(redis_db, redis_url, tmp_path, capsys):
 
 
 @pytest.mark.redis
-def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(redis_db, redis_url):
+def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(cluster_db, cluster_url):
     """Two learners on one shared store (two workers): once one has learned a paragraph, the
     other knows it at its next item (the store forgets the paragraph's candidate count when it is
     learned, so the other would otherwise count it from scratch and keep it in its bodies)."""
-    store = RedisState(redis_url, "newsbot")
+    store = RedisState(cluster_url, "newsbot")
     first, second = BoilerplateLearner(store, 3), BoilerplateLearner(store, 3)
     sign_off = clean_lines(["Suivez notre rédaction sur les réseaux."]).paragraphs
     assert second.learned("maghress") == {}
