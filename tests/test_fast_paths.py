@@ -182,8 +182,9 @@ def test_element_lines_of_random_markup():
             assert element_lines(element) == old_element_lines(element)
 
 
-def html_response(body: bytes, url: str = "https://www.maghress.com/fr/h24info/1", **kwargs) -> HtmlResponse:
-    request = Request(url)
+def html_response(body: bytes, url: str = "https://www.maghress.com/fr/h24info/1", verbatim: bool = False,
+                  **kwargs) -> HtmlResponse:
+    request = Request(url, meta={"verbatim_url": True} if verbatim else None)
     kwargs.setdefault("headers", {"Content-Type": "text/html; charset=utf-8"})
     return HtmlResponse(request.url, body=body, request=request, **kwargs)
 
@@ -209,7 +210,7 @@ def test_base_url_is_scrapys():
     for body in page_bodies():
         for url in ("https://www.maghress.com/fr/h24info/1", "https://www.maghress.com/fr/h24 info/é?x=1#f",
                     "http://EXAMPLE.com:80/a/../b"):
-            for kwargs in ({}, {"encoding": "windows-1256"}, {"encoding": "utf-16"}):
+            for kwargs in ({}, {"encoding": "windows-1256"}, {"encoding": "utf-16"}, {"verbatim": True}):
                 assert base_url(html_response(body, url, **kwargs)) == get_base_url(html_response(body, url, **kwargs))
 
 

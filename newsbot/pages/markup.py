@@ -117,8 +117,9 @@ def base_url(response: TextResponse) -> str:
     """The base URL of ``response``, what Scrapy's ``get_base_url`` gives (and so what
     ``response.urljoin`` joins with), without decoding its text nor parsing its URL again in
     the common case: a UTF-8 response answering a request for the same URL (which Scrapy made
-    safe, and w3lib's ``safe_url_string`` leaves a safe URL as it is), no ``<base`` in the bytes
-    of its first 4,096 characters (an ASCII tag, matched without case as w3lib does).
+    safe, unless the request's meta has ``verbatim_url``, and w3lib's ``safe_url_string`` leaves
+    a safe URL as it is), no ``<base`` in the bytes of its first 4,096 characters (an ASCII tag,
+    matched without case as w3lib does).
 
     >>> from scrapy.http import HtmlResponse, Request
     >>> request = Request("https://www.maghress.com/fr/h24info/1")
@@ -128,8 +129,8 @@ def base_url(response: TextResponse) -> str:
     'https://www.maghress.com/fr/'
     """
     request = response.request
-    if (request is not None and response.url == request.url and codecs.lookup(response.encoding).name == "utf-8"
-            and _BASE_TAG.search(response.body, 0, _BASE_TAG_BYTES) is None):
+    if (request is not None and response.url == request.url and not request.meta.get("verbatim_url")
+            and codecs.lookup(response.encoding).name == "utf-8" and _BASE_TAG.search(response.body, 0, _BASE_TAG_BYTES) is None):
         return response.url
     return get_base_url(response)
 
