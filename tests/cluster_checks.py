@@ -35,11 +35,13 @@ so no delay."""
 def run_workers(count: int, spider: str, workdir: Path, *, mirror: str, redis_url: str,
                 settings: dict[str, Any] | None = None, args: dict[str, str] | None = None) -> list[CrawlResult]:
     """``count`` workers of one cluster crawl on ``redis_url``, started together, each in
-    ``workdir/workerN``, with :data:`WORKER_SETTINGS` under ``settings``; their results in order."""
+    ``workdir/workerN``, with :data:`WORKER_SETTINGS` under ``settings`` (and an idle check every
+    second, :mod:`tests.quick_idle`); their results in order."""
     all_settings = {"NEWSBOT_CLUSTER": redis_url, **WORKER_SETTINGS, **(settings or {})}
     with ThreadPoolExecutor(count) as pool:
         futures = [
-            pool.submit(run_crawl, spider, workdir / f"worker{i + 1}", mirror=mirror, args=args, settings=all_settings)
+            pool.submit(run_crawl, spider, workdir / f"worker{i + 1}", mirror=mirror, args=args, settings=all_settings,
+                        quick_idle=True)
             for i in range(count)
         ]
         return [future.result() for future in futures]

@@ -60,12 +60,15 @@ def run_crawl(
     feed_name: str = "feed.jsonl",
     timeout: float = 180,
     extra_env: dict[str, str] | None = None,
+    quick_idle: bool = False,
 ) -> CrawlResult:
     """``scrapy crawl SPIDER -O feed`` in ``workdir`` with ``-a``/``-s`` options.
 
     The crawl runs in the project (``scrapy.cfg`` is found through ``SCRAPY_SETTINGS_MODULE``),
     with a private state store under ``workdir`` unless ``settings`` names one, and
-    :data:`TEST_CRAWL_SETTINGS` under ``settings``.
+    :data:`TEST_CRAWL_SETTINGS` under ``settings``. ``quick_idle``: through
+    :mod:`tests.quick_idle` (an idle cluster worker closes 5 to 6 s after the crawl's end, not
+    5 to 10 s). ``timeout``: seconds before the process is killed (``TimeoutExpired``).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     feed = workdir / feed_name
@@ -77,7 +80,7 @@ def run_crawl(
     if mirror:
         all_settings["NEWSBOT_MIRROR"] = mirror
     all_settings.update(settings or {})
-    cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", str(feed)]
+    cmd = [sys.executable, "-m", "tests.quick_idle" if quick_idle else "scrapy", "crawl", spider, "-O", str(feed)]
     for key, value in (args or {}).items():
         cmd += ["-a", f"{key}={value}"]
     for key, value in all_settings.items():

@@ -53,9 +53,11 @@ def test_failed_request_is_tried_again_next_run(tmp_path, cluster_db, cluster_ur
     settings = {"NEWSBOT_CLUSTER": cluster_url, **WORKER_SETTINGS, **ALONE, "SCHEDULER_PERSIST": True, "RETRY_TIMES": 2}
     args = {"ids": "fr/rabatinfo:400030,fr/rabatinfo:400050"}
     try:
-        first = run_crawl("maghress", tmp_path / "run1", mirror=server.url, args=args, settings=settings)
+        first = run_crawl("maghress", tmp_path / "run1", mirror=server.url, args=args, settings=settings,
+                          quick_idle=True)
         hits_after_first = server.hits()
-        second = run_crawl("maghress", tmp_path / "run2", mirror=server.url, args=args, settings=settings)
+        second = run_crawl("maghress", tmp_path / "run2", mirror=server.url, args=args, settings=settings,
+                           quick_idle=True)
         hits = server.hits()
     finally:
         server.stop()
@@ -133,7 +135,8 @@ def test_killed_worker_loses_no_page(own_snapshot, cluster_db, cluster_url, tmp_
         victim = start_worker("maghress", tmp_path / "victim", mirror=server.url,
                               settings={**cluster, "DOWNLOAD_DELAY": 1.0})
         with ThreadPoolExecutor(1) as pool:
-            survivor_run = pool.submit(run_crawl, "maghress", tmp_path / "survivor", mirror=server.url, settings=cluster)
+            survivor_run = pool.submit(run_crawl, "maghress", tmp_path / "survivor", mirror=server.url, settings=cluster,
+                                       quick_idle=True)
             deadline = time.monotonic() + 60
             while sum(server.hits().values()) < 20 and time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -145,7 +148,8 @@ def test_killed_worker_loses_no_page(own_snapshot, cluster_db, cluster_url, tmp_
             victim.wait(timeout=10)
             survivor = survivor_run.result()
         hits = server.hits()
-        second = run_crawl("maghress", tmp_path / "second", mirror=server.url, settings={**cluster, **ALONE})
+        second = run_crawl("maghress", tmp_path / "second", mirror=server.url, settings={**cluster, **ALONE},
+                           quick_idle=True)
     finally:
         if victim.poll() is None:
             victim.kill()

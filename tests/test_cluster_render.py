@@ -26,7 +26,7 @@ def test_two_workers_render_the_js_listing_and_only_one_starts_a_browser(tmp_pat
                 "DOWNLOAD_DELAY": 1.5, "NEWSBOT_CLUSTER_PREFETCH": 1, "MAX_IDLE_TIME_BEFORE_CLOSE": 5, "AUTOTHROTTLE_START_DELAY": 1.0}
     with ThreadPoolExecutor(2) as pool:
         futures = [pool.submit(watched_crawl, "maghress", tmp_path / f"worker{i + 1}", chromium, mirror=server.url,
-                               args={"editions": "fr"}, settings=settings) for i in range(2)]
+                               args={"editions": "fr"}, settings=settings, quick_idle=True) for i in range(2)]
         runs = [f.result() for f in futures]
     results = [run[0] for run in runs]
     for result in results:

@@ -33,7 +33,7 @@ def test_a_mirrored_crawl_never_writes_the_live_namespace(cluster_db, cluster_ur
     """A cluster crawl of the demo replica keeps its state, queue and seen set under
     ``newsbot-demo:``: nothing of it under ``newsbot:``, where a live crawl would read it."""
     result = run_crawl("maghress", tmp_path, mirror="demo",
-                       settings={"NEWSBOT_CLUSTER": cluster_url, **WORKER_SETTINGS, **ALONE})
+                       settings={"NEWSBOT_CLUSTER": cluster_url, **WORKER_SETTINGS, **ALONE}, quick_idle=True)
     check_clean_finish([result])
     assert len(result.items) == 13
     keys = {k.decode() for k in cluster_db.scan_iter(count=1000)}

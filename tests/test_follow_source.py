@@ -4,7 +4,7 @@ off-site judgement of source requests, the pending item's round trip through the
 
 The crawls of the cases snapshot with following on are in ``test_crawl_cases`` (a source that
 works, a 404, a home page, another article, robots.txt, a redirect off the host), those of the
-reference snapshot in ``test_crawl_reference`` and ``test_cluster``.
+reference snapshot in ``test_crawl_reference`` and ``test_cluster_split``.
 """
 
 from __future__ import annotations

@@ -161,7 +161,8 @@ def cluster_workers(count: int, workdir: Path, url: str, namespace: str, setting
     all_settings = {"NEWSBOT_CLUSTER": url, "NEWSBOT_STATE_NAMESPACE": namespace, "CONCURRENT_REQUESTS": 2,
                     "MAX_IDLE_TIME_BEFORE_CLOSE": 5, "AUTOTHROTTLE_START_DELAY": 1.0, **settings}
     with ThreadPoolExecutor(count) as pool:
-        futures = [pool.submit(run_crawl, "maghress", workdir / f"worker{i + 1}", mirror="demo", settings=all_settings)
+        futures = [pool.submit(run_crawl, "maghress", workdir / f"worker{i + 1}", mirror="demo", settings=all_settings,
+                               quick_idle=True)  # idle checks every second: the progress is the point here
                    for i in range(count)]
         return [f.result() for f in futures]
 
