@@ -15,6 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests.cluster_snapshot import build_snapshot
 from tests.crawling import CrawlResult, run_crawl
 from tests.gold import load_jsonl, mismatches
 
@@ -126,3 +129,11 @@ def check_split(results: list[CrawlResult], redis_db: Any) -> None:
     left = [k for k in redis_db.scan_iter("newsbot-mirror:cluster:*")]
     # the finished crawl left nothing but its workers' counts (python -m newsbot.cluster status), expiring
     assert [k for k in left if not k.endswith(b":progress")] == [] and all(redis_db.ttl(k) > 0 for k in left)
+
+
+@pytest.fixture(scope="module")
+def own_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """newsbot's own snapshot (:mod:`tests.cluster_snapshot`) with eight stories copied under a
+    second id: the workers must keep exactly one of each (a module fixture of the cluster tests
+    that import it)."""
+    return build_snapshot(tmp_path_factory.mktemp("cluster-snapshot"), copies=8)

@@ -23,8 +23,9 @@ from typing import Any
 import pytest
 
 from newsbot.demo.replica import ReplicaServer
-from tests.cluster_checks import (ALONE, WORKER_SETTINGS, check_clean_finish, check_expected_items,
-                                  check_no_article_twice, check_no_page_fetched_twice, run_workers)
+from tests.cluster_checks import (  # noqa: F401 - own_snapshot: the module's fixture
+    own_snapshot, ALONE, WORKER_SETTINGS, check_clean_finish, check_expected_items, check_no_article_twice, check_no_page_fetched_twice, run_workers,
+)
 from tests.cluster_snapshot import build_snapshot
 from tests.crawling import ROOT, run_crawl
 from tests.gold import load_jsonl
@@ -34,12 +35,6 @@ redis = pytest.importorskip("redis")
 pytestmark = pytest.mark.redis
 
 REDIS_DB = 11
-
-
-@pytest.fixture(scope="module")
-def own_snapshot(tmp_path_factory) -> Path:
-    # eight stories with an exact copy: the workers must keep exactly one of each
-    return build_snapshot(tmp_path_factory.mktemp("cluster-snapshot"), copies=8)
 
 
 # --- NB-26: a request that failed stays eligible for a later run ----------------------------

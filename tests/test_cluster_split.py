@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from newsbot.demo.replica import ReplicaServer
-from tests.cluster_checks import (check_clean_finish, check_expected_items, check_no_article_twice,
-                                  check_no_page_fetched_twice, check_split, run_workers, split_of)
-from tests.cluster_snapshot import build_snapshot
+from tests.cluster_checks import (  # noqa: F401 - own_snapshot: the module's fixture
+    own_snapshot, check_clean_finish, check_expected_items, check_no_article_twice, check_no_page_fetched_twice, check_split, run_workers, split_of,
+)
 from tests.crawling import shared
 from tests.gold import load_jsonl
 
@@ -32,10 +32,6 @@ REDIS_DB = 13
 
 
 # --- the project's own snapshot -----------------------------------------------------------
-@pytest.fixture(scope="module")
-def own_snapshot(tmp_path_factory) -> Path:
-    # eight stories with an exact copy: the two workers must keep exactly one of each
-    return build_snapshot(tmp_path_factory.mktemp("cluster-snapshot"), copies=8)
 
 
 def test_two_workers_split_a_crawl(own_snapshot, cluster_db, cluster_url, tmp_path, capsys):
