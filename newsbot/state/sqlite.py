@@ -118,6 +118,27 @@ def sqlite_path(uri: str) -> str:
     return uri[len("sqlite:///") :]
 
 
+_LOOK_UP_SCALARS = (
+    "SELECT (SELECT run FROM docs WHERE url = ?), (SELECT COALESCE(MAX(id), 0) FROM docs),"
+    " (SELECT status FROM articles WHERE article_id = ?)"
+)
+"""What :meth:`SqliteState.look_up` reads in one row: the run of the URL's document, the index
+mark, the status of the article id."""
+
+
+@lru_cache(maxsize=8)
+def _look_up_documents(bands: int) -> str:
+    """The documents of a fingerprint (``near`` 0) and of ``bands`` LSH band keys (``near`` 1),
+    each group in the order of indexing: :meth:`SqliteState.find_fingerprint` and
+    :meth:`SqliteState.find_bands` in one statement."""
+    same = "SELECT 0, id, url, run, NULL, NULL FROM docs WHERE fp = ?"
+    if not bands:
+        return same + " ORDER BY id"
+    near = ("SELECT 1, id, url, run, sig, shingles.hashes FROM docs LEFT JOIN shingles ON shingles.doc = docs.id"
+            f" WHERE id IN (SELECT doc FROM bands WHERE key IN ({','.join('?' * bands)}))")
+    return f"{same} UNION ALL {near} ORDER BY 1, 2"
+
+
 @lru_cache(maxsize=64)
 def _insert_candidates(rows: int) -> str:
     """The insert of ``rows`` candidate paragraphs of one site and title: parameters ``?1``
@@ -285,9 +306,19 @@ class SqliteState:
         return [StoredDocument(url, run, sig, hashes or b"") for url, run, sig, hashes in rows]
 
     def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int], article_id: str | None = None) -> Lookup:
-        mark = self.index_mark()
-        status = self.article_statuses([article_id]).get(article_id) if article_id else None
-        return Lookup(self.document_run(url), status, mark, self.find_fingerprint(fingerprint), self.find_bands(band_keys))
+        # Two statements where the five calls take five: each statement outside a transaction
+        # is a read transaction of its own, and on a store of 1M documents their setting up cost
+        # as much as their B-tree look-ups (bench/dedupe.py --steps).
+        url_run, mark, status = self._db.execute(_LOOK_UP_SCALARS, (url, article_id)).fetchone()
+        same: list[StoredDocument] = []
+        near: list[StoredDocument] = []
+        for near_row, _, url_, run, sig, hashes in self._db.execute(_look_up_documents(len(band_keys)),
+                                                                 [fingerprint, *band_keys]):
+            if near_row:
+                near.append(StoredDocument(url_, run, sig, hashes or b""))
+            else:
+                same.append(StoredDocument(url_, run))
+        return Lookup(url_run, status, int(mark), same, near)
 
     def index_mark(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0])

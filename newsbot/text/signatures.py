@@ -110,7 +110,13 @@ def shingle_hashes(items: list[bytes]) -> np.ndarray:
     return np.frombuffer(b"".join(map(_digest, map(_sha1, items))), dtype=_DIGEST_HEAD)["head"].copy()
 
 
-_sha1 = hashlib.sha1
+try:
+    # CPython's own SHA-1 (HACL*): the same digests as hashlib.sha1, which goes through
+    # OpenSSL and spends more on setting up each hash object than on hashing a 20-byte shingle
+    # (0.68 against 1.08 µs a shingle, about a third of the dedupe pipeline's time per item).
+    from _sha1 import sha1 as _sha1
+except ImportError:  # a Python built without its own hashes
+    _sha1 = hashlib.sha1
 _digest = operator.methodcaller("digest")
 _DIGEST_HEAD = np.dtype([("head", "<u4"), ("rest", "V16")])
 
