@@ -27,7 +27,7 @@ from tests.redis_server import ENV, RedisServer, flushed_database, missing_reaso
 from tests.snapshot_crawls import SnapshotCrawl, crawl_every_spider
 
 
-# --- parallel runs (pytest-xdist: ``-n 2`` in pytest.ini) -----------------------------------------
+# --- parallel runs (pytest-xdist: ``-n 4`` in pytest.ini) -----------------------------------------
 # Tests go to the workers in units, a unit runs on one worker, in collection order. A module-
 # scoped fixture (a crawl, a Scrapyd) runs once per worker that runs a test of its module, and
 # the session's ``snapshot_crawls`` once per worker that asks for it: so a unit is a module,

@@ -1,17 +1,17 @@
-"""Test harness: run real crawls (``scrapy crawl`` in a subprocess) against a replica
-served on 127.0.0.1, read the feed, the final stats and the log."""
+"""Test harness: run real crawls (``scrapy crawl``, forked from :mod:`tests.forkserver`, or in a
+subprocess) against a replica served on 127.0.0.1, read the feed, the final stats and the log."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests import forkserver
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -80,18 +80,18 @@ def run_crawl(
     if mirror:
         all_settings["NEWSBOT_MIRROR"] = mirror
     all_settings.update(settings or {})
-    cmd = [sys.executable, "-m", "tests.quick_idle" if quick_idle else "scrapy", "crawl", spider, "-O", str(feed)]
+    cmd = ["crawl", spider, "-O", str(feed)]
     for key, value in (args or {}).items():
         cmd += ["-a", f"{key}={value}"]
     for key, value in all_settings.items():
         cmd += ["-s", f"{key}={json.dumps(value) if isinstance(value, (dict, list)) else value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings", "PYTHONPATH": str(ROOT), **(extra_env or {})}
-    proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
+    returncode, output = forkserver.run("tests.quick_idle" if quick_idle else "scrapy", cmd, workdir, env, timeout)
     items = []
     if feed.exists():
         items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines() if line.strip()]
     stats = json.loads(stats_file.read_text(encoding="utf-8")) if stats_file.exists() else {}
-    return CrawlResult(items, stats, proc.stdout + proc.stderr, proc.returncode, feed)
+    return CrawlResult(items, stats, output, returncode, feed)
 
 
 def crawl_snapshot(spider: str, snapshot: Path, workdir: Path, **kwargs: Any) -> CrawlResult:

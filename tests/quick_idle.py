@@ -13,14 +13,20 @@ and so does everything else. Tests about how soon an idle worker looks at the qu
 IDLE_CHECK_S = 1.0
 
 
-def main() -> None:
-    from scrapy.cmdline import execute
+def quicken_engine() -> None:
+    """Make crawls started from now on in this process look at an idle spider every :data:`IDLE_CHECK_S` s."""
     from scrapy.core.engine import ExecutionEngine
 
     # Read when a crawl starts its engine: a class attribute in Scrapy 2.19, no setting. Fail
     # loudly if an upgrade renames it, rather than quietly testing at 5 s.
     assert isinstance(ExecutionEngine._SLOT_HEARTBEAT_INTERVAL, float), "Scrapy's engine heartbeat moved"
     ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = IDLE_CHECK_S
+
+
+def main() -> None:
+    from scrapy.cmdline import execute
+
+    quicken_engine()
     execute()
 
 
