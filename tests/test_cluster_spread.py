@@ -144,6 +144,8 @@ def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snap
     assert most[0] <= 2, most[0]
     # the first turns, before the workers know of each other (their first heartbeat), may be refused
     assert sum(result.stat("newsbot/cluster/polite_waits") for result in results) <= 6, split_of(results)
+    # no delay to keep: a worker's next download of the site goes on the token of the one that ended
+    assert sum(result.stat("newsbot/cluster/polite_handovers") for result in results) >= 5, split_of(results)
 
 
 def test_site_turns_are_shared_per_site_and_leased(cluster_db, cluster_url):
@@ -238,6 +240,15 @@ def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(cluster
     assert [len(x) for x in learned] == [0, 0, 1]
     assert sign_off[0].key not in second.learned("maghress")  # read once, before
     assert sign_off[0].key in second.refresh("maghress")
+    reads = []
+    original = store.learned_paragraphs
+    store.learned_paragraphs = lambda site: reads.append(site) or original(site)
+    second.refresh("maghress")
+    assert reads == []  # nothing learned since: only the count was read
+    first.observe("maghress", "Titre 9", clean_lines(["Abonnez-vous à notre lettre."]).paragraphs)
+    for n in range(2):
+        first.observe("maghress", f"Titre {n}", clean_lines(["Abonnez-vous à notre lettre."]).paragraphs)
+    assert len(second.refresh("maghress")) == 2 and reads == ["maghress"]
     store.close()
 
 

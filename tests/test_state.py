@@ -198,6 +198,7 @@ def test_boilerplate_counts_distinct_titles_per_site(store):
     store.learn_paragraph("maghress", b"p1", "Suivez-nous.")
     assert store.learned_paragraphs("maghress") == {b"p1": "Suivez-nous."}
     assert store.learned_paragraphs("masress") == {}
+    assert store.learned_count("maghress") == 1 and store.learned_count("masress") == 0
     assert store.add_site_items("maghress", 0) == 0
     assert store.add_site_items("maghress", 3) == 3
     assert store.add_site_items("maghress", 1) == 4

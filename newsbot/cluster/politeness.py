@@ -26,7 +26,10 @@ last heartbeat), and its other downloads for the site wait in the worker, woken 
 downloads end: no round trip. (Scrapy's own slot does not hold that line: its queue starts each
 download in a task of its own and counts it as transferring only once the task runs, so a
 burst of requests to one site all start at once.) The turns in Redis still guarantee the limit,
-and nearly every one is granted at the first try.
+and nearly every one is granted at the first try. When the site asks no delay between requests
+(``DOWNLOAD_DELAY`` 0, AutoThrottle off), a download that ends hands its token to the worker's
+next download of the site, which goes at once: the site's count in Redis stays right with no
+round trip to give the token back and take another.
 
 The delay asked for is the local slot's (``DOWNLOAD_DELAY``, a ``DOWNLOAD_SLOTS`` delay, or the
 one AutoThrottle keeps adjusting from this worker's latencies), without its random jitter: the
@@ -40,8 +43,9 @@ Installed by the add-on in cluster mode as ``DOWNLOADER`` (:class:`ClusterDownlo
 wraps the download handlers, whichever they are (plain HTTP, the mirror's, a browser's).
 ``NEWSBOT_CLUSTER_POLITENESS=False`` leaves politeness per worker.
 
-Stats: ``newsbot/cluster/polite_waits`` (downloads that waited for their site's turn) and
-``newsbot/cluster/polite_wait_s`` (seconds waited in all).
+Stats: ``newsbot/cluster/polite_waits`` (downloads that waited for their site's turn),
+``newsbot/cluster/polite_wait_s`` (seconds waited in all) and ``newsbot/cluster/polite_handovers``
+(downloads that went on a token handed over by the worker's previous one, no delay to keep).
 """
 
 from __future__ import annotations
@@ -159,6 +163,7 @@ class SitePoliteness:
         self.nominal: dict[str, int] = {}  # slot key -> the site's concurrency for the whole cluster
         self.sending: dict[str, int] = defaultdict(int)  # slot key -> this worker's downloads holding a turn
         self.queued: dict[str, deque[Deferred[None]]] = defaultdict(deque)  # slot key -> downloads waiting here
+        self._handed: dict[Deferred[None], str] = {}  # a woken download -> the token passed on to it
         self._tokens = itertools.count()
         self._peers_asked = 0.0
         self._turn = self.server.register_script(TURN)
@@ -182,52 +187,80 @@ class SitePoliteness:
             return key, self.downloader._delay, self.downloader.domain_concurrency
         return key, slot.delay, slot.concurrency
 
-    async def _my_share(self, key: str, concurrency: int) -> None:
-        """Wait until this worker sends fewer than its share of the site's concurrency."""
+    async def _my_share(self, key: str, concurrency: int) -> str | None:
+        """Wait until this worker sends fewer than its share of the site's concurrency. Returns
+        the token of one of its downloads of the site that just ended and passed its place on
+        (see :meth:`_release`), or None: take a turn."""
         while self.sending[key] >= fair_share(concurrency, self.cluster.peers, self.cluster.worker_id) > 0:
             woken: Deferred[None] = Deferred()
             self.queued[key].append(woken)
-            await maybe_deferred_to_future(woken)
+            try:
+                await maybe_deferred_to_future(woken)
+            except BaseException:  # cancelled (a download timed out, a closing engine)
+                handed = self._handed.pop(woken, None)
+                if handed is not None:  # woken with a place and a token just before: pass them on
+                    self._release(key, handed, 0.0)
+                raise
+            handed = self._handed.pop(woken, None)
+            if handed is not None:
+                return handed
         self.sending[key] += 1
+        return None
 
-    def _done(self, key: str) -> None:
-        self.sending[key] -= 1
+    def _release(self, key: str, token: str | None, delay: float) -> None:
+        """One of this worker's downloads of the site ended: wake the next one waiting here.
+        When the site asks no delay between two requests, the ending download's place and token
+        pass to it as they are: the site's count in Redis does not change, so there is nothing
+        to give back and take again (two round trips fewer per page). Otherwise the token goes
+        back to Redis and the woken download takes its own turn."""
         while self.queued[key]:
             woken = self.queued[key].popleft()
-            if not woken.called:  # not cancelled meanwhile (a download timed out, a closing engine)
+            if woken.called:  # cancelled meanwhile
+                continue
+            if token is not None and delay <= 0:
+                self._handed[woken] = token
+                self.stats.inc_value("newsbot/cluster/polite_handovers")
                 woken.callback(None)
-                break
-        if not self.sending[key] and not self.queued[key]:
+                return
+            self._give_back(token)
+            self.sending[key] -= 1
+            woken.callback(None)
+            return
+        self._give_back(token)
+        self.sending[key] -= 1
+        if not self.sending[key]:
             del self.sending[key], self.queued[key]
+
+    def _give_back(self, token: str | None) -> None:
+        active = self.held.pop(token, None) if token is not None else None
+        if active is None:
+            return
+        try:
+            self.server.zrem(active, token)
+        except REDIS_ERRORS as exc:  # it expires after the lease
+            self.cluster.outage.failed(exc)
 
     @asynccontextmanager
     async def turn(self, request: Request) -> AsyncIterator[None]:
         """Wait for this worker's share, then the site's turn; hold both while the ``with`` body runs."""
         key, delay, concurrency = self._limits(request)
-        active = site_keys(self.namespace, key)[1]
         self.start()  # renewals of held tokens (started here: the reactor runs by now)
         self.waiting += 1
         try:
-            await self._my_share(key, concurrency)
+            handed = await self._my_share(key, concurrency)
         except BaseException:
             self.waiting -= 1
             raise
+        token = handed
         try:
             try:
-                token = await self._site_turn(key, delay, concurrency)
+                if token is None:
+                    token = await self._site_turn(key, delay, concurrency)
             finally:
                 self.waiting -= 1
-            try:
-                yield
-            finally:
-                if token is not None:
-                    self.held.pop(token, None)
-                    try:
-                        self.server.zrem(active, token)
-                    except REDIS_ERRORS as exc:  # it expires after the lease
-                        self.cluster.outage.failed(exc)
+            yield
         finally:
-            self._done(key)
+            self._release(key, token, delay)
 
     async def _site_turn(self, key: str, delay: float, concurrency: int) -> str | None:
         """Take the site's turn in Redis (asking again while its concurrency is in flight), wait

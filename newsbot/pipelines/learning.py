@@ -64,6 +64,7 @@ class BoilerplateLearner:
         self.store = store
         self.min_repeats = min_repeats
         self._learned: dict[str, dict[bytes, str]] = {}
+        self._stored: dict[str, int] = {}  # site -> the store's count of learned paragraphs when last read
         self._items: dict[str, int] = {}
         self._unsaved: dict[str, int] = {}
 
@@ -79,11 +80,15 @@ class BoilerplateLearner:
         meanwhile, as one process would have. Once a paragraph is learned its candidate count is
         gone from the store, so a process that missed it would count it from scratch and keep it
         in the bodies of its next few items: the pipeline refreshes before each item (one small
-        read: the learned paragraphs of a site are a few dozen). A store only this process
-        writes (SQLite) is not read again: what it learned is already here."""
+        read: how many paragraphs the site has learned, and all of them only when that number
+        changed, since they are only ever added). A store only this process writes (SQLite) is
+        not read again: what it learned is already here."""
         if not self.store.shared:
             return self.learned(site)
-        self._learned[site] = {**self.store.learned_paragraphs(site), **self._learned.get(site, {})}
+        count = self.store.learned_count(site)
+        if count != self._stored.get(site):  # read before the paragraphs: one learned in between is read next time
+            self._learned[site] = {**self.store.learned_paragraphs(site), **self._learned.get(site, {})}
+            self._stored[site] = count
         return self._learned[site]
 
     def items_seen(self, site: str) -> int:

@@ -219,6 +219,11 @@ class StateStore(Protocol):
         """``{paragraph key: paragraph text}`` of the site's learned boilerplate."""
         ...
 
+    def learned_count(self, site: str) -> int:
+        """How many paragraphs of the site are learned (they are only ever added: the same count
+        means nothing new), a cheap question where :meth:`learned_paragraphs` reads them all."""
+        ...
+
     def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
         """Note that each paragraph was seen under ``title_key``; return, per paragraph, the
         number of distinct titles it has been seen under (this one included)."""

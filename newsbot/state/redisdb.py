@@ -360,6 +360,9 @@ class RedisState:
         raw = self._r.hgetall(self._key("bp", site, "learned"))
         return {bytes.fromhex(k.decode()): v.decode() for k, v in raw.items()}
 
+    def learned_count(self, site: str) -> int:
+        return int(self._r.hlen(self._key("bp", site, "learned")))
+
     def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
         keys = list(dict.fromkeys(paragraph_keys))
         if not keys:

@@ -367,6 +367,9 @@ class SqliteState:
     def learned_paragraphs(self, site: str) -> dict[bytes, str]:
         return dict(self._db.execute("SELECT para, text FROM bp_learned WHERE site = ?", (site,)).fetchall())
 
+    def learned_count(self, site: str) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM bp_learned WHERE site = ?", (site,)).fetchone()[0])
+
     def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
         keys = list(dict.fromkeys(paragraph_keys))
         if not keys:
