@@ -99,7 +99,8 @@ _ADD_DOCUMENT = """
 local old = redis.call('HGET', KEYS[3], ARGV[2])
 if old and old ~= ARGV[7] then return {-1, old} end
 local since = tonumber(ARGV[1])
-if since >= 0 then
+-- nothing indexed since the mark (the id counter has not moved): nothing to compare
+if since >= 0 and tonumber(redis.call('GET', KEYS[1]) or '0') > since then
   local same = redis.call('HGET', KEYS[4], ARGV[4])
   if same and tonumber(same) > since then return 0 end
   for i = 6, #KEYS do
