@@ -221,6 +221,10 @@ BAD = {  # setting -> (value, what the one ERROR line must say besides NAME=valu
     "NEWSBOT_CLUSTR": ("redis://:s3cret@10.0.0.5:6379/0",
                        "did you mean NEWSBOT_CLUSTER? e.g. -s NEWSBOT_CLUSTER=redis://:***@10.0.0.5:6379/0"),
     "NEWSBOT_STATE#password": ("redis://newsbot:s3cret@127.0.0.1:6379/x", "the database must be a number"),
+    # Scrapy's own settings, judged by the type of Scrapy's default (before Scrapy sets up logging)
+    "DOWNLOAD_MAXSIZE": ("lots", "must be a number (Scrapy's default is 1073741824), e.g. -s DOWNLOAD_MAXSIZE=1073741824"),
+    "COOKIES_ENABLED": ("maybe", "must be True or False (Scrapy's default is True), e.g. -s COOKIES_ENABLED=True"),
+    "LOG_LEVEL": ("LOUD", "is not a log level: write DEBUG, INFO, WARNING, ERROR or CRITICAL, e.g. -s LOG_LEVEL=INFO"),
 }
 SECRET = "s3cret"
 NAMED_IN_THE_MESSAGE = {"DOWNLOAD_HANDLERS"}  # the message names the entry, not NAME=value

@@ -14,11 +14,14 @@ failed. This one exits:
 from __future__ import annotations
 
 import difflib
+import logging
 from typing import TYPE_CHECKING
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from newsbot.config import SettingError, check_scrapy_values
+from newsbot.errors import report_configuration_error
 from newsbot.feedstorage import STORE_FAILED
 from newsbot.monitoring.verdict import FAILED_STAT, nothing_to_fetch
 
@@ -53,6 +56,18 @@ class Command(ScrapyCrawlCommand):
             " failed (see the 'newsbot verdict:' log line and <feed>.report.json) or no page could be"
             " downloaded or the crawl could not start, 2 on a usage error."
         )
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Scrapy's options, then Scrapy's own settings checked (:func:`check_scrapy_values`)
+        before Scrapy builds its crawler process: a bad ``LOG_LEVEL`` would break its logging set-up
+        in a traceback. A bad value: one ERROR line, exit status 1, as for newsbot's settings."""
+        super().process_options(args, opts)
+        try:
+            check_scrapy_values(self.settings)
+        except SettingError as error:
+            logging.basicConfig(format=self.settings.get("LOG_FORMAT"), datefmt=self.settings.get("LOG_DATEFORMAT"))
+            report_configuration_error("bad setting", error)
+            raise SystemExit(FAILED_CRAWL) from None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) < 1:

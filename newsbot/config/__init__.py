@@ -21,7 +21,10 @@ the ``NEWSBOT_ARCHIVE`` directory,
 local ``FEEDS`` files, ``NEWSBOT_DATA_DIR`` when it holds the default feed) must be
 writable, the directories being created as the crawl would create them; the http and https
 ``DOWNLOAD_HANDLERS`` must be importable; a ``NEWSBOT_*`` name that no component knows (a
-typo) is refused with the closest known name.
+typo) is refused with the closest known name; a value of one of Scrapy's own settings that is
+not of its default's type (a number, True or False, a log level) is refused
+(:mod:`newsbot.config.scrapy_values`; ``scrapy crawl`` checks it before Scrapy configures its
+logging, which a bad ``LOG_LEVEL`` would break).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING
 from newsbot.config.errors import SettingError
 from newsbot.config.paths import archive_directory, check_data_dir, check_feeds, output_path_setting, unwritable
 from newsbot.config.redisurl import masked_url, redis_url
+from newsbot.config.scrapy_values import check_scrapy_values
 from newsbot.config.secrets import mask_secrets
 from newsbot.config.values import (
     BOOLEANS,
@@ -55,7 +59,8 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 __all__ = [
-    "BOOLEANS", "NUMBERS", "Number", "SettingError", "archive_directory", "bool_setting", "check_names", "class_setting", "default",
+    "BOOLEANS", "NUMBERS", "Number", "SettingError", "archive_directory", "bool_setting", "check_names",
+    "check_scrapy_values", "class_setting", "default",
     "encodings_setting", "float_setting", "handler_setting", "int_setting", "known_settings", "list_setting",
     "mask_secrets", "masked_url",
     "name_setting", "output_path_setting", "redis_url", "setting_or_default", "unwritable", "validate_settings",
@@ -100,6 +105,7 @@ def validate_settings(settings: BaseSettings) -> None:
     Called by the newsbot add-on, before its steps check their own settings (see the module
     docstring)."""
     check_names(settings)
+    check_scrapy_values(settings)
     for name in sorted(BOOLEANS):
         bool_setting(settings, name)
     for name, spec in NUMBERS.items():
