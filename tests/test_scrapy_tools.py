@@ -51,6 +51,7 @@ def test_parse_an_article_url_prints_its_item(tmp_path):
                          "revision", "warc_record_id"}  # no internal field
     assert {k: v for k, v in item.items() if k != "crawled_at"} == {k: gold[k] for k in item if k != "crawled_at"}
     assert not list(tmp_path.rglob("*.jsonl"))  # no default feed written
+    assert "Warning" not in proc.stderr, proc.stderr[-3000:]  # Scrapy's parse command warned of its own wrapper
 
 
 def test_parse_a_feed_url_prints_the_articles_it_links(tmp_path):

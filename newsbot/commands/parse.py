@@ -9,9 +9,11 @@ default feed is written (``-o FILE`` still writes one).
 from __future__ import annotations
 
 import argparse
+import warnings
 
 from itemadapter import ItemAdapter
 from scrapy.commands import parse
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils import display
 
@@ -22,6 +24,12 @@ class Command(parse.Command):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        # Scrapy 2.19's own parse command runs the callback inside a wrapper that returns a
+        # Deferred, and its spider middleware then warns that the spider's callback "returned a
+        # Deferred": a deprecation of Scrapy's command, not of the spider (whose callbacks return
+        # iterators), and nothing a user of `scrapy parse` can change.
+        warnings.filterwarnings("ignore", message=r".* returned a Deferred\. Returning Deferreds from spider callbacks",
+                                category=ScrapyDeprecationWarning)
         # Above the newsbot add-on's default feed, below -o/-O (as `scrapy check` does).
         priority = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
         self.settings.set("FEEDS", {}, priority=priority)
