@@ -77,6 +77,9 @@ def _serve(path: str) -> None:
             conn, _ = listener.accept()
         except TimeoutError:
             if os.getppid() != parent:  # the pytest process is gone (killed): do not outlive it
+                listener.close()
+                os.unlink(path)
+                os.rmdir(os.path.dirname(path))
                 return
             continue
         conn.settimeout(None)
