@@ -139,6 +139,14 @@ def _look_up_documents(bands: int) -> str:
     return f"{same} UNION ALL {near} ORDER BY 1, 2"
 
 
+@lru_cache(maxsize=8)
+def _insert_bands(bands: int) -> str:
+    """The insert of a document's ``bands`` LSH band keys: parameter ``?1`` the document's id,
+    then one key per band."""
+    values = ", ".join(f"(?{n}, ?1)" for n in range(2, 2 + bands))
+    return f"INSERT OR IGNORE INTO bands (key, doc) VALUES {values}"
+
+
 @lru_cache(maxsize=64)
 def _insert_candidates(rows: int) -> str:
     """The insert of ``rows`` candidate paragraphs of one site and title: parameters ``?1``
@@ -349,7 +357,8 @@ class SqliteState:
                 self._db.execute("DELETE FROM docs WHERE id = ?", (old,))
                 cursor = self._db.execute(insert, values)
             doc = cursor.lastrowid
-            self._db.executemany("INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)", [(k, doc) for k in band_keys])
+            if band_keys:  # one statement of all the bands (the document's id bound once), not executemany's one each
+                self._db.execute(_insert_bands(len(band_keys)), [doc, *band_keys])
             if shingles:
                 self._db.execute("INSERT OR REPLACE INTO shingles (doc, hashes) VALUES (?, ?)", (doc, shingles))
             # only the documents indexed last keep theirs (ids grow: a range delete on the key)
