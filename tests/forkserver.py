@@ -86,11 +86,14 @@ def _serve(path: str) -> None:
         if os.fork():
             conn.close()
             continue
-        # the waiter
-        listener.close()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        request = json.loads(conn.makefile("r", encoding="utf-8").readline())
-        pid = os.fork()
+        # the waiter: it never returns into the server's loop (a client gone before its request: exit)
+        try:
+            listener.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            request = json.loads(conn.makefile("r", encoding="utf-8").readline())
+            pid = os.fork()
+        except BaseException:  # noqa: BLE001
+            os._exit(1)
         if pid == 0:
             conn.close()
             raise _Crawl(request)
