@@ -139,7 +139,10 @@ EXTENSIONS = {
     "newsbot.extensions.rejects.RejectsExtension": 510,  # newsbot/dropped/<reason>; NEWSBOT_REJECTS_FEED
     "newsbot.extensions.seen.SeenArticlesExtension": 520,  # records done articles once the feeds are stored
     "newsbot.extensions.progress.ProgressExtension": 530,  # progress per site and edition; NEWSBOT_PROGRESS_INTERVAL
+    "newsbot.extensions.gc_freeze.GcFreezeExtension": 540,  # NEWSBOT_GC_FREEZE
 }
+# gc.freeze() once the engine has started: full collections skip what lives for the whole crawl
+NEWSBOT_GC_FREEZE = True
 NEWSBOT_STATS_FILE = None  # path: the final stats as JSON
 # seconds between two sets of progress lines in the log (per site and edition, ids share and ETA;
 # cluster mode: the whole crawl's too); 0: none during the crawl, the end-of-crawl table only
@@ -149,7 +152,7 @@ NEWSBOT_PROGRESS_INTERVAL = 60
 # redis://HOST:6379/DB: workers on any number of machines split one crawl through that Redis
 # (queue, seen requests; the state store too unless NEWSBOT_STATE is given). The add-on then
 # sets SCHEDULER, DUPEFILTER_CLASS, DOWNLOADER, REDIS_URL, SCHEDULER_SERIALIZER, MAX_IDLE_TIME_BEFORE_CLOSE
-# (default 30 s) and swaps in the dedupe pipeline that locks across workers.
+# (default 30 s) and swaps in the dedupe pipeline that shares the run id across workers.
 NEWSBOT_CLUSTER = None
 NEWSBOT_CLUSTER_CRAWL = None  # name of the shared crawl in Redis (default: the spider name)
 NEWSBOT_CLUSTER_PREFETCH = 2  # taken requests a worker may keep waiting for a download slot

@@ -114,3 +114,11 @@ def test_demo_crawl_runs_no_remote_control(demo_run):
     enabled = (proc.stdout + proc.stderr).split("Enabled extensions:", 1)[1].split("]", 1)[0]
     assert "newsbot.extensions.seen.SeenArticlesExtension" in enabled
     assert "remote_control" not in enabled
+
+
+def test_demo_crawl_freezes_what_lives_for_the_whole_crawl(demo_run):
+    """newsbot.extensions.gc_freeze: the objects alive at the engine's start (modules, tables,
+    components: hundreds of thousands) are kept out of the garbage collector's full passes."""
+    proc, _ = demo_run
+    frozen = re.search(r"'newsbot/gc/frozen': (\d+)", proc.stdout + proc.stderr)
+    assert frozen and int(frozen.group(1)) > 100_000, (proc.stdout + proc.stderr)[-3000:]

@@ -45,6 +45,7 @@ def setting_or_default(settings: BaseSettings, name: str) -> Any:
 
 
 BOOLEANS: frozenset[str] = frozenset({
+    "NEWSBOT_GC_FREEZE",
     "NEWSBOT_RENDER_ENABLED",
     "NEWSBOT_BOILERPLATE_ENABLED",
     "NEWSBOT_DEDUPE_ENABLED",
