@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -52,7 +53,9 @@ class ArticleItem:
     body again: ``body_parts``, the body's paragraphs, each normalised and folded once, with
     what the loader's stateless rules removed (:class:`newsbot.text.body.CleanBody`);
     ``body_folded``, the whole body folded for matching (:func:`newsbot.text.fold_for_match`;
-    None: fold ``body`` yourself). Set by the re-visit policy: ``revisit``, True when the page
+    None: fold ``body`` yourself); ``learned_boilerplate``, the paragraphs the boilerplate
+    pipeline knows as its site's learned boilerplate (``{key: text}``, the learner's own
+    mapping), which the dedupe pipeline leaves out of the texts it compares. Set by the re-visit policy: ``revisit``, True when the page
     was fetched again because its article was first seen within ``revisit_days``
     (:mod:`newsbot.middlewares.incremental`); ``content_hash``, the hash of the written title
     and body (:func:`newsbot.pipelines.revision.content_hash`), recorded in the state.
@@ -80,9 +83,10 @@ class ArticleItem:
     body_folded: str | None = field(default=None, repr=False)
     revisit: bool = field(default=False, repr=False)
     content_hash: str | None = field(default=None, repr=False)
+    learned_boilerplate: Mapping[bytes, str] | None = field(default=None, repr=False)
 
 
-INTERNAL_FIELDS = ("body_parts", "body_folded", "revisit", "content_hash")
+INTERNAL_FIELDS = ("body_parts", "body_folded", "revisit", "content_hash", "learned_boilerplate")
 assert PUBLIC_FIELDS == tuple(f.name for f in fields(ArticleItem) if f.name not in INTERNAL_FIELDS)
 
 

@@ -163,6 +163,7 @@ class BoilerplatePipeline:
         if "body_parts" in adapter.field_names():
             adapter["body_parts"] = body
             adapter["body_folded"] = body.folded
+            adapter["learned_boilerplate"] = self.learner.learned(adapter.get("site") or "unknown")
         return item
 
 

@@ -29,7 +29,14 @@ are ignored (the run deduplicates only within itself) and still updated.
 The body is folded for matching once per item: the item's ``body_folded`` when set (the
 loader and the boilerplate pipeline keep it in step with ``body``), else ``body`` folded
 here; the fingerprint, the MinHash shingles and the exact shingle set all come from that
-one string. The MinHash and the shingle set cover at most the first
+one string.
+
+The exact similarity leaves out, on both sides, the shingles of the site's learned
+boilerplate (the item's ``learned_boilerplate``, from the boilerplate pipeline). An item met
+before its outlet's sign-off line was learned keeps the line in its body and in its stored
+shingle set, a later copy met after has it removed; without this, whether the two match,
+and how many items the crawl keeps, would depend on the order in which one process, or the
+workers of a cluster, meet them. The MinHash and the shingle set cover at most the first
 :data:`~newsbot.text.signatures.SHINGLE_CAP` shingles (10,000), so a huge page costs a
 bounded time and memory; the fingerprint covers the whole text.
 
@@ -48,6 +55,7 @@ copy was indexed meanwhile).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -82,6 +90,14 @@ MAX_LOOKUPS = 50
 """Look-ups of one item on a shared store before it is indexed anyway (each repeat means
 another process indexed a possible copy of it in the meantime: in practice one or two)."""
 
+_NO_SHINGLES = np.zeros(0, dtype=SHINGLE_DTYPE)
+
+
+def _without(shingles: np.ndarray, learned: np.ndarray) -> np.ndarray:
+    """A sorted shingle set without the ``learned`` ones (both sorted, distinct)."""
+    return np.setdiff1d(shingles, learned, assume_unique=True)
+
+
 class DedupePipeline:
     """Drops exact and near duplicates of items kept in this run or earlier ones."""
 
@@ -94,6 +110,10 @@ class DedupePipeline:
         self.signer = Signer(float_setting(settings, "NEWSBOT_NEAR_DUPLICATE_THRESHOLD"))
         self.state = crawl_state(crawler)
         self.fresh = False
+        self._paragraph_shingles: dict[bytes, np.ndarray] = {}
+        self._learned_union = _NO_SHINGLES
+        self._learned_count = 0
+        self._learned_from: Mapping[bytes, str] | None = None
         self._check_index_layout()
 
     @classmethod
@@ -134,9 +154,10 @@ class DedupePipeline:
         stored = signature.tobytes() if signature is not None else b""
         shingles = own.astype(SHINGLE_DTYPE, copy=False).tobytes()
         site = adapter.get("site") or ""
+        learned = self._learned_shingles(adapter.get("learned_boilerplate") or {})
         for _ in range(MAX_LOOKUPS):
             found = store.look_up(url or "", fingerprint, band_keys, adapter.get("article_id"))
-            self._check(adapter, found, own, signature)
+            self._check(adapter, found, own, signature, learned)
             # A store other processes write at once (Redis: cluster workers, crawls side by
             # side): the look-up and the indexing are one step (optimistic: refused when a
             # possible copy was indexed after the look-up, see StateStore.add_document); a
@@ -152,9 +173,24 @@ class DedupePipeline:
         self.stats.inc_value("newsbot/dedupe/kept")
         return item
 
-    def _check(self, adapter: ItemAdapter, found: Lookup, own: np.ndarray, signature: np.ndarray | None) -> None:
+    def _learned_shingles(self, learned: Mapping[bytes, str]) -> np.ndarray:
+        """The shingle set of the learned boilerplate paragraphs ``learned`` (``{key: text}``),
+        each paragraph's shingles computed once per crawl."""
+        if not learned:
+            return _NO_SHINGLES
+        if len(learned) != self._learned_count or learned is not self._learned_from:
+            for key, text in learned.items():
+                if key not in self._paragraph_shingles:
+                    self._paragraph_shingles[key] = shingle_hashes(folded_shingles(fold_for_match(text)))
+            self._learned_union = shingle_set_of(np.concatenate([self._paragraph_shingles[k] for k in learned]))
+            self._learned_count, self._learned_from = len(learned), learned
+        return self._learned_union
+
+    def _check(self, adapter: ItemAdapter, found: Lookup, own: np.ndarray, signature: np.ndarray | None,
+               learned: np.ndarray = _NO_SHINGLES) -> None:
         """Raise :class:`PipelineDrop` when the index holds this URL (this run's, or an item of an
-        earlier run), a copy (same fingerprint) or a near copy; in that order."""
+        earlier run), a copy (same fingerprint) or a near copy; in that order. The exact
+        similarity leaves out the ``learned`` boilerplate shingles on both sides (module docstring)."""
         url = adapter.get("url")
         if url is not None and found.url_run == self.state.run_id:
             raise PipelineDrop("duplicate_url", f"{url} was already kept in this run", duplicate_of=url)
@@ -173,7 +209,11 @@ class DedupePipeline:
                 continue
             self.stats.inc_value("newsbot/dedupe/candidates")
             if doc.shingles and doc.run == self.state.run_id:
-                similarity = jaccard(own, np.frombuffer(doc.shingles, dtype=SHINGLE_DTYPE))
+                theirs = np.frombuffer(doc.shingles, dtype=SHINGLE_DTYPE)
+                if len(learned):
+                    similarity = jaccard(_without(own, learned), _without(theirs, learned))
+                else:
+                    similarity = jaccard(own, theirs)
             else:
                 similarity = self.signer.similarity(signature, doc.signature)
             if similarity >= self.signer.threshold and (best is None or similarity > best[0]):
