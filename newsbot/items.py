@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from itemadapter.adapter import DataclassAdapter
 
 from newsbot.text.body import CleanBody
+
+if TYPE_CHECKING:
+    from newsbot.state.base import SeenArticle
 
 PUBLIC_FIELDS = (
     "article_id", "url", "site", "edition", "language", "outlet", "outlet_slug", "title",
@@ -57,7 +60,10 @@ class ArticleItem:
     pipeline knows as its site's learned boilerplate (``{key: text}``, the learner's own
     mapping), which the dedupe pipeline leaves out of the texts it compares. Set by the re-visit policy: ``revisit``, True when the page
     was fetched again because its article was first seen within ``revisit_days``
-    (:mod:`newsbot.middlewares.incremental`); ``content_hash``, the hash of the written title
+    (:mod:`newsbot.middlewares.incremental`); ``stored_record``, ``(article_id, record)``: what
+    the store held of the article when its request was made (a
+    :class:`~newsbot.state.base.SeenArticle` or None), read by the revision pipeline instead of
+    a second look-up; ``content_hash``, the hash of the written title
     and body (:func:`newsbot.pipelines.revision.content_hash`), recorded in the state.
     """
 
@@ -84,9 +90,10 @@ class ArticleItem:
     revisit: bool = field(default=False, repr=False)
     content_hash: str | None = field(default=None, repr=False)
     learned_boilerplate: Mapping[bytes, str] | None = field(default=None, repr=False)
+    stored_record: tuple[str, SeenArticle | None] | None = field(default=None, repr=False)
 
 
-INTERNAL_FIELDS = ("body_parts", "body_folded", "revisit", "content_hash", "learned_boilerplate")
+INTERNAL_FIELDS = ("body_parts", "body_folded", "revisit", "content_hash", "learned_boilerplate", "stored_record")
 assert PUBLIC_FIELDS == tuple(f.name for f in fields(ArticleItem) if f.name not in INTERNAL_FIELDS)
 
 

@@ -114,7 +114,7 @@ def check_no_page_fetched_twice(snapshot: Path, hits: dict[str, int], workers: i
             allowed = 1
         if count > allowed:
             over[key] = count
-    assert over == {}
+    assert over == {}, over
     crawled_hosts = {key.split(" ", 1)[0] for key in hits}
     retried = [k for k, e in kinds.items() if e.get("sequence") and e["host"] in crawled_hosts]
     assert all(hits.get(k) == kinds[k]["sequence"].index(200) + 1 for k in retried), {k: hits.get(k) for k in retried}

@@ -232,8 +232,8 @@ def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(cluster
     """Two learners on one shared store (two workers): once one has learned a paragraph, the
     other knows it at its next item (the store forgets the paragraph's candidate count when it is
     learned, so the other would otherwise count it from scratch and keep it in its bodies)."""
-    store = RedisState(cluster_url, "newsbot")
-    first, second = BoilerplateLearner(store, 3), BoilerplateLearner(store, 3)
+    store, other = RedisState(cluster_url, "newsbot"), RedisState(cluster_url, "newsbot")  # a connection each
+    first, second = BoilerplateLearner(store, 3), BoilerplateLearner(other, 3)
     sign_off = clean_lines(["Suivez notre rédaction sur les réseaux."]).paragraphs
     assert second.learned("maghress") == {}
     learned = [first.observe("maghress", f"Titre {n}", sign_off) for n in range(3)]
@@ -241,15 +241,19 @@ def test_a_paragraph_learned_by_another_process_is_known_after_a_refresh(cluster
     assert sign_off[0].key not in second.learned("maghress")  # read once, before
     assert sign_off[0].key in second.refresh("maghress")
     reads = []
-    original = store.learned_paragraphs
-    store.learned_paragraphs = lambda site: reads.append(site) or original(site)
+    original = other.learned_paragraphs
+    other.learned_paragraphs = lambda site: reads.append(site) or original(site)
     second.refresh("maghress")
     assert reads == []  # nothing learned since: only the count was read
     first.observe("maghress", "Titre 9", clean_lines(["Abonnez-vous à notre lettre."]).paragraphs)
     for n in range(2):
         first.observe("maghress", f"Titre {n}", clean_lines(["Abonnez-vous à notre lettre."]).paragraphs)
     assert len(second.refresh("maghress")) == 2 and reads == ["maghress"]
+    # Counting an item's paragraphs brings the learned count along: no read when it is unchanged.
+    assert second.observe("maghress", "Titre 10", clean_lines(["Un paragraphe neuf."]).paragraphs) == []
+    assert reads == ["maghress"]
     store.close()
+    other.close()
 
 
 def test_a_store_only_this_process_writes_is_not_read_again(tmp_path, monkeypatch):

@@ -108,3 +108,33 @@ def test_a_redis_record_made_before_versions_has_no_first_seen_time(redis_server
         keys = list(client.scan_iter(f"{namespace}:*"))
         if keys:
             client.delete(*keys)
+
+
+# --- the revision pipeline reads the record the incremental middleware looked up ---------------
+def test_the_revision_pipeline_takes_the_record_looked_up_with_the_request(tmp_path):
+    """The incremental middleware looks the article up when its request is made and hands the
+    record to the item (``stored_record``): the revision pipeline asks the store nothing more,
+    and falls back to its own look-up for an item of another article (a redirect)."""
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.items import ArticleItem
+    from newsbot.pipelines.revision import RevisionPipeline, content_hash
+    from newsbot.spiders.sites import MaghressSpider
+    from newsbot.state import ITEM, SeenArticle, crawl_state
+
+    crawler = get_crawler(MaghressSpider, {"NEWSBOT_STATE": f"sqlite:///{tmp_path / 'state.db'}"})
+    pipeline = RevisionPipeline.from_crawler(crawler)
+    store = crawl_state(crawler).store
+    asked = []
+    versions = store.article_versions
+    store.article_versions = lambda ids: asked.append(list(ids)) or versions(ids)
+    text = content_hash("Titre", "Corps.")
+    item = ArticleItem(article_id="maghress:fr:le360:1", title="Titre", body="Corps.",
+                       stored_record=("maghress:fr:le360:1", SeenArticle(ITEM, 1.0, 2, text)))
+    assert pipeline.process_item(item).revision == 2 and asked == []  # the same text: revision 2 kept
+    changed = ArticleItem(article_id="maghress:fr:le360:1", title="Titre", body="Corps corrigé.",
+                          stored_record=("maghress:fr:le360:1", SeenArticle(ITEM, 1.0, 2, text)))
+    assert pipeline.process_item(changed).revision == 3 and asked == []
+    other = ArticleItem(article_id="maghress:fr:le360:2", title="Titre", body="Corps.",
+                        stored_record=("maghress:fr:le360:1", None))
+    assert pipeline.process_item(other).revision == 1 and asked == [["maghress:fr:le360:2"]]

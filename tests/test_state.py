@@ -191,11 +191,13 @@ def test_redis_pending_records_expire(redis_url):
 
 
 def test_boilerplate_counts_distinct_titles_per_site(store):
-    assert store.count_titles("maghress", [b"p1", b"p2"], b"t1") == {b"p1": 1, b"p2": 1}
-    assert store.count_titles("maghress", [b"p1"], b"t1") == {b"p1": 1}
-    assert store.count_titles("maghress", [b"p1"], b"t2") == {b"p1": 2}
-    assert store.count_titles("masress", [b"p1"], b"t3") == {b"p1": 1}
+    assert store.count_titles("maghress", [b"p1", b"p2"], b"t1") == ({b"p1": 1, b"p2": 1}, 0)
+    assert store.count_titles("maghress", [b"p1"], b"t1") == ({b"p1": 1}, 0)
+    assert store.count_titles("maghress", [b"p1"], b"t2") == ({b"p1": 2}, 0)
+    assert store.count_titles("masress", [b"p1"], b"t3") == ({b"p1": 1}, 0)
     store.learn_paragraph("maghress", b"p1", "Suivez-nous.")
+    assert store.count_titles("maghress", [b"p2"], b"t2") == ({b"p2": 2}, 1)  # and the learned count
+    assert store.count_titles("maghress", [], b"t2") == ({}, 1)
     assert store.learned_paragraphs("maghress") == {b"p1": "Suivez-nous."}
     assert store.learned_paragraphs("masress") == {}
     assert store.learned_count("maghress") == 1 and store.learned_count("masress") == 0

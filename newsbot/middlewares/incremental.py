@@ -51,6 +51,11 @@ RECENT_SKIPS = 10_000
 """Skipped article ids remembered, so that one linked again is not counted twice."""
 META_REVISIT = "newsbot_revisit"
 """Request meta key: True on an article page fetched again as a re-visit."""
+META_RECORD = "newsbot_record"
+"""Request meta key: ``(article_id, record)``, what the store held of the request's article
+when the request was made (``record``: a :class:`~newsbot.state.base.SeenArticle`, or None
+when it had none); handed to the item (its internal ``stored_record``) so that the revision
+pipeline needs no second look-up of the same article."""
 
 
 class IncrementalMiddleware(BaseSpiderMiddleware):
@@ -107,18 +112,17 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         article_id = request.meta.get(META_ARTICLE_ID)
         if not article_id or self.fresh:
             return request
-        if self.revisit_days:
-            seen = self.state.store.article_versions([article_id]).get(article_id)
-            if self._revisit(seen):
-                request.meta[META_REVISIT] = True
-                if _first_time(self.revisited, article_id):
-                    self.revisited_count += 1
-                    self.crawler.stats.inc_value("newsbot/revisit/requested")
-                return request
-            status = seen.status if seen is not None else None
-        else:
-            status = self.state.store.article_statuses([article_id]).get(article_id)
+        seen = self.state.store.article_versions([article_id]).get(article_id)
+        if self.revisit_days and self._revisit(seen):
+            request.meta[META_REVISIT] = True
+            request.meta[META_RECORD] = (article_id, seen)
+            if _first_time(self.revisited, article_id):
+                self.revisited_count += 1
+                self.crawler.stats.inc_value("newsbot/revisit/requested")
+            return request
+        status = seen.status if seen is not None else None
         if not is_final(status):
+            request.meta[META_RECORD] = (article_id, seen)
             return request
         if _first_time(self.skipped, article_id):  # listings link an article many times: count it once
             self.skipped_count += 1
@@ -127,11 +131,18 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         return None
 
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
-        """Mark the item of a re-visited page (``revisit``), for the revision pipeline."""
-        if response is not None and response.meta.get(META_REVISIT):
+        """Mark the item of a re-visited page (``revisit``) and hand it the record looked up
+        for its request (``stored_record``, when the item is of that article), for the
+        revision pipeline."""
+        if response is None:
+            return item
+        revisit, looked_up = response.meta.get(META_REVISIT), response.meta.get(META_RECORD)
+        if revisit or looked_up:
             adapter = ItemAdapter(item)
-            if "revisit" in adapter.field_names():
+            if revisit and "revisit" in adapter.field_names():
                 adapter["revisit"] = True
+            if looked_up and "stored_record" in adapter.field_names() and looked_up[0] == adapter.get("article_id"):
+                adapter["stored_record"] = looked_up
         return item
 
     def _revisit(self, seen: SeenArticle | None) -> bool:

@@ -118,11 +118,11 @@ class BoilerplatePipeline:
         parts: CleanBody = adapter.get("body_parts") or clean_lines(split_paragraphs(adapter.get("body")))
         title = adapter.get("title")
         seen = self.learner.see_item(site)
-        self.learner.refresh(site)  # what other processes sharing the store learned (cluster workers)
         index = self.headlines.get(site)
         known = len(index) if index is not None else 0
         removed: Counter[str] = Counter()
         first = clean_stateful(parts.paragraphs, index, (), removed)
+        # Counts the paragraphs, and reads what other processes sharing the store learned (cluster workers).
         for learned in self.learner.observe(site, title, first):
             self.stats.inc_value("newsbot/boilerplate/learned")
             late = learned.earlier - self.gate.held_with(site, learned.key)

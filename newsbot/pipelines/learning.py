@@ -81,11 +81,15 @@ class BoilerplateLearner:
         gone from the store, so a process that missed it would count it from scratch and keep it
         in the bodies of its next few items: the pipeline refreshes before each item (one small
         read: how many paragraphs the site has learned, and all of them only when that number
-        changed, since they are only ever added). A store only this process writes (SQLite) is
-        not read again: what it learned is already here."""
+        changed, since they are only ever added; :meth:`observe` has that number from the
+        round trip that counts the item's paragraphs). A store only this process writes (SQLite)
+        is not read again: what it learned is already here."""
         if not self.store.shared:
             return self.learned(site)
-        count = self.store.learned_count(site)
+        return self._refresh(site, self.store.learned_count(site))
+
+    def _refresh(self, site: str, count: int) -> dict[bytes, str]:
+        """:meth:`refresh` when the store holds ``count`` learned paragraphs of ``site``."""
         if count != self._stored.get(site):  # read before the paragraphs: one learned in between is read next time
             self._learned[site] = {**self.store.learned_paragraphs(site), **self._learned.get(site, {})}
             self._stored[site] = count
@@ -121,13 +125,14 @@ class BoilerplateLearner:
 
     def observe(self, site: str, title: str | None, paragraphs: Sequence[Paragraph]) -> list[Learned]:
         """Count ``paragraphs`` under ``title`` (:func:`observed` of them); the ones that just
-        became boilerplate."""
+        became boilerplate. Then :meth:`refresh`: what other processes learned is known too."""
         known = self.learned(site)
         candidates = {p.key: p.text for p in observed(paragraphs)}
         candidates = {k: p for k, p in candidates.items() if k not in known}
         if not candidates or not title:
+            self.refresh(site)
             return []
-        counts = self.store.count_titles(site, list(candidates), text_key(fold_for_match(title)))
+        counts, stored = self.store.count_titles(site, list(candidates), text_key(fold_for_match(title)))
         new = []
         for key, count in counts.items():
             if count >= self.min_repeats:
@@ -138,4 +143,6 @@ class BoilerplateLearner:
                     "Learned boilerplate of %s (seen in %d articles with different titles): %r",
                     site, count, candidates[key][:120],
                 )
+        if self.store.shared:
+            self._refresh(site, stored)
         return new

@@ -86,7 +86,11 @@ class RevisionPipeline:
         text = content_hash(adapter.get("title"), adapter.get("body"))
         adapter["content_hash"] = text
         article_id = adapter.get("article_id")
-        seen = self.state.store.article_versions([article_id]).get(article_id) if article_id else None
+        looked_up = adapter.get("stored_record")  # the incremental middleware's look-up, made with the request
+        if looked_up is not None and looked_up[0] == article_id:
+            seen = looked_up[1]
+        else:
+            seen = self.state.store.article_versions([article_id]).get(article_id) if article_id else None
         if seen is None or seen.status != ITEM:
             adapter["revision"] = 1
             return item

@@ -224,9 +224,10 @@ class StateStore(Protocol):
         means nothing new), a cheap question where :meth:`learned_paragraphs` reads them all."""
         ...
 
-    def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
+    def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> tuple[dict[bytes, int], int]:
         """Note that each paragraph was seen under ``title_key``; return, per paragraph, the
-        number of distinct titles it has been seen under (this one included)."""
+        number of distinct titles it has been seen under (this one included), and the site's
+        :meth:`learned_count` read in the same step (in Redis: the same round trip)."""
         ...
 
     def learn_paragraph(self, site: str, paragraph_key: bytes, text: str) -> None: ...

@@ -149,13 +149,16 @@ return {mark, of_url, status, same, docs, shingles}
 # them was most of a cluster worker's Redis cost per page).
 _COUNT_TITLES = """
 local counts = {}
-for i = 1, #KEYS do
+for i = 1, #KEYS - 1 do
   redis.call('SADD', KEYS[i], ARGV[1])
   redis.call('EXPIRE', KEYS[i], ARGV[2])
   counts[i] = redis.call('SCARD', KEYS[i])
 end
+counts[#KEYS] = redis.call('HLEN', KEYS[#KEYS])
 return counts
 """
+"""KEYS: the paragraphs' candidate sets, then the site's learned hash; the counts, then HLEN of
+the learned hash (StateStore.count_titles)."""
 _COMMIT_CHUNK = 1000  # pending records promoted per round trip
 
 
@@ -364,13 +367,14 @@ class RedisState:
     def learned_count(self, site: str) -> int:
         return int(self._r.hlen(self._key("bp", site, "learned")))
 
-    def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
+    def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> tuple[dict[bytes, int], int]:
         keys = list(dict.fromkeys(paragraph_keys))
         if not keys:
-            return {}
+            return {}, self.learned_count(site)
         names = [self._key("bp", site, "cand", key.hex()) for key in keys]
-        counts = self._count_titles(keys=names, args=[title_key, self.candidate_ttl])
-        return {key: int(count) for key, count in zip(keys, counts, strict=True)}
+        *counts, learned = self._count_titles(keys=[*names, self._key("bp", site, "learned")],
+                                              args=[title_key, self.candidate_ttl])
+        return {key: int(count) for key, count in zip(keys, counts, strict=True)}, int(learned)
 
     def learn_paragraph(self, site: str, paragraph_key: bytes, text: str) -> None:
         pipe = self._r.pipeline(transaction=True)

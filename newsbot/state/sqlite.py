@@ -379,10 +379,10 @@ class SqliteState:
     def learned_count(self, site: str) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM bp_learned WHERE site = ?", (site,)).fetchone()[0])
 
-    def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> dict[bytes, int]:
+    def count_titles(self, site: str, paragraph_keys: Sequence[bytes], title_key: bytes) -> tuple[dict[bytes, int], int]:
         keys = list(dict.fromkeys(paragraph_keys))
         if not keys:
-            return {}
+            return {}, self.learned_count(site)
         now = time.time()
         with self._transaction():
             counts: dict[bytes, int] = {}
@@ -396,7 +396,7 @@ class SqliteState:
                     f"SELECT para, COUNT(*) FROM bp_candidates WHERE site = ? AND para IN ({marks}) GROUP BY para",
                     [site, *chunk],
                 ).fetchall())
-        return {key: int(counts.get(key, 0)) for key in keys}
+        return {key: int(counts.get(key, 0)) for key in keys}, self.learned_count(site)
 
     def learn_paragraph(self, site: str, paragraph_key: bytes, text: str) -> None:
         with self._transaction():
