@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from itemadapter import ItemAdapter
 from itemadapter.adapter import DataclassAdapter
 
 from newsbot.text.body import CleanBody
-
-if TYPE_CHECKING:
-    from newsbot.state.base import SeenArticle
 
 PUBLIC_FIELDS = (
     "article_id", "url", "site", "edition", "language", "outlet", "outlet_slug", "title",
@@ -90,7 +87,7 @@ class ArticleItem:
     revisit: bool = field(default=False, repr=False)
     content_hash: str | None = field(default=None, repr=False)
     learned_boilerplate: Mapping[bytes, str] | None = field(default=None, repr=False)
-    stored_record: tuple[str, SeenArticle | None] | None = field(default=None, repr=False)
+    stored_record: tuple[str, Any] | None = field(default=None, repr=False)  # (article_id, SeenArticle | None)
 
 
 INTERNAL_FIELDS = ("body_parts", "body_folded", "revisit", "content_hash", "learned_boilerplate", "stored_record")
