@@ -23,7 +23,7 @@ from tests.crawling import CrawlResult, run_crawl, shared
 
 MONITORS = [
     "Pages downloaded: some page was downloaded",
-    "Items written: some item was written",
+    "Items written: some item was written, or nothing new since the last run",
     "Finish reason: the crawl finished",
     "Field coverage: fields are filled",
     "Article pages: article pages are read",
@@ -151,7 +151,7 @@ def test_a_crawl_whose_mirror_is_down_exits_1(tmp_path):
     assert report["failed"] == [
         "Pages downloaded: some page was downloaded: the crawl downloaded no page at all (3 failed downloads:"
         " DownloadConnectionRefusedError): check the network, the site, or NEWSBOT_MIRROR",
-        "Items written: some item was written: no item written (0 dropped; 0 article pages skipped as done in"
+        "Items written: some item was written, or nothing new since the last run: no item written (0 dropped; 0 article pages skipped as done in"
         " earlier runs; 0 listing pages with entries)",
         "Errors and retries: error rate: 3 errors in 3 requests (100%: failed downloads 3), above 20%",
     ]

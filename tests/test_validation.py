@@ -106,7 +106,7 @@ def test_an_incremental_run_that_found_nothing_new_passes(tmp_path):
 def test_no_item_and_nothing_skipped_fails(tmp_path):
     stats = {k: v for k, v in HEALTHY.items() if "/items" not in k and k != "item_scraped_count"}
     assert judge({**stats, "newsbot/dropped/empty_body": 2}, tmp_path)["failed"] == [
-        "Items written: some item was written: no item written (2 dropped: empty_body 2; 0 article pages skipped"
+        "Items written: some item was written, or nothing new since the last run: no item written (2 dropped: empty_body 2; 0 article pages skipped"
         " as done in earlier runs; 5 listing pages with entries)"]
 
 

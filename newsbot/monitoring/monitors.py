@@ -88,7 +88,7 @@ class ItemsMonitor(NewsbotMonitor):
     entries: every article it met was skipped as done in an earlier run (incremental runs), or
     made an item that was dropped as a duplicate (``-s NEWSBOT_INCREMENTAL_ENABLED=False``)."""
 
-    @monitors.name("some item was written")
+    @monitors.name("some item was written, or nothing new since the last run")
     def test_some_item_was_written(self) -> None:
         if self.stat("item_scraped_count"):
             return
