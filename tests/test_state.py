@@ -131,6 +131,29 @@ def test_look_up_reads_an_items_url_copies_and_near_copies_at_once(store):
     assert store.look_up("https://a/9", b"H" * 16, []).near == []
 
 
+def test_look_up_indexes_an_item_it_finds_nothing_against(store):
+    """StateStore.look_up(index=...): an item with nothing it could duplicate is indexed in the
+    same step (in Redis the same round trip), as add_document would; anything found leaves it
+    to the caller."""
+    from newsbot.state.base import NewDocument
+
+    new = NewDocument("run1", "maghress", b"\x01" * 512, b"\x05\x00\x00\x00")
+    first = store.look_up("https://a/1", b"F" * 16, [11, 12], "fr/x/1", index=new)
+    assert first.indexed and (first.url_run, first.same, first.near, first.mark) == (None, [], [], 0)
+    assert store.document_run("https://a/1") == "run1" and store.index_mark() == 1
+    again = store.look_up("https://a/1", b"F" * 16, [11, 12], "fr/x/1", index=new)  # its own URL: found
+    assert not again.indexed and again.url_run == "run1" and store.index_mark() == 1
+    assert [(d.url, d.shingles) for d in again.near] == [("https://a/1", b"\x05\x00\x00\x00")]
+    near = store.look_up("https://a/2", b"G" * 16, [12, 40], index=new)  # shares a band: judged by the caller
+    assert not near.indexed and [d.url for d in near.near] == ["https://a/1"] and store.index_mark() == 1
+    store.record_articles([("fr/x/3", "item")])
+    done = store.look_up("https://a/3", b"H" * 16, [50], "fr/x/3", index=new)  # its article yielded an item
+    assert not done.indexed and done.status == "item"
+    revisit = NewDocument("run1", "maghress", b"\x01" * 512, item_ok=True)  # a re-visit or a fresh run
+    assert store.look_up("https://a/3", b"H" * 16, [50], "fr/x/3", index=revisit).indexed
+    assert [d.url for d in store.find_bands([50])] == ["https://a/3"] and store.index_mark() == 2
+
+
 def test_document_run_tells_which_run_kept_a_url(store):
     assert store.document_run("https://a/1") is None
     store.add_document("https://a/1", "run1", "maghress", b"F" * 16, b"\x01" * 512, [11])

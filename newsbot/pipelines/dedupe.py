@@ -41,8 +41,11 @@ workers of a cluster, meet them. The MinHash and the shingle set cover at most t
 bounded time and memory; the fingerprint covers the whole text.
 
 Settings: ``NEWSBOT_DEDUPE_ENABLED`` (True), ``NEWSBOT_NEAR_DUPLICATE_THRESHOLD`` (0.8).
+An item the look-up finds nothing against (no document of its URL, of its fingerprint or in
+its LSH buckets, no earlier item of its article: most items) is indexed by the look-up itself
+(:meth:`~newsbot.state.base.StateStore.look_up` with ``index``; in Redis the same round trip).
 On a store that other processes write at once (``store.shared``: Redis), the look-ups and the
-indexing of an item are one optimistic step (:meth:`~newsbot.state.base.StateStore.add_document`
+indexing of any other item are one optimistic step (:meth:`~newsbot.state.base.StateStore.add_document`
 with ``since``): when another process indexed a document with the item's fingerprint or one of
 its LSH buckets in between, nothing is indexed and the item is looked up again. No lock, no
 waiting, and the decisions of one process.
@@ -75,7 +78,7 @@ from newsbot.text.signatures import (
     shingle_set_of,
 )
 from newsbot.state import ITEM, crawl_state, fresh_run
-from newsbot.state.base import Lookup, StoredDocument
+from newsbot.state.base import Lookup, NewDocument, StoredDocument
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -155,8 +158,15 @@ class DedupePipeline:
         shingles = own.astype(SHINGLE_DTYPE, copy=False).tobytes()
         site = adapter.get("site") or ""
         learned = self._learned_shingles(adapter.get("learned_boilerplate") or {})
+        article_id = adapter.get("article_id")
+        # Indexed by the look-up itself when the index holds nothing it could duplicate (most
+        # items: one step, in Redis one round trip); else judged here and indexed after.
+        new = NewDocument(self.state.run_id, site, stored, shingles,
+                          item_ok=self.fresh or bool(adapter.get("revisit")) or not article_id)
         for _ in range(MAX_LOOKUPS):
-            found = store.look_up(url or "", fingerprint, band_keys, adapter.get("article_id"))
+            found = store.look_up(url or "", fingerprint, band_keys, article_id, index=new if url else None)
+            if found.indexed:
+                break
             self._check(adapter, found, own, signature, learned)
             # A store other processes write at once (Redis: cluster workers, crawls side by
             # side): the look-up and the indexing are one step (optimistic: refused when a

@@ -112,6 +112,27 @@ class Lookup:
     mark: int
     same: list[StoredDocument]
     near: list[StoredDocument]
+    indexed: bool = False
+    """True when the look-up also indexed the item (``index`` of :meth:`StateStore.look_up`)."""
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """An item to index if its look-up finds nothing it could duplicate (:meth:`StateStore.look_up`):
+    the arguments of :meth:`StateStore.add_document` besides URL, fingerprint and band keys;
+    ``item_ok``: an ``item`` record of its article does not make it a duplicate (``fresh``
+    runs, re-visits, items without an article id)."""
+
+    run: str
+    site: str
+    signature: bytes
+    shingles: bytes = b""
+    item_ok: bool = False
+
+    def blocked_by(self, found: Lookup) -> bool:
+        """Whether ``found`` holds anything the item could duplicate (then the dedupe pipeline
+        judges it and indexes it with :meth:`StateStore.add_document`)."""
+        return bool(found.url_run is not None or found.same or found.near or (found.status == ITEM and not self.item_ok))
 
 
 def is_final(status: str | None) -> bool:
@@ -181,10 +202,15 @@ class StateStore(Protocol):
         :data:`RECENT_SHINGLES` indexed last, their shingle sets; in the order they were indexed."""
         ...
 
-    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int], article_id: str | None = None) -> Lookup:
+    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int], article_id: str | None = None,
+                index: NewDocument | None = None) -> Lookup:
         """:meth:`index_mark`, :meth:`document_run`, :meth:`article_statuses`, :meth:`find_fingerprint`
         and :meth:`find_bands` of one item at once (in Redis one round trip, where the five calls
-        take five to seven)."""
+        take five to seven). With ``index``, when the look-up finds nothing the item could
+        duplicate (:meth:`NewDocument.blocked_by`: no document of its URL, of its fingerprint or
+        in its LSH buckets, no ``item`` record of its article), the item is indexed in the same
+        step, as :meth:`add_document` would (in Redis the same round trip), and ``indexed`` is
+        True: most items are new, and are kept in one round trip instead of two."""
         ...
 
     def index_mark(self) -> int:

@@ -37,6 +37,7 @@ from newsbot.config import masked_url
 from newsbot.state.base import (
     ITEM,
     Lookup,
+    NewDocument,
     PENDING_TTL,
     RECENT_SHINGLES,
     SCHEMA_VERSION,
@@ -119,10 +120,12 @@ redis.call('HDEL', KEYS[5], id - tonumber(ARGV[6]))
 return id
 """
 # KEYS: docid counter, docs, docurl, fp, shingles and articles hashes, then an item's LSH bucket
-# sets. ARGV: its URL, its fingerprint, its article id ('' none). Returns the index mark, the
-# URL's packed document, the article's status, the packed
-# document of the fingerprint, and the packed documents and shingle sets of the buckets' ids
-# (in id order): StateStore.look_up in one round trip.
+# sets. ARGV: its URL, its fingerprint, its article id ('' none), and to index it when nothing
+# is found (StateStore.look_up's index): its packed document, its shingle set, RECENT_SHINGLES
+# and '1' when an 'item' record of its article does not block it. Returns the index mark, the
+# URL's packed document, the article's status, the packed document of the fingerprint, the
+# packed documents and shingle sets of the buckets' ids (in id order), and the new document's id
+# (false when not indexed): StateStore.look_up in one round trip.
 _LOOK_UP = """
 local mark = redis.call('GET', KEYS[1]) or '0'
 local of_url = false
@@ -141,7 +144,17 @@ if #ids > 0 then
   docs = redis.call('HMGET', KEYS[2], unpack(ids))
   shingles = redis.call('HMGET', KEYS[5], unpack(ids))
 end
-return {mark, of_url, status, same, docs, shingles}
+local new = false
+if #ARGV > 3 and not of_url and not same and #ids == 0 and (status ~= 'item' or ARGV[7] == '1') then
+  new = redis.call('INCR', KEYS[1])
+  redis.call('HSET', KEYS[2], new, ARGV[4])
+  redis.call('HSET', KEYS[3], ARGV[1], new)
+  redis.call('HSET', KEYS[4], ARGV[2], new)
+  for i = 7, #KEYS do redis.call('SADD', KEYS[i], new) end
+  if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], new, ARGV[5]) end
+  redis.call('HDEL', KEYS[5], new - tonumber(ARGV[6]))
+end
+return {mark, of_url, status, same, docs, shingles, new}
 """
 # KEYS: candidate sets of paragraphs; ARGV: a title key, the sets' TTL. Adds the title to each
 # set, renews its TTL (forgotten when not seen again for that long), returns each set's size:
@@ -306,16 +319,22 @@ class RedisState:
             _Packed.unpack(raw).stored(hashes or b"") for raw, hashes in zip(docs, shingles, strict=True) if raw is not None
         ]
 
-    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int], article_id: str | None = None) -> Lookup:
+    def look_up(self, url: str, fingerprint: bytes, band_keys: Sequence[int], article_id: str | None = None,
+                index: NewDocument | None = None) -> Lookup:
         keys = [self._key("docid"), self._key("docs"), self._key("docurl"), self._key("fp"), self._key("shingles"),
                 self._key("articles"), *(self._band(k) for k in band_keys)]
-        mark, of_url, status, same, docs, shingles = self._look_up(keys=keys, args=[url, fingerprint, article_id or ""])
+        args: list[str | bytes | int] = [url, fingerprint, article_id or ""]
+        if index is not None:
+            packed = _Packed(url, index.run, index.site, fingerprint, index.signature, tuple(band_keys)).pack()
+            args += [packed, index.shingles, RECENT_SHINGLES, int(index.item_ok)]
+        mark, of_url, status, same, docs, shingles, indexed = self._look_up(keys=keys, args=args)
         return Lookup(
             _Packed.unpack(of_url).run if of_url else None,
             status.decode() if status else None,
             int(mark),
             [_Packed.unpack(same).without_signature()] if same else [],
             [_Packed.unpack(raw).stored(hashes or b"") for raw, hashes in zip(docs, shingles, strict=True) if raw],
+            bool(indexed),
         )
 
     def index_mark(self) -> int:
