@@ -178,3 +178,47 @@ def test_incremental_runs_with_the_state_in_redis(server, redis_server, tmp_path
     assert len(first.items) == 12 and first.stat("newsbot/state/errors", 0) == 0
     assert not (tmp_path / ".newsbot").exists()  # nothing went to the default SQLite file
     assert second.items == [] and article_paths(server.hits()) == {"www.maghress.com /fr/fnh/600": 1}
+
+
+# --- one store call per callback output ---------------------------------------------------------
+def test_a_listings_article_requests_are_looked_up_in_one_store_call(tmp_path):
+    """The records of every article request of one callback's output (a listing's teasers) are
+    read in one StateStore.article_versions call (in Redis one round trip), and start requests
+    (an ids range) a batch at a time; done articles are still skipped, the others kept in order."""
+    import asyncio
+
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.family.urls import META_ARTICLE_ID
+    from newsbot.middlewares.incremental import START_BATCH, IncrementalMiddleware
+    from newsbot.spiders.sites import MaghressSpider
+    from newsbot.state import crawl_state
+
+    crawler = get_crawler(MaghressSpider, {"NEWSBOT_STATE": f"sqlite:///{tmp_path / 'state.db'}"})
+    middleware = IncrementalMiddleware.from_crawler(crawler)
+    middleware.spider_opened(MaghressSpider())
+    store = crawl_state(crawler).store
+    store.record_articles([("maghress:fr:le360:2", "item"), ("maghress:fr:le360:4", "dropped:near_duplicate")])
+    calls = []
+    versions = store.article_versions
+    store.article_versions = lambda ids: calls.append(list(ids)) or versions(ids)
+
+    def article(n: int) -> Request:
+        return Request(f"https://www.maghress.com/fr/le360/{n}", meta={META_ARTICLE_ID: f"maghress:fr:le360:{n}"})
+
+    listing = [article(n) for n in range(1, 6)] + [Request("https://www.maghress.com/fr/le360?page=2")]
+    kept = list(middleware.process_spider_output(None, listing))
+    assert [r.url.rsplit("/", 1)[-1] for r in kept] == ["1", "3", "5", "le360?page=2"]
+    assert calls == [[f"maghress:fr:le360:{n}" for n in range(1, 6)]]
+
+    async def start():
+        for n in range(1, 2 * START_BATCH + 2):
+            yield article(n)
+
+    async def collect():
+        return [r async for r in middleware.process_start(start())]
+
+    calls.clear()
+    started = asyncio.run(collect())
+    assert len(started) == 2 * START_BATCH + 1 - 2 and [len(c) for c in calls] == [START_BATCH, START_BATCH, 1]

@@ -5,7 +5,9 @@ A spider middleware: article requests (those carrying ``meta["newsbot_article_id
 ``dropped:<reason>`` are removed before they are scheduled (no errback runs, nothing is
 downloaded). Listings, feeds and home pages are always fetched. Pages that failed (HTTP
 errors, timeouts) or that the spider rejected are never recorded, so they are tried again.
-``-a fresh=1`` turns skipping off for one run; the state is still updated.
+``-a fresh=1`` turns skipping off for one run; the state is still updated. The records of all
+the article requests of one callback's output (a listing's teasers), or of
+:data:`START_BATCH` start requests, are read in one store call (in Redis one round trip).
 
 Re-visits (issue 9): with ``-a revisit_days=N`` (or ``NEWSBOT_REVISIT_DAYS=N``; the argument
 wins, 0 is off) an article that yielded an item and was first seen less than ``N * 86400``
@@ -30,7 +32,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
@@ -39,7 +41,9 @@ from newsbot.family.urls import META_ARTICLE_ID
 from newsbot.state import ITEM, crawl_state, fresh_run, is_final
 
 if TYPE_CHECKING:
-    from scrapy import Request, Spider
+    from collections.abc import AsyncIterator, Iterable, Iterator
+
+    from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
@@ -47,6 +51,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+START_BATCH = 100
+"""Start requests (an ``ids`` range) whose articles are looked up in one store call."""
 RECENT_SKIPS = 10_000
 """Skipped article ids remembered, so that one linked again is not counted twice."""
 META_REVISIT = "newsbot_revisit"
@@ -108,11 +114,51 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
                 stats.get_value("newsbot/revisit/unchanged", 0),
             )
 
+    # The records of every article request of one callback's output (a listing's teasers), or
+    # of START_BATCH start requests (an ids range), are read in one store call: in Redis one
+    # round trip for them all, not one per article page.
+    def process_spider_output(self, response: Response | None, result: Iterable[Any]) -> Iterable[Any]:
+        yield from self._processed(list(result), response)
+
+    async def process_spider_output_async(self, response: Response | None, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        for o in self._processed([o async for o in result], response):
+            yield o
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        batch: list[Any] = []
+        async for o in start:
+            batch.append(o)
+            if len(batch) >= START_BATCH:
+                for processed in self._processed(batch, None):
+                    yield processed
+                batch = []
+        for processed in self._processed(batch, None):
+            yield processed
+
+    def _processed(self, outputs: list[Any], response: Response | None) -> Iterator[Any]:
+        """``outputs`` as :meth:`get_processed_request` and :meth:`get_processed_item` process
+        them, the records of their article requests read at once."""
+        ids = [] if self.fresh else [o.meta.get(META_ARTICLE_ID) for o in outputs if isinstance(o, Request)]
+        ids = [article_id for article_id in ids if article_id]
+        records = self.state.store.article_versions(ids) if ids else {}
+        for o in outputs:
+            o = self._request(o, records) if isinstance(o, Request) else self.get_processed_item(o, response)
+            if o is not None:
+                yield o
+
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         article_id = request.meta.get(META_ARTICLE_ID)
         if not article_id or self.fresh:
             return request
-        seen = self.state.store.article_versions([article_id]).get(article_id)
+        return self._request(request, self.state.store.article_versions([article_id]))
+
+    def _request(self, request: Request, records: dict[str, SeenArticle]) -> Request | None:
+        """``request``, or None when its article is done (``records``: the store's records of
+        its article and maybe others, :meth:`StateStore.article_versions`)."""
+        article_id = request.meta.get(META_ARTICLE_ID)
+        if not article_id or self.fresh:
+            return request
+        seen = records.get(article_id)
         if self.revisit_days and self._revisit(seen):
             request.meta[META_REVISIT] = True
             request.meta[META_RECORD] = (article_id, seen)
