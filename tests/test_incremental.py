@@ -183,15 +183,13 @@ def test_incremental_runs_with_the_state_in_redis(server, redis_server, tmp_path
 # --- one store call per callback output ---------------------------------------------------------
 def test_a_listings_article_requests_are_looked_up_in_one_store_call(tmp_path):
     """The records of every article request of one callback's output (a listing's teasers) are
-    read in one StateStore.article_versions call (in Redis one round trip), and start requests
-    (an ids range) a batch at a time; done articles are still skipped, the others kept in order."""
-    import asyncio
-
+    read in one StateStore.article_versions call (in Redis one round trip); done articles are
+    still skipped, the others kept in order."""
     from scrapy import Request
     from scrapy.utils.test import get_crawler
 
     from newsbot.family.urls import META_ARTICLE_ID
-    from newsbot.middlewares.incremental import START_BATCH, IncrementalMiddleware
+    from newsbot.middlewares.incremental import IncrementalMiddleware
     from newsbot.spiders.sites import MaghressSpider
     from newsbot.state import crawl_state
 
@@ -211,14 +209,3 @@ def test_a_listings_article_requests_are_looked_up_in_one_store_call(tmp_path):
     kept = list(middleware.process_spider_output(None, listing))
     assert [r.url.rsplit("/", 1)[-1] for r in kept] == ["1", "3", "5", "le360?page=2"]
     assert calls == [[f"maghress:fr:le360:{n}" for n in range(1, 6)]]
-
-    async def start():
-        for n in range(1, 2 * START_BATCH + 2):
-            yield article(n)
-
-    async def collect():
-        return [r async for r in middleware.process_start(start())]
-
-    calls.clear()
-    started = asyncio.run(collect())
-    assert len(started) == 2 * START_BATCH + 1 - 2 and [len(c) for c in calls] == [START_BATCH, START_BATCH, 1]

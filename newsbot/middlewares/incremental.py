@@ -6,8 +6,8 @@ A spider middleware: article requests (those carrying ``meta["newsbot_article_id
 downloaded). Listings, feeds and home pages are always fetched. Pages that failed (HTTP
 errors, timeouts) or that the spider rejected are never recorded, so they are tried again.
 ``-a fresh=1`` turns skipping off for one run; the state is still updated. The records of all
-the article requests of one callback's output (a listing's teasers), or of
-:data:`START_BATCH` start requests, are read in one store call (in Redis one round trip).
+the article requests of one callback's output (a listing's teasers) are read in one store
+call (in Redis one round trip).
 
 Re-visits (issue 9): with ``-a revisit_days=N`` (or ``NEWSBOT_REVISIT_DAYS=N``; the argument
 wins, 0 is off) an article that yielded an item and was first seen less than ``N * 86400``
@@ -51,8 +51,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-START_BATCH = 100
-"""Start requests (an ``ids`` range) whose articles are looked up in one store call."""
 RECENT_SKIPS = 10_000
 """Skipped article ids remembered, so that one linked again is not counted twice."""
 META_REVISIT = "newsbot_revisit"
@@ -114,26 +112,16 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
                 stats.get_value("newsbot/revisit/unchanged", 0),
             )
 
-    # The records of every article request of one callback's output (a listing's teasers), or
-    # of START_BATCH start requests (an ids range), are read in one store call: in Redis one
-    # round trip for them all, not one per article page.
+    # The records of every article request of one callback's output (a listing's teasers) are
+    # read in one store call: in Redis one round trip for them all, not one per article page.
+    # Start requests (an ids range) are not gathered: the spider paces them (it yields the next
+    # when the scheduler runs low), and gathering would take them all at once.
     def process_spider_output(self, response: Response | None, result: Iterable[Any]) -> Iterable[Any]:
         yield from self._processed(list(result), response)
 
     async def process_spider_output_async(self, response: Response | None, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
         for o in self._processed([o async for o in result], response):
             yield o
-
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        batch: list[Any] = []
-        async for o in start:
-            batch.append(o)
-            if len(batch) >= START_BATCH:
-                for processed in self._processed(batch, None):
-                    yield processed
-                batch = []
-        for processed in self._processed(batch, None):
-            yield processed
 
     def _processed(self, outputs: list[Any], response: Response | None) -> Iterator[Any]:
         """``outputs`` as :meth:`get_processed_request` and :meth:`get_processed_item` process
