@@ -96,7 +96,21 @@ return redis.call('HGET', KEYS[2], id)
 # caller has taken out ('' none). Returns the new id; 0 (nothing written) when a document
 # indexed after the mark has this fingerprint or shares a bucket; {-1, id} (nothing written)
 # when the URL has a document the caller must take out first.
-_ADD_DOCUMENT = """
+_INDEX_DOCUMENT = """
+local function index_document(first_band, url, packed, fp, shingles, recent)
+  local id = redis.call('INCR', KEYS[1])
+  redis.call('HSET', KEYS[2], id, packed)
+  redis.call('HSET', KEYS[3], url, id)
+  redis.call('HSET', KEYS[4], fp, id)
+  for i = first_band, #KEYS do redis.call('SADD', KEYS[i], id) end
+  if shingles ~= '' then redis.call('HSET', KEYS[5], id, shingles) end
+  redis.call('HDEL', KEYS[5], id - tonumber(recent))
+  return id
+end
+"""
+"""The Lua function both scripts index a document with: KEYS 1 to 5 are the docid counter and
+the docs, docurl, fp and shingles hashes, KEYS from ``first_band`` on its LSH bucket sets."""
+_ADD_DOCUMENT = _INDEX_DOCUMENT + """
 local old = redis.call('HGET', KEYS[3], ARGV[2])
 if old and old ~= ARGV[7] then return {-1, old} end
 local since = tonumber(ARGV[1])
@@ -110,14 +124,7 @@ if since >= 0 and tonumber(redis.call('GET', KEYS[1]) or '0') > since then
     end
   end
 end
-local id = redis.call('INCR', KEYS[1])
-redis.call('HSET', KEYS[2], id, ARGV[3])
-redis.call('HSET', KEYS[3], ARGV[2], id)
-redis.call('HSET', KEYS[4], ARGV[4], id)
-for i = 6, #KEYS do redis.call('SADD', KEYS[i], id) end
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], id, ARGV[5]) end
-redis.call('HDEL', KEYS[5], id - tonumber(ARGV[6]))
-return id
+return index_document(6, ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6])
 """
 # KEYS: docid counter, docs, docurl, fp, shingles and articles hashes, then an item's LSH bucket
 # sets. ARGV: its URL, its fingerprint, its article id ('' none), and to index it when nothing
@@ -126,7 +133,7 @@ return id
 # URL's packed document, the article's status, the packed document of the fingerprint, the
 # packed documents and shingle sets of the buckets' ids (in id order), and the new document's id
 # (false when not indexed): StateStore.look_up in one round trip.
-_LOOK_UP = """
+_LOOK_UP = _INDEX_DOCUMENT + """
 local mark = redis.call('GET', KEYS[1]) or '0'
 local of_url = false
 local id = redis.call('HGET', KEYS[3], ARGV[1])
@@ -146,13 +153,7 @@ if #ids > 0 then
 end
 local new = false
 if #ARGV > 3 and not of_url and not same and #ids == 0 and (status ~= 'item' or ARGV[7] == '1') then
-  new = redis.call('INCR', KEYS[1])
-  redis.call('HSET', KEYS[2], new, ARGV[4])
-  redis.call('HSET', KEYS[3], ARGV[1], new)
-  redis.call('HSET', KEYS[4], ARGV[2], new)
-  for i = 7, #KEYS do redis.call('SADD', KEYS[i], new) end
-  if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], new, ARGV[5]) end
-  redis.call('HDEL', KEYS[5], new - tonumber(ARGV[6]))
+  new = index_document(7, ARGV[1], ARGV[4], ARGV[2], ARGV[5], ARGV[6])
 end
 return {mark, of_url, status, same, docs, shingles, new}
 """
