@@ -58,6 +58,9 @@ def test_worker_with_other_arguments_stops(cluster_db, cluster_url, tmp_path):
         server.stop()
     assert result.stat("finish_reason", None) == "cluster_arguments_mismatch"
     assert "run every worker with the same -a options" in result.log
+    # nothing was fetched on purpose: the monitors do not judge it (no "check the network" advice)
+    assert "Monitors not run: the crawl did not start (cluster_arguments_mismatch" in result.log
+    assert "NEWSBOT_MIRROR" not in result.log.split("run every worker with the same -a options", 1)[1]
     assert result.items == [] and not [k for k in hits if not k.endswith("/robots.txt")]
     assert cluster_db.exists("newsbot-mirror:cluster:maghress:seeded")  # the running crawl is untouched
 

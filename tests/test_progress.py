@@ -203,6 +203,10 @@ def test_cluster_progress_of_the_whole_crawl_and_the_status_command(tmp_path, cl
     assert out.startswith(f"crawl maghress (namespace {namespace}-demo): 0 live workers, 0 queued, 0 in flight,")
     assert "progress: 2 workers (all finished), " in out
     assert table(out, "progress: 2 workers")["rows"] == whole
+    # the crawl asked for in the default namespace: the status says where it is
+    other = cli("status", "maghress", "--namespace", namespace, env={"NEWSBOT_CLUSTER": url})
+    assert other.stdout == (f"crawl maghress: nothing in namespace {namespace}; found in {namespace}-demo:"
+                            f" add --namespace {namespace}-demo\n"), other.stdout
     # the same with --redis, and the older form (URL first) as one JSON line with the counts
     assert cli("status", "maghress", "--redis", url, "--namespace", f"{namespace}-demo").stdout == out
     legacy = cli("status", url, "--namespace", f"{namespace}-demo")

@@ -45,6 +45,12 @@ def crawls_in(server, namespace: str = DEFAULT_NAMESPACE) -> list[str]:  # noqa:
     return sorted(n for n in names if n)
 
 
+def namespaces_of(server, crawl: str) -> list[str]:  # noqa: ANN001 - a redis.Redis
+    """The namespaces that hold keys of the crawl ``crawl`` (a demo's: ``newsbot-demo``)."""
+    keys = server.scan_iter(match=f"*:cluster:{crawl}:*", count=1000)
+    return sorted({key.decode().split(":cluster:", 1)[0] for key in keys})
+
+
 def handle_of(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> ClusterCrawl:  # noqa: ANN001 - a redis.Redis
     """The crawl ``crawl`` as a worker with the default ``NEWSBOT_CLUSTER_WORKER_TIMEOUT`` sees it."""
     return ClusterCrawl(server, ClusterKeys(crawl, namespace), timeout=worker_timeout(Settings()))
@@ -160,7 +166,13 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser, server) -> i
         crawls = args.crawls or crawls_in(server, args.namespace)
         if not crawls and not (args.legacy or args.json):
             print(f"no crawl in namespace {args.namespace} (a mirrored crawl's: --namespace newsbot-mirror or newsbot-demo)")
+        found = set(crawls_in(server, args.namespace)) if args.crawls else set(crawls)
         for crawl in crawls:
+            elsewhere = [n for n in namespaces_of(server, crawl) if n != args.namespace] if crawl not in found else []
+            if elsewhere and not (args.legacy or args.json):
+                print(f"crawl {crawl}: nothing in namespace {args.namespace}; found in {', '.join(elsewhere)}:"
+                      f" add --namespace {elsewhere[0]}")
+                continue
             state = describe(server, crawl, args.namespace)
             if args.legacy or args.json:
                 print(json.dumps(state, ensure_ascii=False, sort_keys=True))

@@ -14,6 +14,7 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 
 from newsbot.cluster.crawl import ClusterCrawl, cluster_component
 from newsbot.cluster.outage import FINISH_REASON, REDIS_ERRORS
+from newsbot.monitoring import NOT_STARTED_STAT
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -61,6 +62,7 @@ class ClusterSeedMiddleware:
                     " its own name with -s NEWSBOT_CLUSTER_CRAWL=NAME",
                     crawl, claim.worker, claim.arguments, arguments,
                 )
+                self.crawler.stats.set_value(NOT_STARTED_STAT, "cluster_arguments_mismatch")
                 raise CloseSpider("cluster_arguments_mismatch")
             logger.info("Cluster crawl %r already seeded by worker %s: taking requests from the shared queue", crawl, claim.worker)
             return

@@ -13,3 +13,9 @@ closes, and what a cron job, Scrapyd or CI sees of the judgement.
 * :mod:`~newsbot.monitoring.report`: the verdict line in the log, ``<feed>.report.json``
   and the stats :mod:`newsbot.commands.crawl` turns into the exit status.
 """
+
+NOT_STARTED_STAT = "newsbot/not_started"
+"""Stat set (to the reason) by a component that stops a crawl before it fetched anything
+because it must not run as started (a cluster worker whose ``-a`` options differ from the
+seeding worker's): the monitors do not judge such a crawl, the reason is in its log."""
+

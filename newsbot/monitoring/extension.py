@@ -19,6 +19,7 @@ from spidermon import settings
 from spidermon.contrib.scrapy.extensions import Spidermon
 from spidermon.contrib.scrapy.runners import LOG_MESSAGE_HEADER, SpiderMonitorResult, SpiderMonitorRunner
 
+from newsbot.monitoring import NOT_STARTED_STAT
 from newsbot.monitoring.report import feed_not_stored
 
 if TYPE_CHECKING:
@@ -55,6 +56,10 @@ class MonitorsExtension(Spidermon):
         return extension
 
     def _run_suites(self, spider: Spider, suites: list[MonitorSuite]) -> None:
+        reason = self.crawler.stats.get_value(NOT_STARTED_STAT)
+        if reason:  # it fetched nothing on purpose: "no page downloaded" would only mislead
+            spider.logger.info("Monitors not run: the crawl did not start (%s, see the error above)", reason)
+            return
         data = self._generate_data_for_spider(spider)
         for suite in suites:
             _LoggerRunner(spider=spider).run(suite, **data)

@@ -206,14 +206,23 @@ def progress_lines(now: Snapshot, before: Snapshot | None = None, label: str = "
     lines = []
     for e in now.editions:
         pages = e.pages - (old[(e.site, e.edition)].pages if (e.site, e.edition) in old else 0)
-        lines.append(f"{prefix}{e.name}: {e.pages:,} pages ({per_minute(pages, span):,.0f}/min),"
-                     f" {e.items:,} items, {e.rejects:,} rejects")
+        lines.append(f"{prefix}{e.name}: {counted(e.pages, 'page')} ({per_minute(pages, span):,.0f}/min),"
+                     f" {counted(e.items, 'item')}, {counted(e.rejects, 'reject')}")
     if now.ids_total:
         done = now.ids_done - (before.ids_done if before is not None else 0)
         rate = done / span if span > 0 else 0.0
         lines.append(f"{prefix}ids: {ids_share(now)}, {per_minute(done, span):,.0f}/min,"
                      f" ETA {duration(eta(now.ids_total - now.ids_done, rate))}")
     return lines
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless it is one.
+
+    >>> counted(1, "page"), counted(1_250, "item"), counted(0, "reject")
+    ('1 page', '1,250 items', '0 rejects')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def ids_share(snap: Snapshot) -> str:
@@ -247,7 +256,8 @@ def summary_table(snap: Snapshot, title: str) -> str:
     for row in (header, *rows):
         cells = [str(c).ljust(widths[i]) if i < 2 else str(c).rjust(widths[i]) for i, c in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
-    lines.append(f"{snap.responses:,} responses (feeds, robots.txt and errors included), {snap.written:,} items written")
+    lines.append(f"{counted(snap.responses, 'response')} (feeds, robots.txt and errors included),"
+                 f" {counted(snap.written, 'item')} written")
     if snap.ids_total:
         fetched = snap.ids_done - snap.ids_skipped
         left = snap.ids_total - snap.ids_done
