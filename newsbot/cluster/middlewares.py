@@ -6,6 +6,8 @@ Both are listed in :mod:`newsbot.settings` and switch themselves off
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,32 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+
+def arguments_text(arguments: Any) -> str:
+    """A spider's validated arguments as the seed lock keeps them: JSON of the dataclass's
+    fields (sorted keys), else their ``repr``."""
+    if dataclasses.is_dataclass(arguments) and not isinstance(arguments, type):
+        return json.dumps(dataclasses.asdict(arguments), sort_keys=True, default=str)
+    return repr(arguments)
+
+
+def argument_differences(seeding: str, mine: str) -> str:
+    """The arguments that differ between the seeding worker's and this one's, e.g.
+    ``editions: ['fr'] there, ['ar', 'fr'] here`` (both whole when they are not JSON).
+
+    >>> argument_differences('{"editions": ["fr"], "fresh": true}', '{"editions": ["ar", "fr"], "fresh": true}')
+    "editions: ['fr'] there, ['ar', 'fr'] here"
+    """
+    try:
+        theirs, ours = json.loads(seeding), json.loads(mine)
+    except ValueError:
+        return f"{seeding}; this worker has {mine}"
+    if not isinstance(theirs, dict) or not isinstance(ours, dict):
+        return f"{seeding}; this worker has {mine}"
+    names = sorted(set(theirs) | set(ours))
+    return "; ".join(f"{name}: {theirs.get(name)!r} there, {ours.get(name)!r} here"
+                     for name in names if theirs.get(name) != ours.get(name))
 
 
 class ClusterSeedMiddleware:
@@ -45,7 +73,7 @@ class ClusterSeedMiddleware:
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         spider = self.crawler.spider
-        arguments = repr(getattr(spider, "arguments", None))
+        arguments = arguments_text(getattr(spider, "arguments", None))
         crawl = self.cluster.keys.crawl
         try:
             claim = self.cluster.claim_seed(arguments)
@@ -57,10 +85,10 @@ class ClusterSeedMiddleware:
         if not claim.mine:
             if claim.arguments != arguments:
                 logger.error(
-                    "Cluster crawl %r was started by worker %s with other spider arguments (%s; this"
-                    " worker has %s): run every worker with the same -a options, or give this crawl"
-                    " its own name with -s NEWSBOT_CLUSTER_CRAWL=NAME",
-                    crawl, claim.worker, claim.arguments, arguments,
+                    "Cluster crawl %r was started by worker %s with other spider arguments (%s): run"
+                    " every worker with the same -a options, or give this crawl its own name with"
+                    " -s NEWSBOT_CLUSTER_CRAWL=NAME",
+                    crawl, claim.worker, argument_differences(claim.arguments, arguments),
                 )
                 self.crawler.stats.set_value(NOT_STARTED_STAT, "cluster_arguments_mismatch")
                 raise CloseSpider("cluster_arguments_mismatch")
