@@ -356,32 +356,27 @@ class SqliteState:
         self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes, band_keys: Sequence[int],
         shingles: bytes = b"", since: int | None = None,
     ) -> bool:
+        insert = "INSERT INTO docs (url, run, site, fp, sig, created) VALUES (?, ?, ?, ?, ?, ?)"
+        values = (url, run, site, fingerprint, signature, time.time())
         with self._transaction():
             if since is not None and self._indexed_since(since, fingerprint, band_keys):
                 return False
-            self._insert_document(url, run, site, fingerprint, signature, band_keys, shingles)
+            # A new URL (nearly always) in one statement; one kept again replaces its document.
+            cursor = self._db.execute(insert + " ON CONFLICT (url) DO NOTHING", values)
+            if not cursor.rowcount:
+                (old,) = self._db.execute("SELECT id FROM docs WHERE url = ?", (url,)).fetchone()
+                self._db.execute("DELETE FROM bands WHERE doc = ?", (old,))
+                self._db.execute("DELETE FROM shingles WHERE doc = ?", (old,))
+                self._db.execute("DELETE FROM docs WHERE id = ?", (old,))
+                cursor = self._db.execute(insert, values)
+            doc = cursor.lastrowid
+            if band_keys:  # one statement of all the bands (the document's id bound once), not executemany's one each
+                self._db.execute(_insert_bands(len(band_keys)), [doc, *band_keys])
+            if shingles:
+                self._db.execute("INSERT OR REPLACE INTO shingles (doc, hashes) VALUES (?, ?)", (doc, shingles))
+            # only the documents indexed last keep theirs (ids grow: a range delete on the key)
+            self._db.execute("DELETE FROM shingles WHERE doc <= ?", (doc - RECENT_SHINGLES,))
         return True
-
-    def _insert_document(self, url: str, run: str, site: str, fingerprint: bytes, signature: bytes,
-                         band_keys: Sequence[int], shingles: bytes) -> None:
-        """:meth:`add_document`'s writes, inside the caller's transaction."""
-        insert = "INSERT INTO docs (url, run, site, fp, sig, created) VALUES (?, ?, ?, ?, ?, ?)"
-        values = (url, run, site, fingerprint, signature, time.time())
-        # A new URL (nearly always) in one statement; one kept again replaces its document.
-        cursor = self._db.execute(insert + " ON CONFLICT (url) DO NOTHING", values)
-        if not cursor.rowcount:
-            (old,) = self._db.execute("SELECT id FROM docs WHERE url = ?", (url,)).fetchone()
-            self._db.execute("DELETE FROM bands WHERE doc = ?", (old,))
-            self._db.execute("DELETE FROM shingles WHERE doc = ?", (old,))
-            self._db.execute("DELETE FROM docs WHERE id = ?", (old,))
-            cursor = self._db.execute(insert, values)
-        doc = cursor.lastrowid
-        if band_keys:  # one statement of all the bands (the document's id bound once), not executemany's one each
-            self._db.execute(_insert_bands(len(band_keys)), [doc, *band_keys])
-        if shingles:
-            self._db.execute("INSERT OR REPLACE INTO shingles (doc, hashes) VALUES (?, ?)", (doc, shingles))
-        # only the documents indexed last keep theirs (ids grow: a range delete on the key)
-        self._db.execute("DELETE FROM shingles WHERE doc <= ?", (doc - RECENT_SHINGLES,))
 
     def document_run(self, url: str) -> str | None:
         row = self._db.execute("SELECT run FROM docs WHERE url = ?", (url,)).fetchone()
