@@ -160,14 +160,16 @@ class DedupePipeline:
         learned = self._learned_shingles(adapter.get("learned_boilerplate") or {})
         article_id = adapter.get("article_id")
         # Indexed by the look-up itself when the index holds nothing it could duplicate (most
-        # items: one step, in Redis one round trip); else judged here and indexed after.
+        # items: one step, in Redis one round trip); else judged here and indexed after. An
+        # item record of its article makes it a duplicate unless the run is fresh, it is a
+        # re-visit (a changed text: see newsbot.pipelines.revision) or it has no article id.
         new = NewDocument(self.state.run_id, site, stored, shingles,
                           item_ok=self.fresh or bool(adapter.get("revisit")) or not article_id)
         for _ in range(MAX_LOOKUPS):
             found = store.look_up(url or "", fingerprint, band_keys, article_id, index=new if url else None)
             if found.indexed:
                 break
-            self._check(adapter, found, own, signature, learned)
+            self._check(adapter, found, own, signature, learned, new)
             # A store other processes write at once (Redis: cluster workers, crawls side by
             # side): the look-up and the indexing are one step (optimistic: refused when a
             # possible copy was indexed after the look-up, see StateStore.add_document); a
@@ -197,16 +199,14 @@ class DedupePipeline:
         return self._learned_union
 
     def _check(self, adapter: ItemAdapter, found: Lookup, own: np.ndarray, signature: np.ndarray | None,
-               learned: np.ndarray = _NO_SHINGLES) -> None:
+               learned: np.ndarray, new: NewDocument) -> None:
         """Raise :class:`PipelineDrop` when the index holds this URL (this run's, or an item of an
         earlier run), a copy (same fingerprint) or a near copy; in that order. The exact
         similarity leaves out the ``learned`` boilerplate shingles on both sides (module docstring)."""
         url = adapter.get("url")
         if url is not None and found.url_run == self.state.run_id:
             raise PipelineDrop("duplicate_url", f"{url} was already kept in this run", duplicate_of=url)
-        article_id = adapter.get("article_id")
-        revisit = adapter.get("revisit", False)  # a changed text: see newsbot.pipelines.revision
-        if not self.fresh and not revisit and article_id and found.status == ITEM:
+        if not new.item_ok and found.status == ITEM:
             raise PipelineDrop("duplicate_url", f"{url} yielded an item in an earlier run", duplicate_of=url)
         for doc in found.same:
             if self._counts(doc, url):
