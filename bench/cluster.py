@@ -1,19 +1,21 @@
 """Cluster benchmark: one plain crawl, then workers on a private Redis, on one generated replica.
 
-    python bench/cluster.py                      # 2,000 articles, 2 workers; table appended to BENCHMARKS.md
-    python bench/cluster.py --articles 2500 --workers 3 --no-write
+    python bench/cluster.py                      # 2,000 articles, 2 workers, 3 pairs; table appended to BENCHMARKS.md
+    python bench/cluster.py --articles 2500 --workers 3 --pairs 1 --no-write
 
 In one go, against :mod:`bench.replica_server` (a maghress-like site, :mod:`bench.replica_gen`,
 all text made up, 1.5 % near-duplicates) and a private ``redis-server`` on a free port:
 
-1. **split**: the French edition crawled by one plain ``scrapy crawl`` (SQLite state), then by
-   ``--workers`` cluster workers started together (``NEWSBOT_CLUSTER``; state in the Redis), same
-   settings (newsbot's concurrency, robots.txt, no AutoThrottle, no rendering). Printed: the
-   time ratio (the crawl's span as the site sees it: first to last request served, so process
-   start-up and the workers' idle wait before closing are left out; the whole process times
-   are printed too), each worker's share of the items, pages fetched twice (site requests
-   beyond one per path, robots.txt aside) and items kept in both modes (the same count means
-   the same duplicate and near-duplicate decisions);
+1. **split**: the French edition crawled by one plain ``scrapy crawl`` (SQLite state) and by
+   ``--workers`` cluster workers started together (``NEWSBOT_CLUSTER``; state in the Redis, emptied
+   before each cluster crawl), same settings (newsbot's concurrency, robots.txt, no AutoThrottle,
+   no rendering), in ``--pairs`` alternating pairs (plain first, then workers first, ...: a
+   machine that speeds up or slows down during the run favours neither). Printed: the time ratio
+   of each pair and their median (the crawl's span as the site sees it: first to last request
+   served, so process start-up and the workers' idle wait before closing are left out; the
+   whole process times are printed too), each worker's share of the items, pages fetched twice
+   (site requests beyond one per path, robots.txt aside) and items kept in both modes (the same
+   count means the same duplicate and near-duplicate decisions), over all pairs;
 2. **politeness**: ``--polite-pages`` article pages (``-a ids``) with ``DOWNLOAD_DELAY``
    ``--delay`` and ``CONCURRENT_REQUESTS_PER_DOMAIN=1``: one plain crawl, the workers, and the
    workers with ``NEWSBOT_CLUSTER_POLITENESS=False`` (each worker polite on its own, the old
@@ -42,6 +44,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -126,7 +130,6 @@ def crawl(name: str, server_url: str, workdir: Path, *, workers: int, redis_url:
 
 
 def versions() -> str:
-    import redis
     import scrapy
     import scrapy_redis
 
@@ -149,25 +152,39 @@ def machine() -> str:
     return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}){load}"
 
 
-def table(args: argparse.Namespace, plain: Mode, cluster: Mode, polite: dict[str, Mode]) -> str:
-    shares = [run.items / cluster.items * 100 if cluster.items else 0.0 for run in cluster.runs]
-    split = " / ".join(f"{run.items} ({share:.0f} %)" for run, share in zip(cluster.runs, shares))
-    ratio = cluster.span_s / plain.span_s if plain.span_s else float("nan")
+def _listed(values: list[Any]) -> str:
+    """``a`` when every pair gave the same, else ``a, b, c``."""
+    return str(values[0]) if len(set(values)) == 1 else ", ".join(str(v) for v in values)
+
+
+def table(args: argparse.Namespace, pairs: list[tuple[Mode, Mode]], polite: dict[str, Mode]) -> str:
+    ratios = [cluster.span_s / plain.span_s if plain.span_s else float("nan") for plain, cluster in pairs]
+    middle = sorted(range(len(pairs)), key=lambda i: ratios[i])[len(pairs) // 2]  # the median pair
+    plain, cluster = pairs[middle]
+    shares = [run.items / c.items * 100 if c.items else 0.0 for _, c in pairs for run in c.runs]
+    split = " / ".join(f"{run.items} ({run.items / cluster.items * 100 if cluster.items else 0:.0f} %)"
+                       for run in cluster.runs)
     allowed = 1 / args.delay
+    each = f" (pairs: {', '.join(f'{r:.2f}' for r in ratios)})" if len(pairs) > 1 else ""
     rows = [
-        ("time: span of the site's requests, workers / one plain crawl",
-         f"{cluster.span_s:.1f} s / {plain.span_s:.1f} s = **{ratio:.2f}**", "≤ 0.6"),
-        ("time with process start-up and the workers' 5 s idle close",
+        (f"time: span of the site's requests, workers / one plain crawl, median of {len(pairs)} alternating pairs{each}",
+         f"{cluster.span_s:.1f} s / {plain.span_s:.1f} s = **{ratios[middle]:.2f}**", "≤ 0.6"),
+        ("time with process start-up and the workers' 5 s idle close (median pair)",
          f"{cluster.process_s:.1f} s / {plain.process_s:.1f} s = {cluster.process_s / plain.process_s:.2f}", ""),
-        ("CPU s of the crawls (engine start to close): workers together / plain",
-         f"{sum(r.cpu_s for r in cluster.runs):.1f} s / {plain.runs[0].cpu_s:.1f} s", ""),
-        ("items per worker (share)", split, "each ≥ 35 %"),
-        ("pages fetched twice (robots.txt aside)", f"{cluster.twice} (plain: {plain.twice})", "0"),
-        ("items kept: plain / workers", f"{plain.items} / {cluster.items}", "equal"),
-        ("near-duplicates dropped: plain / workers",
-         f"{plain.dropped('near_duplicate')} / {cluster.dropped('near_duplicate')}", "equal"),
-        ("exact duplicates dropped: plain / workers",
-         f"{plain.dropped('duplicate_of')} / {cluster.dropped('duplicate_of')}", "equal"),
+        ("CPU s of the crawls (engine start to close): workers together / plain, each pair",
+         ", ".join(f"{sum(r.cpu_s for r in c.runs):.1f} / {p.runs[0].cpu_s:.1f}" for p, c in pairs), ""),
+        ("items per worker (share), median pair; smallest share of any worker in any pair",
+         f"{split}; {min(shares):.0f} %", "each ≥ 35 %"),
+        ("pages fetched twice (robots.txt aside), each pair",
+         f"{_listed([c.twice for _, c in pairs])} (plain: {_listed([p.twice for p, _ in pairs])})", "0"),
+        ("items kept: plain / workers, each pair",
+         f"{_listed([p.items for p, _ in pairs])} / {_listed([c.items for _, c in pairs])}", "equal"),
+        ("near-duplicates dropped: plain / workers, each pair",
+         f"{_listed([p.dropped('near_duplicate') for p, _ in pairs])} /"
+         f" {_listed([c.dropped('near_duplicate') for _, c in pairs])}", "equal"),
+        ("exact duplicates dropped: plain / workers, each pair",
+         f"{_listed([p.dropped('duplicate_of') for p, _ in pairs])} /"
+         f" {_listed([c.dropped('duplicate_of') for _, c in pairs])}", "equal"),
     ]
     for name, mode in polite.items():
         rows.append((f"politeness, {name}: requests/s to the site (smallest gap)",
@@ -197,8 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="cluster workers (default 2)")
     parser.add_argument("--delay", type=float, default=0.5, help="DOWNLOAD_DELAY of the politeness crawls (default 0.5)")
     parser.add_argument("--polite-pages", type=int, default=40, help="article pages of the politeness crawls (default 40)")
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="alternating pairs of the split crawls, plain and workers; the time ratio is their median (default 3)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not append to BENCHMARKS.md")
     args = parser.parse_args(argv)
+    if args.pairs < 1:
+        parser.error(f"--pairs {args.pairs}: give 1 or more")
     if shutil.which("redis-server") is None:
         parser.error("redis-server is not on PATH (apt-get install redis-server)")
     tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-cluster-"))
@@ -207,11 +228,22 @@ def main(argv: list[str] | None = None) -> int:
     log(f"replica {server.url} ({args.articles} French articles), redis {redis_server.url(0)}, work in {tmp}")
     try:
         same = {**concurrency(), "ROBOTSTXT_OBEY": True}
-        log("split: one plain crawl, then the workers (French edition)")
         edition = {"editions": "fr"}
-        plain = crawl("plain", server.url, tmp, workers=0, redis_url=None, args=edition, settings=same)
-        cluster = crawl("workers", server.url, tmp, workers=args.workers, redis_url=redis_server.url(0), args=edition,
-                        settings=same)
+        pairs: list[tuple[Mode, Mode]] = []
+        for n in range(1, args.pairs + 1):
+            log(f"split, pair {n} of {args.pairs}: one plain crawl and the workers (French edition),"
+                f" {'plain' if n % 2 else 'workers'} first")
+            done: dict[bool, Mode] = {}
+            for cluster_mode in ((False, True) if n % 2 else (True, False)):
+                if cluster_mode:
+                    redis.Redis.from_url(redis_server.url(0)).flushdb()  # our private server: a fresh crawl
+                    done[True] = crawl(f"workers-{n}", server.url, tmp, workers=args.workers,
+                                       redis_url=redis_server.url(0), args=edition, settings=same)
+                else:
+                    done[False] = crawl(f"plain-{n}", server.url, tmp, workers=0, redis_url=None, args=edition,
+                                        settings=same)
+            pairs.append((done[False], done[True]))
+            log(f"  pair {n}: time ratio {done[True].span_s / done[False].span_s:.3f}")
         first = article_key("fr", 0)
         ids = {"ids": f"fr/{first.slug}:{first.number}-{first.number + args.polite_pages - 1}"}
         polite_settings = {**same, "DOWNLOAD_DELAY": args.delay, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
@@ -228,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         redis_server.stop()
-    text = table(args, plain, cluster, polite)
+    text = table(args, pairs, polite)
     print("\n" + text)
     if not args.no_write:
         with BENCHMARKS.open("a", encoding="utf-8") as out:

@@ -88,3 +88,56 @@ def test_two_workers_per_site_split_the_reference_crawls(cluster_db, cluster_url
         check_split(results, cluster_db)
         with capsys.disabled():
             print(f"\n[cluster split, reference {spider}] {split_of(results)}")
+
+
+# --- the queue: one round trip per callback's requests ---------------------------------------
+def test_requests_of_one_turn_are_queued_together_and_seen_ones_dropped(cluster_db, cluster_url):
+    """The scheduler holds the requests a callback yields until the end of the reactor's turn,
+    then queues them in one script call: a request seen before (or earlier in the batch, under
+    another form of its canonical URL) is logged by the dupefilter and sent as
+    ``request_dropped``, as Scrapy's engine does for a refused one; the entries decode to the
+    same requests, callbacks named."""
+    import asyncio
+
+    from scrapy import Request, signals
+    from scrapy.utils.test import get_crawler
+
+    import newsbot.settings
+
+    from newsbot.cluster.scheduler import ClusterScheduler
+    from newsbot.cluster.scripts import ENQUEUE
+    from newsbot.spiders.sites import MaghressSpider
+
+    project = {name: getattr(newsbot.settings, name) for name in dir(newsbot.settings) if name.isupper()}
+    crawler = get_crawler(MaghressSpider, {**project, "NEWSBOT_CLUSTER": cluster_url,
+                                           "NEWSBOT_STATE_NAMESPACE": "newsbot-test", "TWISTED_REACTOR_ENABLED": False})
+    crawler._apply_settings()
+    spider = crawler._create_spider()
+    dropped: list[str] = []
+
+    def note_dropped(request, spider):  # held here: signal receivers are weak references
+        dropped.append(request.url)
+
+    crawler.signals.connect(note_dropped, signal=signals.request_dropped)
+    scheduler = ClusterScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    cluster_db.script_load(ENQUEUE)  # so that its first call is one EVALSHA
+    calls = cluster_db.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)
+    first = Request("https://www.maghress.com/fr/h24info/1165387", callback=spider.parse_article, priority=1)
+    later = Request("https://www.maghress.com/fr/h24info/1165388", callback=spider.parse_article)
+    again = Request("http://maghress.com/fr/h24info/1165387?utm_source=fb", callback=spider.parse_article)
+
+    async def one_turn() -> None:  # a running asyncio loop, as under Scrapy's reactor
+        assert [scheduler.enqueue_request(r) for r in (first, later, again)] == [True, True, True]
+        assert scheduler.has_pending_requests() and cluster_db.zcard(scheduler.cluster.keys.requests) == 0
+        await asyncio.sleep(0.01)  # the turn ends: the batch goes out
+
+    asyncio.run(one_turn())
+    assert cluster_db.info("commandstats")["cmdstat_evalsha"]["calls"] == calls + 1
+    assert dropped == [again.url]
+    assert crawler.stats.get_value("dupefilter/filtered") == 1
+    assert crawler.stats.get_value("scheduler/enqueued") == 2
+    taken = [scheduler._next_request() for _ in range(3)]
+    assert [(r.url, r.callback, r.priority) for r in taken[:2]] == [
+        (first.url, spider.parse_article, 1), (later.url, spider.parse_article, 0)]
+    assert taken[2] is None

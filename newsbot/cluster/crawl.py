@@ -25,7 +25,7 @@ import secrets
 import socket
 import time
 import weakref
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -199,10 +199,14 @@ class ClusterCrawl:
         data = self._run(self._pop)
         return data or None
 
-    def enqueue(self, fingerprint: bytes, score: float, data: bytes) -> bool:
-        """Mark a request seen and queue its entry, in one step (sorted-set queue): False when it
-        was seen already. ``fingerprint`` empty: queued without the check (``dont_filter``)."""
-        return bool(self._enqueue(keys=[self.keys.dupefilter, self.keys.requests], args=[fingerprint, score, data]))
+    def enqueue(self, entries: Sequence[tuple[bytes, float, bytes]]) -> list[bool]:
+        """Mark requests seen and queue their entries, all in one step (sorted-set queue). Per
+        ``(fingerprint, score, entry)``: False when it was seen already (earlier in ``entries``
+        too). An empty fingerprint is queued without the check (``dont_filter``)."""
+        if not entries:
+            return []
+        args = [value for entry in entries for value in entry]
+        return [bool(flag) for flag in self._enqueue(keys=[self.keys.dupefilter, self.keys.requests], args=args)]
 
     def taken(self, request: Request, data: bytes) -> None:
         """``request`` was decoded from ``data``: forget it once it leaves the downloader."""

@@ -24,6 +24,12 @@ fit Scrapy 2.19 or a crawl split over several machines:
 * taking a request marks the worker busy, so others wait for the links it may add, and
   records it as in flight (one Lua script): if the worker dies before the request has
   left its downloader, another worker puts it back in the queue;
+* requests are queued in batches: those a callback yields (the links of a listing page)
+  wait in the worker until the end of the reactor's turn, then one script marks all seen and
+  queues the new ones (:meth:`ClusterCrawl.enqueue`): one round trip per page, not one per
+  link; a request found seen then is logged by the dupefilter and sent as ``request_dropped``,
+  as Scrapy's engine does for one its scheduler refuses. The worker still counts as having
+  work (``has_pending_requests``) while some wait;
 * Redis not answering during the crawl is no error per call (Scrapy would log a traceback
   every 5 s): nothing is taken from the queue, requests found meanwhile wait in memory
   until Redis answers again, and the outage is reported once (:mod:`newsbot.cluster.outage`).
@@ -35,7 +41,8 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from scrapy.utils.asyncio import create_looping_call
+from scrapy import signals
+from scrapy.utils.asyncio import call_later, create_looping_call
 from scrapy.utils.misc import build_from_crawler, load_object
 from scrapy.utils.request import request_from_dict
 from scrapy_redis import defaults, picklecompat
@@ -46,6 +53,7 @@ from newsbot.cluster.config import prefetch
 from newsbot.cluster.crawl import ClusterCrawl
 from newsbot.cluster.dupefilter import ClusterDupeFilter
 from newsbot.cluster.outage import REDIS_ERRORS
+from newsbot.cluster.serializer import request_to_dict
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -55,6 +63,9 @@ logger = logging.getLogger(__name__)
 
 WAKE_INTERVAL = 0.2
 """Seconds between two looks at the shared queue while this worker has found it empty."""
+
+BATCH = 256
+"""Requests queued in one round trip at most."""
 
 
 class ClusterScheduler(Scheduler):
@@ -67,8 +78,9 @@ class ClusterScheduler(Scheduler):
     cluster: ClusterCrawl
     crawler: Crawler
     prefetch: int
-    unsent: list[Request]
+    unsent: list[Request]  # found, not queued in Redis yet: this turn's, or found while Redis was down
     _wake: Any  # the LoopingCall looking at the queue while starved, or None
+    _flush_call: Any  # the call that queues ``unsent`` at the end of the reactor's turn, or None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClusterScheduler:
@@ -91,6 +103,7 @@ class ClusterScheduler(Scheduler):
         instance.prefetch = prefetch(settings)
         instance.unsent = []
         instance._wake = None
+        instance._flush_call = None
         return instance
 
     def open(self, spider: Spider) -> None:
@@ -102,6 +115,8 @@ class ClusterScheduler(Scheduler):
 
     def close(self, reason: str) -> None:
         self._stop_waking()
+        if not self.cluster.outage.ongoing:
+            self._flush()  # a stopped crawl keeps what its last callbacks found, for the others or a resume
         crawl = self.cluster.keys.crawl
         if self.unsent:
             logger.warning(
@@ -144,30 +159,56 @@ class ClusterScheduler(Scheduler):
             return None
 
     def enqueue_request(self, request: Request) -> bool:
-        try:
-            if not self._push(request):
-                self.df.log(request, self.spider)
-                return False
-        except REDIS_ERRORS as exc:
-            self.unsent.append(request)  # queued once Redis answers again (next_request)
-            self.cluster.outage.failed(exc)
-            return True
-        if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
-            self.stats.inc_value("scheduler/enqueued")
+        """Take ``request`` for the queue: queued with the others found in this reactor turn
+        (module docstring); True, as a request found seen then is dropped by :meth:`_flush`."""
+        self.unsent.append(request)
+        if self._flush_call is None and not self.cluster.outage.ongoing:
+            self._flush_call = call_later(0, self._flush)
         return True
 
-    def _push(self, request: Request) -> bool:
-        """Queue ``request`` unless it was seen (``dont_filter``: always); False when seen. With
-        the sorted-set queue and newsbot's seen set, one script does both (one round trip per
-        request, not two)."""
+    def _flush(self) -> None:
+        """Queue the requests waiting in :attr:`unsent` (kept there while Redis does not answer)."""
+        if self._flush_call is not None:
+            self._flush_call.cancel()
+            self._flush_call = None
+        try:
+            self._queue_unsent()
+        except REDIS_ERRORS as exc:
+            self.cluster.outage.failed(exc)
+
+    def _queue_unsent(self) -> None:
+        """Queue :attr:`unsent` in batches of :data:`BATCH`; raises the Redis error that stops it
+        (what is not queued stays)."""
+        while self.unsent:
+            batch = self.unsent[:BATCH]
+            queued = self._push(batch)
+            del self.unsent[: len(batch)]
+            for request, new in zip(batch, queued, strict=True):
+                if new:
+                    if self.stats:
+                        self.stats.inc_value("scheduler/enqueued/redis")
+                        self.stats.inc_value("scheduler/enqueued")
+                else:
+                    self.df.log(request, self.spider)
+                    self.crawler.signals.send_catch_log(signals.request_dropped, request=request, spider=self.spider)
+
+    def _push(self, requests: list[Request]) -> list[bool]:
+        """Queue each of ``requests`` unless it was seen (``dont_filter``: always); per request,
+        False when seen. With the sorted-set queue and newsbot's seen set, one script does all
+        (one round trip); else one check and one push per request."""
         if isinstance(self.queue, PriorityQueue) and isinstance(self.df, ClusterDupeFilter):
-            fingerprint = b"" if request.dont_filter else self.df.request_fingerprint(request)
-            return self.cluster.enqueue(fingerprint, -request.priority, self.queue._encode_request(request))
-        if not request.dont_filter and self.df.request_seen(request):
-            return False
-        self.queue.push(request)
-        return True
+            return self.cluster.enqueue([
+                (b"" if request.dont_filter else self.df.request_fingerprint(request), -request.priority,
+                 self.serializer.dumps(request_to_dict(request, self.spider)))
+                for request in requests
+            ])
+        queued = []
+        for request in requests:
+            seen = not request.dont_filter and self.df.request_seen(request)
+            if not seen:
+                self.queue.push(request)
+            queued.append(not seen)
+        return queued
 
     def _waiting(self) -> int:
         """Requests of this worker waiting in its downloader for a slot or their site's turn
@@ -232,10 +273,7 @@ class ClusterScheduler(Scheduler):
         return request
 
     def _next_request(self) -> Request | None:
-        while self.unsent:  # found while Redis was down
-            request = self.unsent[0]
-            self._push(request)
-            self.unsent.pop(0)
+        self._queue_unsent()  # this turn's first, and what was found while Redis was down
         if isinstance(self.queue, PriorityQueue):
             # taken atomically into this worker's in-flight hash: back to the queue if it dies
             data = self.cluster.take()

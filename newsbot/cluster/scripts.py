@@ -69,11 +69,18 @@ redis.call('DEL', KEYS[6], KEYS[2], KEYS[8])
 if ARGV[4] ~= '1' then redis.call('DEL', KEYS[4]) end
 return {'complete', 0, forgotten, pruned[1]}
 """
-# KEYS[1]: the seen set, KEYS[2]: the queue; ARGV: the request's fingerprint ('' for a request
-# that is not filtered), its score, its entry. Seen-check and push in one round trip: 1 when
-# queued, 0 when already seen.
+# KEYS[1]: the seen set, KEYS[2]: the queue; ARGV: one triple per request, its fingerprint ('' for
+# a request that is not filtered), its score, its entry. Seen-check and push of a batch in one round
+# trip: per request 1 when queued, 0 when already seen (earlier in the batch included).
 ENQUEUE = """
-if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
-return 1
+local queued = {}
+for i = 1, #ARGV, 3 do
+  if ARGV[i] ~= '' and redis.call('SADD', KEYS[1], ARGV[i]) == 0 then
+    queued[#queued + 1] = 0
+  else
+    redis.call('ZADD', KEYS[2], ARGV[i + 1], ARGV[i + 2])
+    queued[#queued + 1] = 1
+  end
+end
+return queued
 """

@@ -7,6 +7,10 @@ about 300 bytes for an article request. Leaving out the fields that equal the
 back a dict that ``request_from_dict`` turns into the same request (missing keys take
 the constructor's defaults). Entries pickled whole (by stock scrapy-redis) load too.
 
+:func:`request_to_dict` is what the cluster scheduler gives ``dumps``: ``Request.to_dict``'s
+dict, with the callback's name found without ``inspect.getmembers`` over the spider, which
+Scrapy runs for every request (0.1 ms, a tenth of a worker's cost per queued request).
+
 >>> from scrapy import Request
 >>> from scrapy.utils.request import request_from_dict
 >>> request = Request("https://www.maghress.com/fr/h24info/1165387", meta={"k": 1}, priority=2)
@@ -20,7 +24,14 @@ the constructor's defaults). Entries pickled whole (by stock scrapy-redis) load 
 from __future__ import annotations
 
 import pickle
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from scrapy import Spider
 
 # Request() defaults as to_dict() writes them (callback/errback None: no spider method).
 _DEFAULTS: dict[str, Any] = {
@@ -39,3 +50,41 @@ def dumps(obj: dict[str, Any]) -> bytes:
 def loads(data: bytes) -> dict[str, Any]:
     """The request dict back (``request_from_dict`` fills the left-out defaults)."""
     return pickle.loads(data)  # noqa: S301 - our own queue entries, written by our workers
+
+
+def request_to_dict(request: Request, spider: Spider) -> dict[str, Any]:
+    """``request.to_dict(spider=spider)``, faster for callbacks that are methods of ``spider``
+    under their own name (nearly all): the same dict, callback and errback as method names.
+
+    >>> from scrapy import Spider
+    >>> class S(Spider):
+    ...     name = "s"
+    ...     def parse_page(self, response): pass
+    >>> spider = S()
+    >>> request = Request("https://www.maghress.com/fr/", callback=spider.parse_page, priority=3)
+    >>> request_to_dict(request, spider) == request.to_dict(spider=spider)
+    True
+    """
+    callback, errback = _method_name(spider, request.callback), _method_name(spider, request.errback)
+    if callback is None or errback is None:  # a function, another object's method, a renamed one
+        return request.to_dict(spider=spider)
+    # What Request.to_dict builds, with the names found above (see scrapy.http.request).
+    d = {"url": request.url, "callback": callback or None, "errback": errback or None, "headers": dict(request.headers)}
+    for attr in request.attributes:
+        d.setdefault(attr, getattr(request, attr))
+    if type(request) is not Request:
+        d["_class"] = type(request).__module__ + "." + type(request).__name__
+    return d
+
+
+def _method_name(spider: Spider, func: Callable[..., Any] | str | None) -> str | None:
+    """The name of ``spider``'s method ``func``, "" for no callback, None when another lookup is needed."""
+    if func is None:
+        return ""
+    if isinstance(func, str):
+        return func
+    name = getattr(func, "__name__", None)
+    own = getattr(spider, name, None) if name else None
+    if getattr(func, "__self__", None) is spider and getattr(own, "__func__", None) is getattr(func, "__func__", False):
+        return name
+    return None
