@@ -90,7 +90,25 @@ def test_two_workers_per_site_split_the_reference_crawls(cluster_db, cluster_url
             print(f"\n[cluster split, reference {spider}] {split_of(results)}")
 
 
-# --- the queue: one round trip per callback's requests ---------------------------------------
+# --- the queue: one round trip per callback's requests, one per two requests taken ------------
+def open_scheduler(cluster_url: str):
+    """A cluster scheduler of the project's settings on ``cluster_url``, opened with its spider
+    (no engine: call ``_next_request``, what ``next_request`` calls when it may take)."""
+    from scrapy.utils.test import get_crawler
+
+    import newsbot.settings
+    from newsbot.cluster.scheduler import ClusterScheduler
+    from newsbot.spiders.sites import MaghressSpider
+
+    project = {name: getattr(newsbot.settings, name) for name in dir(newsbot.settings) if name.isupper()}
+    crawler = get_crawler(MaghressSpider, {**project, "NEWSBOT_CLUSTER": cluster_url,
+                                           "NEWSBOT_STATE_NAMESPACE": "newsbot-test"})
+    spider = crawler._create_spider()
+    scheduler = ClusterScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    return scheduler, spider
+
+
 def test_requests_of_one_turn_are_queued_together_and_seen_ones_dropped(cluster_db, cluster_url):
     """The scheduler holds the requests a callback yields until the end of the reactor's turn,
     then queues them in one script call: a request seen before (or earlier in the batch, under
@@ -100,27 +118,17 @@ def test_requests_of_one_turn_are_queued_together_and_seen_ones_dropped(cluster_
     import asyncio
 
     from scrapy import Request, signals
-    from scrapy.utils.test import get_crawler
 
-    import newsbot.settings
-
-    from newsbot.cluster.scheduler import ClusterScheduler
     from newsbot.cluster.scripts import ENQUEUE
-    from newsbot.spiders.sites import MaghressSpider
 
-    project = {name: getattr(newsbot.settings, name) for name in dir(newsbot.settings) if name.isupper()}
-    crawler = get_crawler(MaghressSpider, {**project, "NEWSBOT_CLUSTER": cluster_url,
-                                           "NEWSBOT_STATE_NAMESPACE": "newsbot-test", "TWISTED_REACTOR_ENABLED": False})
-    crawler._apply_settings()
-    spider = crawler._create_spider()
+    scheduler, spider = open_scheduler(cluster_url)
+    crawler = scheduler.crawler
     dropped: list[str] = []
 
     def note_dropped(request, spider):  # held here: signal receivers are weak references
         dropped.append(request.url)
 
     crawler.signals.connect(note_dropped, signal=signals.request_dropped)
-    scheduler = ClusterScheduler.from_crawler(crawler)
-    scheduler.open(spider)
     cluster_db.script_load(ENQUEUE)  # so that its first call is one EVALSHA
     calls = cluster_db.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0)
     first = Request("https://www.maghress.com/fr/h24info/1165387", callback=spider.parse_article, priority=1)
@@ -141,3 +149,26 @@ def test_requests_of_one_turn_are_queued_together_and_seen_ones_dropped(cluster_
     assert [(r.url, r.callback, r.priority) for r in taken[:2]] == [
         (first.url, spider.parse_article, 1), (later.url, spider.parse_article, 0)]
     assert taken[2] is None
+
+
+def test_requests_are_taken_two_at_a_time_and_given_back_when_not_started(cluster_db, cluster_url):
+    """With nothing waiting in its downloader a worker takes two requests in one round trip
+    (``NEWSBOT_CLUSTER_PREFETCH`` 2), hands out the first and the second at the engine's next
+    ask; both are in its in-flight hash meanwhile. A worker that stops before handing one out
+    puts it back in the queue, with its priority."""
+    from scrapy import Request
+
+    scheduler, spider = open_scheduler(cluster_url)
+    keys = scheduler.cluster.keys
+    urls = [f"https://www.maghress.com/fr/h24info/{n}" for n in (1165387, 1165388, 1165389)]
+    scheduler.unsent.extend(Request(url, callback=spider.parse_article, priority=-n) for n, url in enumerate(urls))
+    scheduler._flush()
+    first = scheduler._next_request(scheduler.prefetch)  # what next_request takes when nothing waits
+    assert first.url == urls[0] and first.callback == spider.parse_article
+    assert cluster_db.zcard(keys.requests) == 1 and cluster_db.hlen(keys.inflight(scheduler.cluster.worker_id)) == 2
+    assert scheduler.has_pending_requests() and [r.url for r, _ in scheduler.ahead] == [urls[1]]
+    scheduler._give_back()
+    assert cluster_db.hlen(keys.inflight(scheduler.cluster.worker_id)) == 1  # the first, still downloading
+    again = scheduler._next_request(2)
+    assert [again.url, scheduler.next_request().url] == urls[1:]  # the priorities kept; the second held
+    assert scheduler._next_request(2) is None and not scheduler.ahead

@@ -37,7 +37,7 @@ from scrapy_redis.defaults import REDIS_PARAMS
 from newsbot.cluster.config import cluster_url, crawl_name, worker_timeout
 from newsbot.cluster.keys import ClusterKeys
 from newsbot.cluster.outage import FINISH_REASON, RedisOutage, check_reachable
-from newsbot.cluster.scripts import ENQUEUE, HEARTBEAT, LEAVE, LIVE, POP
+from newsbot.cluster.scripts import ENQUEUE, GIVE_BACK, HEARTBEAT, LEAVE, LIVE, POP
 from newsbot.state import state_namespace
 
 if TYPE_CHECKING:
@@ -112,6 +112,7 @@ class ClusterCrawl:
         self._heartbeat = server.register_script(HEARTBEAT)
         self._live = server.register_script(LIVE)
         self._pop = server.register_script(POP)
+        self._give_back = server.register_script(GIVE_BACK)
         self._enqueue = server.register_script(ENQUEUE)
         self._leave = server.register_script(LEAVE)
 
@@ -194,10 +195,14 @@ class ClusterCrawl:
         return self.idle_since
 
     # --- the queue -----------------------------------------------------------------------
-    def take(self) -> bytes | None:
-        """The first queue entry (sorted-set queue), now recorded as in flight here; or None."""
-        data = self._run(self._pop)
-        return data or None
+    def take(self, count: int = 1) -> list[bytes]:
+        """The first ``count`` queue entries (sorted-set queue; fewer when the queue holds
+        fewer), now recorded as in flight here."""
+        return list(self._run(self._pop, count) or [])
+
+    def give_back(self, entries: Sequence[bytes]) -> None:
+        """Put entries this worker took and never started back in the queue."""
+        self._run(self._give_back, *entries)
 
     def enqueue(self, entries: Sequence[tuple[bytes, float, bytes]]) -> list[bool]:
         """Mark requests seen and queue their entries, all in one step (sorted-set queue). Per

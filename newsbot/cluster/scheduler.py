@@ -12,11 +12,13 @@ fit Scrapy 2.19 or a crawl split over several machines:
 * a worker that closes never flushes the shared queue and dupefilter (scrapy-redis
   does with ``SCHEDULER_PERSIST=False``, under the feet of the workers still running):
   the last worker out decides (:meth:`ClusterCrawl.leave`);
-* a worker takes a request only while fewer than ``NEWSBOT_CLUSTER_PREFETCH`` (2) of its
+* a worker takes requests only while fewer than ``NEWSBOT_CLUSTER_PREFETCH`` (2) of its
   requests wait in its downloader for a slot or for their site's turn
   (:mod:`newsbot.cluster.politeness`): with download delays (AutoThrottle) Scrapy
   would otherwise take up to ``CONCURRENT_REQUESTS`` requests and sit on them while other
-  workers idle;
+  workers idle. It takes them two at a time (one round trip for two pages): when none of its
+  requests wait, as many as the prefetch allows; the second is handed to the engine at its
+  next ask, in the same loop, and a worker that stops gives back what it had not handed out;
 * a worker that finds the queue empty looks at it again every :data:`WAKE_INTERVAL` s
   (0.2) until it gets work, instead of Scrapy's idle engine's every 5 s: a worker that
   started first, or that seeded the crawl, would otherwise take every request of a short
@@ -79,6 +81,7 @@ class ClusterScheduler(Scheduler):
     crawler: Crawler
     prefetch: int
     unsent: list[Request]  # found, not queued in Redis yet: this turn's, or found while Redis was down
+    ahead: list[tuple[Request, bytes]]  # taken from the queue with the request handed out last, and their entries
     _wake: Any  # the LoopingCall looking at the queue while starved, or None
     _flush_call: Any  # the call that queues ``unsent`` at the end of the reactor's turn, or None
 
@@ -102,6 +105,7 @@ class ClusterScheduler(Scheduler):
         instance.crawler = crawler
         instance.prefetch = prefetch(settings)
         instance.unsent = []
+        instance.ahead = []
         instance._wake = None
         instance._flush_call = None
         return instance
@@ -117,6 +121,7 @@ class ClusterScheduler(Scheduler):
         self._stop_waking()
         if not self.cluster.outage.ongoing:
             self._flush()  # a stopped crawl keeps what its last callbacks found, for the others or a resume
+            self._give_back()
         crawl = self.cluster.keys.crawl
         if self.unsent:
             logger.warning(
@@ -148,6 +153,15 @@ class ClusterScheduler(Scheduler):
             logger.info("Cluster crawl %r: %d failed request(s) will be tried again next run", crawl, departure.forgotten)
         if self.stats:
             self.stats.set_value("newsbot/cluster/outcome", departure.outcome)
+
+    def _give_back(self) -> None:
+        """Put the requests taken and never handed out back in the queue (a stopped worker)."""
+        if self.ahead:
+            try:
+                self.cluster.give_back([data for _, data in self.ahead])
+            except REDIS_ERRORS as exc:  # the other workers requeue them once this one counts as dead
+                self.cluster.outage.failed(exc)
+            self.ahead = []
 
     def _decode(self, data: bytes) -> Request | None:
         try:
@@ -219,6 +233,12 @@ class ClusterScheduler(Scheduler):
         downloader = engine.downloader
         return sum(len(slot.queue) for slot in downloader.slots.values()) + getattr(downloader, "waiting_for_turn", 0)
 
+    def _room(self) -> int:
+        """How many requests to take now: the prefetch's room once it holds two (one round
+        trip for two), else none; one at a time with a prefetch of 1."""
+        room = self.prefetch - self._waiting()
+        return room if room >= min(2, self.prefetch) else 0
+
     # --- waking up when the queue gets work -------------------------------------------------
     def _start_waking(self) -> None:
         if self._wake is None:
@@ -239,7 +259,7 @@ class ClusterScheduler(Scheduler):
         if engine is None or slot is None or slot.closing is not None:
             self._stop_waking()
             return
-        if self._waiting() >= self.prefetch or engine.needs_backout():
+        if not self._room() or engine.needs_backout():
             return
         try:
             queued = self.cluster.queued()
@@ -250,18 +270,22 @@ class ClusterScheduler(Scheduler):
             slot.nextcall.schedule()
 
     def has_pending_requests(self) -> bool:
+        if self.unsent or self.ahead:
+            return True
         try:
-            queued = len(self.queue) > 0
+            return len(self.queue) > 0
         except REDIS_ERRORS as exc:
             self.cluster.outage.failed(exc)
             return False  # let the engine go idle: the worker extension decides what to do
-        return queued or bool(self.unsent)
 
     def next_request(self) -> Request | None:
-        if self._waiting() >= self.prefetch:
+        if self.ahead:  # taken with the one handed out last
+            return self._hand_out()
+        room = self._room()
+        if not room:
             return None  # leave the queue to workers that can start a download now
         try:
-            request = self._next_request()
+            request = self._next_request(room)
         except REDIS_ERRORS as exc:
             self.cluster.outage.failed(exc)
             return None
@@ -272,19 +296,30 @@ class ClusterScheduler(Scheduler):
             self._stop_waking()
         return request
 
-    def _next_request(self) -> Request | None:
+    def _next_request(self, count: int = 1) -> Request | None:
+        """Take up to ``count`` requests from the queue (the sorted-set queue; another queue
+        class: one) and hand out the first; None when the queue is empty."""
         self._queue_unsent()  # this turn's first, and what was found while Redis was down
-        if isinstance(self.queue, PriorityQueue):
-            # taken atomically into this worker's in-flight hash: back to the queue if it dies
-            data = self.cluster.take()
-            request = self._decode(data) if data is not None else None
-            if request is not None:
-                self.cluster.taken(request, data)
-        else:  # another SCHEDULER_QUEUE_CLASS: plain pop, no in-flight record
+        if not isinstance(self.queue, PriorityQueue):  # another SCHEDULER_QUEUE_CLASS: plain pop, no in-flight record
             request = self.queue.pop()
-        if request is not None:
-            self.cluster.mark_busy()
-            if self.stats:
-                self.stats.inc_value("scheduler/dequeued/redis")
-                self.stats.inc_value("scheduler/dequeued")
+            return self._handed_out(request) if request is not None else None
+        # taken atomically into this worker's in-flight hash: back to the queue if it dies
+        for data in self.cluster.take(count):
+            request = self._decode(data)
+            if request is not None:
+                self.ahead.append((request, data))
+        return self._hand_out() if self.ahead else None
+
+    def _hand_out(self) -> Request:
+        """The first request of :attr:`ahead`, now the downloader's (forgotten from the
+        in-flight hash once it has left the downloader)."""
+        request, data = self.ahead.pop(0)
+        self.cluster.taken(request, data)
+        return self._handed_out(request)
+
+    def _handed_out(self, request: Request) -> Request:
+        self.cluster.mark_busy()
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+            self.stats.inc_value("scheduler/dequeued")
         return request

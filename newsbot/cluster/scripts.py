@@ -43,12 +43,26 @@ return live_workers(pruned)
 LIVE = _PRUNE + """
 return live_workers(pruned)
 """
-# take the first request and remember it as in flight, atomically
+# ARGV[4]: how many. Take the first requests and remember them as in flight (entry -> score),
+# atomically; returns their entries, first first.
 POP = """
-local item = redis.call('ZPOPMIN', KEYS[3])
-if #item == 0 then return false end
-redis.call('HSET', KEYS[7], item[1], item[2])
-return item[1]
+local items = redis.call('ZPOPMIN', KEYS[3], ARGV[4])
+local entries = {}
+for i = 1, #items, 2 do
+  redis.call('HSET', KEYS[7], items[i], items[i + 1])
+  entries[#entries + 1] = items[i]
+end
+return entries
+"""
+# ARGV[4...]: entries taken by this worker and never started: back to the queue with their score.
+GIVE_BACK = """
+for i = 4, #ARGV do
+  local score = redis.call('HGET', KEYS[7], ARGV[i])
+  if score then
+    redis.call('ZADD', KEYS[3], score, ARGV[i])
+    redis.call('HDEL', KEYS[7], ARGV[i])
+  end
+end
 """
 # ARGV[4]: keep_seen ('1' or '0')
 LEAVE = _PRUNE + """
