@@ -15,7 +15,12 @@ all text made up, 1.5 % near-duplicates) and a private ``redis-server`` on a fre
    served, so process start-up and the workers' idle wait before closing are left out; the
    whole process times are printed too), each worker's share of the items, pages fetched twice
    (site requests beyond one per path, robots.txt aside) and items kept in both modes (the same
-   count means the same duplicate and near-duplicate decisions), over all pairs;
+   count means the same duplicate and near-duplicate decisions), over all pairs. Each pair also
+   measures **the machine's limit**: ``--workers`` whole plain crawls started together (each
+   with its own state: no Redis, no sharing), whose span divided by ``--workers`` is the best
+   time ratio this machine gives that many processes (a 2-core VM runs two busy cores slower
+   than one, and the replica server shares them); the workers' ratio over it is the cluster's
+   own cost;
 2. **politeness**: ``--polite-pages`` article pages (``-a ids``) with ``DOWNLOAD_DELAY``
    ``--delay`` and ``CONCURRENT_REQUESTS_PER_DOMAIN=1``: one plain crawl, the workers, and the
    workers with ``NEWSBOT_CLUSTER_POLITENESS=False`` (each worker polite on its own, the old
@@ -35,6 +40,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import sys
 import subprocess
 import tempfile
@@ -110,11 +116,15 @@ class Mode:
 
 
 def crawl(name: str, server_url: str, workdir: Path, *, workers: int, redis_url: str | None,
-          args: dict[str, str], settings: dict[str, Any]) -> Mode:
-    """One plain crawl (``workers=0``) or ``workers`` cluster workers started together."""
+          args: dict[str, str], settings: dict[str, Any], side_by_side: int = 1) -> Mode:
+    """One plain crawl (``workers=0``), ``side_by_side`` plain crawls started together (each
+    its own, whole: the machine's limit), or ``workers`` cluster workers started together."""
     served(server_url)  # forget earlier requests
     if not workers:
-        runs = [newsbot_crawl(server_url, workdir / name, args=args, settings=settings)]
+        with ThreadPoolExecutor(side_by_side) as pool:
+            futures = [pool.submit(newsbot_crawl, server_url, workdir / (name if side_by_side == 1 else f"{name}-{i + 1}"),
+                                   args=args, settings=settings) for i in range(side_by_side)]
+            runs = [future.result() for future in futures]
     else:
         cluster = {**settings, "NEWSBOT_CLUSTER": redis_url, "MAX_IDLE_TIME_BEFORE_CLOSE": 5}
         with ThreadPoolExecutor(workers) as pool:
@@ -157,8 +167,15 @@ def _listed(values: list[Any]) -> str:
     return str(values[0]) if len(set(values)) == 1 else ", ".join(str(v) for v in values)
 
 
-def table(args: argparse.Namespace, pairs: list[tuple[Mode, Mode]], polite: dict[str, Mode]) -> str:
+def limit_ratio(limit: Mode, plain: Mode, workers: int) -> float:
+    """The time ratio the machine allows ``workers`` processes: ``workers`` whole plain crawls
+    side by side took ``limit.span_s`` for ``workers`` times the work."""
+    return limit.span_s / workers / plain.span_s if plain.span_s else float("nan")
+
+
+def table(args: argparse.Namespace, pairs: list[tuple[Mode, Mode]], limits: list[Mode], polite: dict[str, Mode]) -> str:
     ratios = [cluster.span_s / plain.span_s if plain.span_s else float("nan") for plain, cluster in pairs]
+    floors = [limit_ratio(limit, plain, args.workers) for (plain, _), limit in zip(pairs, limits, strict=True)]
     middle = sorted(range(len(pairs)), key=lambda i: ratios[i])[len(pairs) // 2]  # the median pair
     plain, cluster = pairs[middle]
     shares = [run.items / c.items * 100 if c.items else 0.0 for _, c in pairs for run in c.runs]
@@ -169,6 +186,11 @@ def table(args: argparse.Namespace, pairs: list[tuple[Mode, Mode]], polite: dict
     rows = [
         (f"time: span of the site's requests, workers / one plain crawl, median of {len(pairs)} alternating pairs{each}",
          f"{cluster.span_s:.1f} s / {plain.span_s:.1f} s = **{ratios[middle]:.2f}**", "≤ 0.6"),
+        (f"the machine's limit: {args.workers} whole plain crawls side by side, their span / {args.workers} / one"
+         f" plain crawl's, median (pairs: {', '.join(f'{r:.2f}' for r in floors)})",
+         f"**{statistics.median(floors):.2f}**", ""),
+        ("workers' time ratio / the machine's limit, median of the pairs (the cluster's own cost)",
+         f"{statistics.median(r / f for r, f in zip(ratios, floors, strict=True)):.2f}", ""),
         ("time with process start-up and the workers' 5 s idle close (median pair)",
          f"{cluster.process_s:.1f} s / {plain.process_s:.1f} s = {cluster.process_s / plain.process_s:.2f}", ""),
         ("CPU s of the crawls (engine start to close): workers together / plain, each pair",
@@ -215,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay", type=float, default=0.5, help="DOWNLOAD_DELAY of the politeness crawls (default 0.5)")
     parser.add_argument("--polite-pages", type=int, default=40, help="article pages of the politeness crawls (default 40)")
     parser.add_argument("--pairs", type=int, default=3,
-                        help="alternating pairs of the split crawls, plain and workers; the time ratio is their median (default 3)")
+                        help="alternating pairs of the split crawls, plain and workers (each with the machine's limit);"
+                             " the time ratio is their median (default 3)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not append to BENCHMARKS.md")
     args = parser.parse_args(argv)
     if args.pairs < 1:
@@ -230,20 +253,23 @@ def main(argv: list[str] | None = None) -> int:
         same = {**concurrency(), "ROBOTSTXT_OBEY": True}
         edition = {"editions": "fr"}
         pairs: list[tuple[Mode, Mode]] = []
+        limits: list[Mode] = []
         for n in range(1, args.pairs + 1):
-            log(f"split, pair {n} of {args.pairs}: one plain crawl and the workers (French edition),"
-                f" {'plain' if n % 2 else 'workers'} first")
-            done: dict[bool, Mode] = {}
-            for cluster_mode in ((False, True) if n % 2 else (True, False)):
-                if cluster_mode:
+            order = ["plain", "workers", "limit"] if n % 2 else ["limit", "workers", "plain"]
+            log(f"split, pair {n} of {args.pairs}: {', '.join(order)} (French edition)")
+            done: dict[str, Mode] = {}
+            for what in order:
+                if what == "workers":
                     redis.Redis.from_url(redis_server.url(0)).flushdb()  # our private server: a fresh crawl
-                    done[True] = crawl(f"workers-{n}", server.url, tmp, workers=args.workers,
+                    done[what] = crawl(f"workers-{n}", server.url, tmp, workers=args.workers,
                                        redis_url=redis_server.url(0), args=edition, settings=same)
                 else:
-                    done[False] = crawl(f"plain-{n}", server.url, tmp, workers=0, redis_url=None, args=edition,
-                                        settings=same)
-            pairs.append((done[False], done[True]))
-            log(f"  pair {n}: time ratio {done[True].span_s / done[False].span_s:.3f}")
+                    done[what] = crawl(f"{what}-{n}", server.url, tmp, workers=0, redis_url=None, args=edition,
+                                       settings=same, side_by_side=args.workers if what == "limit" else 1)
+            pairs.append((done["plain"], done["workers"]))
+            limits.append(done["limit"])
+            log(f"  pair {n}: time ratio {done['workers'].span_s / done['plain'].span_s:.3f}, the machine's limit"
+                f" {limit_ratio(done['limit'], done['plain'], args.workers):.3f}")
         first = article_key("fr", 0)
         ids = {"ids": f"fr/{first.slug}:{first.number}-{first.number + args.polite_pages - 1}"}
         polite_settings = {**same, "DOWNLOAD_DELAY": args.delay, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
@@ -260,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
         redis_server.stop()
-    text = table(args, pairs, polite)
+    text = table(args, pairs, limits, polite)
     print("\n" + text)
     if not args.no_write:
         with BENCHMARKS.open("a", encoding="utf-8") as out:
