@@ -155,7 +155,7 @@ NEWSBOT_PROGRESS_INTERVAL = 60
 # (default 30 s) and swaps in the dedupe pipeline that shares the run id across workers.
 NEWSBOT_CLUSTER = None
 NEWSBOT_CLUSTER_CRAWL = None  # name of the shared crawl in Redis (default: the spider name)
-NEWSBOT_CLUSTER_PREFETCH = 2  # taken requests a worker may keep waiting for a download slot
+NEWSBOT_CLUSTER_PREFETCH = 3  # taken requests a worker may keep waiting for a download slot (taken two at a time)
 NEWSBOT_CLUSTER_POLITENESS = True  # DOWNLOAD_DELAY, CONCURRENT_REQUESTS_PER_DOMAIN, AutoThrottle per site for all workers
 NEWSBOT_CLUSTER_WORKER_TIMEOUT = 20  # seconds without heartbeat: a worker is dead, its requests go back
 

@@ -152,8 +152,8 @@ def test_requests_of_one_turn_are_queued_together_and_seen_ones_dropped(cluster_
 
 
 def test_requests_are_taken_two_at_a_time_and_given_back_when_not_started(cluster_db, cluster_url):
-    """With nothing waiting in its downloader a worker takes two requests in one round trip
-    (``NEWSBOT_CLUSTER_PREFETCH`` 2), hands out the first and the second at the engine's next
+    """With one request waiting in its downloader a worker takes two in one round trip
+    (``NEWSBOT_CLUSTER_PREFETCH`` 3), hands out the first and the second at the engine's next
     ask; both are in its in-flight hash meanwhile. A worker that stops before handing one out
     puts it back in the queue, with its priority."""
     from scrapy import Request
@@ -163,7 +163,7 @@ def test_requests_are_taken_two_at_a_time_and_given_back_when_not_started(cluste
     urls = [f"https://www.maghress.com/fr/h24info/{n}" for n in (1165387, 1165388, 1165389)]
     scheduler.unsent.extend(Request(url, callback=spider.parse_article, priority=-n) for n, url in enumerate(urls))
     scheduler._flush()
-    first = scheduler._next_request(scheduler.prefetch)  # what next_request takes when nothing waits
+    first = scheduler._next_request(2)  # what next_request takes when one request waits
     assert first.url == urls[0] and first.callback == spider.parse_article
     assert cluster_db.zcard(keys.requests) == 1 and cluster_db.hlen(keys.inflight(scheduler.cluster.worker_id)) == 2
     assert scheduler.has_pending_requests() and [r.url for r, _ in scheduler.ahead] == [urls[1]]

@@ -200,7 +200,7 @@ BAD = {  # setting -> (value, what the one ERROR line must say besides NAME=valu
     "NEWSBOT_BOILERPLATE_MIN_REPEATS": ("1", "e.g. -s NEWSBOT_BOILERPLATE_MIN_REPEATS=5"),
     "NEWSBOT_RENDER_TIMEOUT": ("0", "e.g. -s NEWSBOT_RENDER_TIMEOUT=20"),
     "NEWSBOT_RENDER_MAX_PAGES": ("two", "e.g. -s NEWSBOT_RENDER_MAX_PAGES=2"),
-    "NEWSBOT_CLUSTER_PREFETCH": ("0", "e.g. -s NEWSBOT_CLUSTER_PREFETCH=2"),
+    "NEWSBOT_CLUSTER_PREFETCH": ("0", "e.g. -s NEWSBOT_CLUSTER_PREFETCH=3"),
     "NEWSBOT_REVISIT_DAYS": ("week", "e.g. -s NEWSBOT_REVISIT_DAYS=0"),
     "NEWSBOT_FALLBACK_ENCODINGS": ("nosuch-enc", "e.g. -s NEWSBOT_FALLBACK_ENCODINGS=windows-1256,windows-1252"),
     "NEWSBOT_STATS_FILE": ("/proc/nope/s.json", "cannot be written"),

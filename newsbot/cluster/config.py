@@ -110,11 +110,12 @@ def worker_timeout(settings: BaseSettings) -> float:
 
 def prefetch(settings: BaseSettings) -> int:
     """``NEWSBOT_CLUSTER_PREFETCH``: how many taken requests a worker may have waiting in its
-    downloader for a free slot before it leaves the queue to other workers (default 2).
+    downloader for a free slot before it leaves the queue to other workers (default 3: taken two
+    at a time, at least one waits, see :mod:`newsbot.cluster.scheduler`).
 
     >>> from scrapy.settings import Settings
     >>> prefetch(Settings()), prefetch(Settings({"NEWSBOT_CLUSTER_PREFETCH": "4"}))
-    (2, 4)
+    (3, 4)
     """
     return int_setting(settings, "NEWSBOT_CLUSTER_PREFETCH")
 

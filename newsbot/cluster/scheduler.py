@@ -12,13 +12,15 @@ fit Scrapy 2.19 or a crawl split over several machines:
 * a worker that closes never flushes the shared queue and dupefilter (scrapy-redis
   does with ``SCHEDULER_PERSIST=False``, under the feet of the workers still running):
   the last worker out decides (:meth:`ClusterCrawl.leave`);
-* a worker takes requests only while fewer than ``NEWSBOT_CLUSTER_PREFETCH`` (2) of its
+* a worker takes requests only while fewer than ``NEWSBOT_CLUSTER_PREFETCH`` (3) of its
   requests wait in its downloader for a slot or for their site's turn
   (:mod:`newsbot.cluster.politeness`): with download delays (AutoThrottle) Scrapy
   would otherwise take up to ``CONCURRENT_REQUESTS`` requests and sit on them while other
-  workers idle. It takes them two at a time (one round trip for two pages): when none of its
-  requests wait, as many as the prefetch allows; the second is handed to the engine at its
-  next ask, in the same loop, and a worker that stops gives back what it had not handed out;
+  workers idle. It takes them two at a time (one round trip for two pages), when at most
+  one of its requests waits: so one always waits for the next free slot, which it takes the
+  moment a download ends (Scrapy asks its scheduler only once the response has been
+  processed). The second is handed to the engine at its next ask, in the same loop; a worker
+  that stops gives back what it had not handed out;
 * a worker that finds the queue empty looks at it again every :data:`WAKE_INTERVAL` s
   (0.2) until it gets work, instead of Scrapy's idle engine's every 5 s: a worker that
   started first, or that seeded the crawl, would otherwise take every request of a short
