@@ -121,6 +121,9 @@ class ClusterScheduler(Scheduler):
 
     def close(self, reason: str) -> None:
         self._stop_waking()
+        if self._flush_call is not None:  # queued here, or kept in unsent while Redis is down
+            self._flush_call.cancel()
+            self._flush_call = None
         if not self.cluster.outage.ongoing:
             self._flush()  # a stopped crawl keeps what its last callbacks found, for the others or a resume
             self._give_back()
