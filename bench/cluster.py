@@ -134,7 +134,8 @@ def crawl(name: str, server_url: str, workdir: Path, *, workers: int, redis_url:
     mode = Mode(name, runs, served(server_url))
     log(f"  {name}: {len(mode.requests)} site requests, {mode.items} items {[run.items for run in runs]},"
         f" span {mode.span_s:.1f} s, processes {mode.process_s:.1f} s, {mode.rate:.2f} requests/s,"
-        f" smallest gap {mode.min_gap_s * 1000:.0f} ms, pages fetched twice {mode.twice},"
+        f" smallest gap {mode.min_gap_s * 1000:.0f} ms,"
+        f" pages fetched twice {mode.twice if side_by_side == 1 else 'n/a (each crawl fetches every page)'},"
         f" near-duplicates dropped {mode.dropped('near_duplicate')}")
     return mode
 
@@ -184,7 +185,8 @@ def table(args: argparse.Namespace, pairs: list[tuple[Mode, Mode]], limits: list
     allowed = 1 / args.delay
     each = f" (pairs: {', '.join(f'{r:.2f}' for r in ratios)})" if len(pairs) > 1 else ""
     rows = [
-        (f"time: span of the site's requests, workers / one plain crawl, median of {len(pairs)} alternating pairs{each}",
+        (f"time: span of the site's requests, workers / one plain crawl, "
+         f"{f'median of {len(pairs)} alternating pairs' if len(pairs) > 1 else 'one pair'}{each}",
          f"{cluster.span_s:.1f} s / {plain.span_s:.1f} s = **{ratios[middle]:.2f}**", "≤ 0.6"),
         (f"the machine's limit: {args.workers} whole plain crawls side by side, their span / {args.workers} / one"
          f" plain crawl's, median (pairs: {', '.join(f'{r:.2f}' for r in floors)})",
@@ -218,7 +220,7 @@ def table(args: argparse.Namespace, pairs: list[tuple[Mode, Mode]], limits: list
         "",
         f"`python bench/cluster.py{' ' + ' '.join(sys.argv[1:]) if sys.argv[1:] else ''}`: generated replica of"
         f" {args.articles:,} French articles (`bench/replica_gen.py`, 1.5 % near-duplicates), newsbot's concurrency"
-        f" ({concurrency()}), robots.txt, no AutoThrottle; a private redis-server; politeness rows: {args.polite_pages}"
+        f" ({', '.join(f'{k}={v}' for k, v in concurrency().items())}), robots.txt, no AutoThrottle; a private redis-server; politeness rows: {args.polite_pages}"
         f" article pages with `DOWNLOAD_DELAY={args.delay}`, `CONCURRENT_REQUESTS_PER_DOMAIN=1`.",
         f"{versions()}; {machine()}.",
         "",

@@ -231,7 +231,8 @@ class ClusterScheduler(Scheduler):
 
     def _waiting(self) -> int:
         """Requests of this worker waiting in its downloader for a slot or their site's turn
-        (politeness delays)."""
+        (politeness delays). Requests still in the downloader middlewares are not counted yet,
+        so one loop of Scrapy's engine can take more than the prefetch (see docs/cluster.md)."""
         engine = self.crawler.engine
         if engine is None:
             return 0
@@ -239,10 +240,10 @@ class ClusterScheduler(Scheduler):
         return sum(len(slot.queue) for slot in downloader.slots.values()) + getattr(downloader, "waiting_for_turn", 0)
 
     def _room(self) -> int:
-        """How many requests to take now: the prefetch's room once it holds two (one round
-        trip for two), else none; one at a time with a prefetch of 1."""
-        room = self.prefetch - self._waiting()
-        return room if room >= min(2, self.prefetch) else 0
+        """How many requests to take now: two once the prefetch has room for two (one round
+        trip for both), else none; one at a time with a prefetch of 1."""
+        pair = min(2, self.prefetch)
+        return pair if self.prefetch - self._waiting() >= pair else 0
 
     # --- waking up when the queue gets work -------------------------------------------------
     def _start_waking(self) -> None:
