@@ -43,7 +43,13 @@ logger = logging.getLogger(__name__)
 
 
 class ProgressExtension:
-    """``EXTENSIONS`` entry (see the module docstring). Setting: ``NEWSBOT_PROGRESS_INTERVAL``."""
+    """``EXTENSIONS`` entry (see the module docstring). Setting: ``NEWSBOT_PROGRESS_INTERVAL``.
+
+    Stats (cluster mode, at the end): ``newsbot/cluster/crawl_responses`` and
+    ``newsbot/cluster/crawl_written`` (responses and items of the whole crawl, as the workers
+    published them) and ``newsbot/cluster/others_running`` (workers still running), which the
+    monitors read to judge a worker on the whole crawl.
+    """
 
     def __init__(self, crawler: Crawler, interval: float, cluster: ClusterCrawl | None = None) -> None:
         self.crawler = crawler
@@ -116,6 +122,10 @@ class ProgressExtension:
         found = self._crawl(final)
         if found is not None:
             whole, running = found
+            # for the monitors (run after this): a worker's own items are its share of the crawl's
+            self.crawler.stats.set_value("newsbot/cluster/crawl_responses", whole.responses)
+            self.crawler.stats.set_value("newsbot/cluster/crawl_written", whole.written)
+            self.crawler.stats.set_value("newsbot/cluster/others_running", running)
             state = f"{running} still running" if running > 0 else "all finished"
             logger.info(summary_table(whole, f"Progress of crawl {self.cluster.keys.crawl!r}, {whole.workers}"
                                              f" worker(s), {state} ({duration(whole.elapsed)})"))

@@ -12,7 +12,7 @@ from spidermon import Monitor, monitors
 from newsbot.config import float_setting, int_setting, list_setting
 from newsbot.middlewares.offsite import SOURCE_RETRIES
 from newsbot.monitoring.counters import EditionCounts, edition_counts
-from newsbot.monitoring.verdict import nothing_to_fetch
+from newsbot.monitoring.verdict import done_by_the_cluster, nothing_to_fetch
 from newsbot.pipelines.drops import DROP_STAT
 
 if TYPE_CHECKING:
@@ -63,12 +63,13 @@ class NewsbotMonitor(Monitor):
 
 @monitors.name("Pages downloaded")
 class DownloadsMonitor(NewsbotMonitor):
-    """At least one page answered: a crawl that reached nothing is not a quiet success."""
+    """At least one page answered: a crawl that reached nothing is not a quiet success (a
+    cluster worker: the whole crawl, :func:`~newsbot.monitoring.verdict.done_by_the_cluster`)."""
 
     @monitors.name("some page was downloaded")
     def test_some_page_was_downloaded(self) -> None:
         if self.stat("response_received_count") or nothing_to_fetch(self.stat):
-            return  # pages answered, or every article given was done in an earlier run
+            return  # pages answered, or none to fetch (done in an earlier run, or by the other workers)
         kinds = sorted(self.stats_under("downloader/exception_type_count/"))
         self.fail(
             f"the crawl downloaded no page at all ({self.stat('downloader/exception_count')} failed downloads:"
@@ -86,11 +87,15 @@ text written before): a run that met only those found nothing new."""
 class ItemsMonitor(NewsbotMonitor):
     """Some item was written, unless a run found nothing new on listings that still had
     entries: every article it met was skipped as done in an earlier run (incremental runs), or
-    made an item that was dropped as a duplicate (``-s NEWSBOT_INCREMENTAL_ENABLED=False``)."""
+    made an item that was dropped as a duplicate (``-s NEWSBOT_INCREMENTAL_ENABLED=False``).
+
+    A cluster worker is judged on the whole crawl (:func:`~newsbot.monitoring.verdict.done_by_the_cluster`)."""
 
     @monitors.name("some item was written, or nothing new since the last run")
     def test_some_item_was_written(self) -> None:
         if self.stat("item_scraped_count"):
+            return
+        if done_by_the_cluster(self.stat, "written"):
             return
         skipped = self.stat("newsbot/incremental/skipped")
         listings = sum(c.listings - c.empty_listings for c in self.editions())
@@ -203,13 +208,23 @@ class ErrorRatesMonitor(NewsbotMonitor):
     """Failed downloads (but those of teasers' source pages, :data:`SOURCE_DOWNLOAD_FAILURES`), HTTP
     error answers (but :data:`MISSING_PAGE_STATUSES`) and pages that failed to read stay under
     ``NEWSBOT_MONITOR_MAX_ERROR_RATE`` of the requests; retries (but those of source pages,
-    ``newsbot/source/retries``) under ``NEWSBOT_MONITOR_MAX_RETRY_RATE``."""
+    ``newsbot/source/retries``) under ``NEWSBOT_MONITOR_MAX_RETRY_RATE``. A cluster worker that
+    sent fewer than ``NEWSBOT_MONITOR_MIN_PAGES`` requests is not judged: its share of a crawl
+    is whatever it took (one joining a short crawl late may get 4 requests, one of them a 503),
+    and the other workers' samples judge the site."""
 
     def requests(self) -> int:
         return self.stat("downloader/request_count")
 
+    def too_few_in_a_cluster(self) -> bool:
+        """A cluster worker (``newsbot/cluster/crawl_responses`` set) with a sample too small to judge."""
+        few = self.requests() < int_setting(self.settings, "NEWSBOT_MONITOR_MIN_PAGES")
+        return few and self.stats.get("newsbot/cluster/crawl_responses") is not None
+
     @monitors.name("error rate")
     def test_error_rate(self) -> None:
+        if self.too_few_in_a_cluster():
+            return
         maximum = float_setting(self.settings, "NEWSBOT_MONITOR_MAX_ERROR_RATE")
         parts = {
             "failed downloads": max(0, self.stat("downloader/exception_count") - sum(
@@ -226,6 +241,8 @@ class ErrorRatesMonitor(NewsbotMonitor):
 
     @monitors.name("retry rate")
     def test_retry_rate(self) -> None:
+        if self.too_few_in_a_cluster():
+            return
         maximum = float_setting(self.settings, "NEWSBOT_MONITOR_MAX_RETRY_RATE")
         # a teaser's source page (and its host's robots.txt) retried: the outlet's trouble, not the site's
         retries = max(0, self.stat("retry/count") - self.stat(SOURCE_RETRIES))

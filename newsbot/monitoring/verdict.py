@@ -18,10 +18,25 @@ FAILED_STAT = "newsbot/monitors/failed"
 
 def nothing_to_fetch(stat: Callable[[str], Any]) -> bool:
     """True when a crawl made no request because every article it was given was done in an
-    earlier run (an ``ids`` backfill started again): no download is then no failure.
+    earlier run (an ``ids`` backfill started again), or it is a cluster worker whose crawl
+    fetched its pages (:func:`done_by_the_cluster`): no download is then no failure.
     ``stat``: a stat's value by name (0 or None when unset).
 
     >>> nothing_to_fetch({"newsbot/incremental/skipped": 12}.get), nothing_to_fetch({}.get)
     (True, False)
     """
-    return not stat("downloader/request_count") and bool(stat("newsbot/incremental/skipped"))
+    done_before = not stat("downloader/request_count") and bool(stat("newsbot/incremental/skipped"))
+    return done_before or done_by_the_cluster(stat, "responses")
+
+
+def done_by_the_cluster(stat: Callable[[str], Any], count: str) -> bool:
+    """True when a cluster worker is to be judged on the whole crawl and the crawl did it:
+    other workers still run (the last one out judges), or the crawl's ``count``
+    (``responses`` or ``written``: stats ``newsbot/cluster/crawl_<count>``, set by the progress
+    extension at the end) is above 0. Requests go to whichever worker takes them first, so one
+    worker of a short crawl may get none. False outside cluster mode (no such stats).
+
+    >>> done_by_the_cluster({"newsbot/cluster/crawl_written": 3}.get, "written"), done_by_the_cluster({}.get, "written")
+    (True, False)
+    """
+    return bool(stat("newsbot/cluster/others_running") or stat(f"newsbot/cluster/crawl_{count}"))
