@@ -230,14 +230,19 @@ class ClusterScheduler(Scheduler):
         return queued
 
     def _waiting(self) -> int:
-        """Requests of this worker waiting in its downloader for a slot or their site's turn
-        (politeness delays). Requests still in the downloader middlewares are not counted yet,
-        so one loop of Scrapy's engine can take more than the prefetch (see docs/cluster.md)."""
+        """Requests of this worker handed to its downloader and not on the wire yet: in the
+        downloader middlewares, in a slot's queue, or waiting for their site's turn in Redis
+        (:mod:`newsbot.cluster.politeness`). Scrapy counts a download as transferring from the
+        moment its slot starts it, turn included, hence the turn's own count added back. (Counting
+        the slots' queues alone missed the requests still in the middlewares, which Scrapy's
+        engine passes on a later turn of the reactor: one loop of the engine could take up to
+        ``CONCURRENT_REQUESTS``.)"""
         engine = self.crawler.engine
         if engine is None:
             return 0
         downloader = engine.downloader
-        return sum(len(slot.queue) for slot in downloader.slots.values()) + getattr(downloader, "waiting_for_turn", 0)
+        transferring = sum(len(slot.transferring) for slot in downloader.slots.values())
+        return len(downloader.active) - transferring + getattr(downloader, "waiting_for_turn", 0)
 
     def _room(self) -> int:
         """How many requests to take now: two once the prefetch has room for two (one round
