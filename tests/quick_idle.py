@@ -2,12 +2,12 @@
 spider every second instead of every 5 s (the cluster tests' workers, through
 ``run_crawl(..., quick_idle=True)``).
 
-A cluster worker closes once the whole crawl has been idle for ``MAX_IDLE_TIME_BEFORE_CLOSE``
-seconds (5 at least), which it judges each time Scrapy's engine reports the spider idle: on the
-engine's heartbeat, every 5 s, so a worker closes 5 to 10 s after the crawl's end (9 s, often),
-at 1 s 5 to 6 s after. The decision stays the product's (:mod:`newsbot.cluster.extension`),
-and so does everything else. Tests about how soon an idle worker looks at the queue again
-(``tests/test_cluster_spread.py``) run plain ``scrapy``, Scrapy's 5 s.
+A cluster worker closes as soon as the whole crawl is complete, which an idle worker's
+scheduler asks every 0.2 s (:mod:`newsbot.cluster.extension`), so this matters less than when
+workers waited for the engine's idle check; it still shortens the other waits that ride on the
+engine's heartbeat. The decisions stay the product's, and so does everything else. Tests about
+how soon workers look at the queue again and leave at the end (``tests/test_cluster_spread.py``)
+run plain ``scrapy``, Scrapy's 5 s.
 """
 
 IDLE_CHECK_S = 1.0

@@ -8,6 +8,7 @@ snapshot (:mod:`tests.cluster_snapshot`) and the generated replica of :mod:`benc
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -67,6 +68,82 @@ def test_two_workers_both_write_items_on_a_short_crawl(own_snapshot, cluster_db,
     assert all(result.items for result in results), split_of(results)
     with capsys.disabled():
         print(f"\n[cluster split, one edition] {split_of(results)}")
+
+
+def test_a_worker_takes_no_more_than_its_prefetch_with_a_delay(own_snapshot, cluster_db, cluster_url, tmp_path):
+    """24 article ids (some missing: 404), DOWNLOAD_DELAY=0.5 for the whole cluster: a worker
+    holds at most ``NEWSBOT_CLUSTER_PREFETCH`` (3) requests waiting, one downloading and the ones
+    it finished since its last heartbeat (2 s: at most 2) in its in-flight hash (4 seen), and
+    both fetch a share. Before, the requests still in the downloader middlewares were not
+    counted, so the seeding worker's first loop took up to ``CONCURRENT_REQUESTS`` (16 seen)
+    and sat on them while the other worker waited."""
+    server = ReplicaServer(own_snapshot).start()
+    most: dict[bytes, int] = {}
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            for key in cluster_db.scan_iter("newsbot-mirror:cluster:maghress:inflight:*"):
+                most[key] = max(most.get(key, 0), cluster_db.hlen(key))
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    settings = {**QUICK, "DOWNLOAD_DELAY": 0.5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "AUTOTHROTTLE_ENABLED": False}
+    try:
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url, settings=settings,
+                          args={"ids": "fr/rabatinfo:400000-400023"})
+    finally:
+        done.set()
+        watcher.join()
+        server.stop()
+    check_clean_finish(results)
+    assert len(most) == 2 and max(most.values()) <= 6, most  # before: 16 (CONCURRENT_REQUESTS)
+    assert min(result.stat("downloader/response_count") for result in results) >= 8, split_of(results)
+
+
+def test_workers_leave_as_soon_as_the_crawl_is_complete(own_snapshot, cluster_db, cluster_url, tmp_path):
+    """The project's settings, MAX_IDLE_TIME_BEFORE_CLOSE at its default (30 s), Scrapy's own
+    idle loop (5 s): both workers close within 2 s of the site's last request, with finish reason ``finished`` and
+    the crawl's keys cleared. Before, they waited 30 s (5 to 10 s more at the minimum, 5 s): a
+    short crawl took longer with two workers than with one."""
+    server = ReplicaServer(own_snapshot).start()
+    last = [0.0]
+    answer = server.snapshot.answer
+
+    def stamped(entry: dict[str, Any]) -> Any:
+        last[0] = time.time()
+        return answer(entry)
+
+    server.snapshot.answer = stamped
+    try:
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url,
+                          settings={"NEWSBOT_RENDER_ENABLED": False, "AUTOTHROTTLE_START_DELAY": 1.0}, args={"editions": "fr"})
+    finally:
+        server.stop()
+    check_clean_finish(results)
+    assert all(result.items for result in results), split_of(results)
+    lags = [dt.datetime.fromisoformat(result.stat("finish_time", None)).timestamp() - last[0] for result in results]
+    assert max(lags) < 2.0, lags
+    assert sum("complete, no request in flight" in r.log or "complete: queue empty" in r.log for r in results) >= 1
+    left = [k for k in cluster_db.scan_iter("newsbot-mirror:cluster:*") if not k.endswith(b":progress")]
+    assert left == []  # the last worker out cleared the crawl (its progress counts stay a week)
+
+
+def test_a_worker_that_got_no_article_still_passes_its_monitors(own_snapshot, cluster_db, cluster_url, tmp_path):
+    """One article for two workers: one writes it, the other writes nothing (and may fetch
+    nothing). Each is judged on the whole crawl, so both exit 0; before, the worker left
+    without work failed "Items written" (and "Pages downloaded") and exited 1."""
+    server = ReplicaServer(own_snapshot).start()
+    try:
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url, settings=QUICK,
+                          args={"ids": "fr/rabatinfo:400000"})
+    finally:
+        server.stop()
+    check_clean_finish(results)
+    assert sorted(len(result.items) for result in results) == [0, 1], split_of(results)
+    assert all(result.stat("newsbot/monitors/failed") == 0 for result in results)
+    assert max(result.stat("newsbot/cluster/crawl_written") for result in results) == 1
 
 
 # --- politeness across the cluster -------------------------------------------------------------

@@ -11,8 +11,8 @@ add-on calls :func:`~newsbot.cluster.config.configure_cluster`). Built on scrapy
   canonical request fingerprints;
 * :mod:`~newsbot.cluster.middlewares`: start requests seeded once per crawl; failed
   requests remembered so a later run tries them again (shared case NB-26);
-* :mod:`~newsbot.cluster.extension`: heartbeats, and closing (``finished``) once the
-  queue has been empty and every worker idle for ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds;
+* :mod:`~newsbot.cluster.extension`: heartbeats, and closing (``finished``) as soon as the
+  whole crawl is complete (queue empty, nothing in flight, every worker idle);
 * :mod:`~newsbot.cluster.dedupe`: the dedupe pipeline under a lock shared by the workers;
 * :mod:`~newsbot.cluster.crawl` and :mod:`~newsbot.cluster.scripts`: the per-crawl
   coordination in Redis (membership, seed lock, dead workers, end of crawl);

@@ -25,10 +25,10 @@ DOWNLOADER = "newsbot.cluster.politeness.ClusterDownloader"
 DEDUPE = "newsbot.pipelines.dedupe.DedupePipeline"
 CLUSTER_DEDUPE = "newsbot.cluster.dedupe.ClusterDedupePipeline"
 SERIALIZER = "newsbot.cluster.serializer"
-# Seconds the shared queue must stay empty, with every worker idle, before a worker
-# closes. Long enough to cover a few heartbeats (2 s) and Scrapy's idle checks (every 5 s)
-# and workers started a little apart by cron on several machines; short enough that a
-# finished crawl does not keep its workers for long. 0: never close (always-on workers).
+# Workers close as soon as the crawl is complete (newsbot.cluster.extension); this bounds the
+# wait only while the queue is empty and every worker idle but requests are still recorded in
+# flight, which the in-flight records of a dead worker outlast by the worker timeout (20 s).
+# 0: never close (always-on workers).
 DEFAULT_MAX_IDLE = 30
 MIN_MAX_IDLE = 5
 _CRAWL_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")

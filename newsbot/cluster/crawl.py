@@ -37,7 +37,7 @@ from scrapy_redis.defaults import REDIS_PARAMS
 from newsbot.cluster.config import cluster_url, crawl_name, worker_timeout
 from newsbot.cluster.keys import ClusterKeys
 from newsbot.cluster.outage import FINISH_REASON, RedisOutage, check_reachable
-from newsbot.cluster.scripts import ENQUEUE, GIVE_BACK, HEARTBEAT, LEAVE, LIVE, POP
+from newsbot.cluster.scripts import ENQUEUE, GIVE_BACK, HEARTBEAT, IDLE, LEAVE, LIVE, POP
 from newsbot.state import state_namespace
 
 if TYPE_CHECKING:
@@ -57,6 +57,20 @@ class SeedClaim:
     mine: bool
     worker: str
     arguments: str
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Outcome of :meth:`ClusterCrawl.settle`, asked by an idle worker.
+
+    ``complete``: the queue is empty, every live worker idle and no request in flight: nothing
+    can add a request any more. Else ``queued`` requests wait and ``busy`` (ids) are the other
+    live workers that have taken a request since they were last idle.
+    """
+
+    complete: bool
+    queued: int = 0
+    busy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,7 @@ class ClusterCrawl:
         self._give_back = server.register_script(GIVE_BACK)
         self._enqueue = server.register_script(ENQUEUE)
         self._leave = server.register_script(LEAVE)
+        self._idle = server.register_script(IDLE)
 
     @classmethod
     def of(cls, crawler: Crawler) -> ClusterCrawl:
@@ -139,7 +154,7 @@ class ClusterCrawl:
 
     def _run(self, script: Any, *args: Any) -> Any:
         k = self.keys
-        keys = [k.workers, k.status, k.requests, k.dupefilter, k.failed, k.seeded, k.inflight(self.worker_id), k.run]
+        keys = [k.workers, k.status, k.requests, k.dupefilter, k.failed, k.seeded, k.inflight(self.worker_id), k.run, k.idle]
         return script(keys=keys, args=[self.worker_id, self.timeout, k.inflight_prefix, *args])
 
     def _pruned(self, raw: list[Any]) -> list[Any]:
@@ -162,10 +177,20 @@ class ClusterCrawl:
         """
         if self.left:
             return {}
-        done = [request for request in self._taken if request not in downloading]
-        finished = [self._taken.pop(request) for request in done]
         payload = json.dumps({**status, "busy": self.busy}, sort_keys=True)
-        return self._note_peers(_statuses(self._pruned(self._run(self._heartbeat, payload, *finished))))
+        return self._note_peers(_statuses(self._pruned(self._run(self._heartbeat, payload, *self._finished(downloading)))))
+
+    def settle(self, downloading: Collection[Request] = ()) -> Settled:
+        """Record this worker as idle (Scrapy's engine has nothing to download, parse or queue)
+        and tell whether the whole crawl is complete (one script, :data:`~newsbot.cluster.scripts.IDLE`)."""
+        queued, busy, complete = self._pruned(self._run(self._idle, *self._finished(downloading)))
+        return Settled(bool(int(complete)), int(queued), tuple(_text(busy).split()))
+
+    def _finished(self, downloading: Collection[Request]) -> list[bytes]:
+        """Entries of the requests taken here that are no longer in ``downloading`` (the
+        downloader's active requests): done, to forget from the in-flight hash."""
+        done = [request for request in self._taken if request not in downloading]
+        return [self._taken.pop(request) for request in done]
 
     def live_workers(self) -> dict[str, dict[str, Any]]:
         """Live workers of the crawl (this one included once it has sent a heartbeat)."""
@@ -174,10 +199,6 @@ class ClusterCrawl:
     def _note_peers(self, live: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         self.peers = sorted({wid for wid, st in live.items() if st.get("busy")} | {self.worker_id})
         return live
-
-    def others_busy(self) -> list[str]:
-        """Ids of other live workers that said they were busy at their last heartbeat."""
-        return [wid for wid, st in self.live_workers().items() if wid != self.worker_id and st.get("busy")]
 
     def queued(self) -> int:
         """Requests waiting in the shared queue."""

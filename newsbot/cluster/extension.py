@@ -1,15 +1,19 @@
-"""The cluster worker extension: heartbeats, and closing once the whole crawl is idle.
+"""The cluster worker extension: heartbeats, and closing once the whole crawl is complete.
 
 scrapy-redis closes idle workers only in its ``RedisSpider`` (``MAX_IDLE_TIME_BEFORE_CLOSE``
-in ``RedisMixin.spider_idle``), which newsbot's spiders are not: this extension gives any
-spider the same setting. A worker closes, with finish reason ``finished``, once the
-shared queue has been empty and every live worker idle for ``MAX_IDLE_TIME_BEFORE_CLOSE``
-seconds (add-on default: 30; 0 = never close). Waiting for the other workers too means
-a worker does not leave while another is still fetching a page whose links would give
-it more work. When Redis stops answering, the heartbeats report it to the worker's
-:class:`~newsbot.cluster.outage.RedisOutage`, which stops the worker (finish reason
-``cluster_unavailable``) once the outage outlasts ``NEWSBOT_CLUSTER_WORKER_TIMEOUT``.
-"""
+in ``RedisMixin.spider_idle``), after that many seconds of idleness, which newsbot's spiders
+are not. Here a worker closes, with finish reason ``finished``, as soon as the whole crawl is
+complete: the shared queue empty, no request in flight and every live worker idle since it last
+took a request (one script in Redis, :meth:`~newsbot.cluster.crawl.ClusterCrawl.settle`, asked
+whenever Scrapy finds the worker idle, and every 0.2 s by an idle worker's scheduler). A worker
+queues the links of its pages before it counts as idle, so nobody can add work any more: the
+workers leave within a fraction of a second of the crawl's last page, where waiting for
+``MAX_IDLE_TIME_BEFORE_CLOSE`` (30 s by default) made a short crawl look slower with more
+workers. ``MAX_IDLE_TIME_BEFORE_CLOSE=0`` keeps workers running, waiting for work; any other
+value only bounds the wait when the queue is empty and every worker idle while requests are
+still recorded in flight (a warning). When Redis stops answering, the heartbeats report it to
+the worker's :class:`~newsbot.cluster.outage.RedisOutage`, which stops the worker (finish reason
+``cluster_unavailable``) once the outage outlasts ``NEWSBOT_CLUSTER_WORKER_TIMEOUT``."""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 class ClusterWorkerExtension:
-    """Registers the worker in the crawl, beats every 2 s, decides when to close.
+    """Registers the worker in the crawl, beats every 2 s, closes it when the crawl is complete.
 
     Stats: ``newsbot/cluster/workers_max`` (most live workers seen at once),
     ``newsbot/cluster/requeued`` (requests of dead workers this worker put back in the queue).
@@ -71,31 +75,38 @@ class ClusterWorkerExtension:
         self._loop.start(HEARTBEAT_INTERVAL, now=False)
 
     def spider_idle(self) -> None:
-        """Raise DontCloseSpider until the crawl has been idle for ``max_idle`` seconds."""
+        """Let the worker close once the whole crawl is complete; else raise DontCloseSpider."""
         if self.cluster.left or self.cluster.outage.given_up:
             return  # closing already (cluster_unavailable)
+        was_busy = self.cluster.busy
         idle_since = self.cluster.mark_idle()
-        if self.max_idle == 0:
-            self._beat_safely()
-            raise DontCloseSpider
+        if was_busy:
+            self._beat_safely()  # the others' shares of a site's concurrency count busy workers only
+        engine = self.crawler.engine
         try:
-            self._beat()
-            busy = self.cluster.others_busy()
-            queued = self.cluster.queued()
+            settled = self.cluster.settle(engine.downloader.active if engine is not None else ())
         except REDIS_ERRORS as exc:  # do not take silence for the end of the crawl: the outage decides
             self.cluster.outage.failed(exc)
             raise DontCloseSpider from exc
         self.cluster.outage.answered()
-        if busy or queued:
+        if self.max_idle == 0:  # an always-on worker (recorded idle all the same: others may close)
+            raise DontCloseSpider
+        if settled.complete:
+            logger.info(
+                "Cluster crawl %r complete: queue empty, no request in flight, every worker idle: closing",
+                self.cluster.keys.crawl,
+            )
+            return
+        if settled.busy or settled.queued:
             # another worker may still add requests: wait, and count idleness afresh after it
             self.cluster.idle_since = time.monotonic()
             raise DontCloseSpider
         idle = time.monotonic() - idle_since
         if idle < self.max_idle:
             raise DontCloseSpider
-        logger.info(
-            "Cluster crawl %r: queue empty and every worker idle for %.0f s (MAX_IDLE_TIME_BEFORE_CLOSE=%d): closing",
-            self.cluster.keys.crawl, idle, self.max_idle,
+        logger.warning(
+            "Cluster crawl %r: queue empty and every worker idle for %.0f s (MAX_IDLE_TIME_BEFORE_CLOSE=%d), but"
+            " requests are still recorded in flight: closing", self.cluster.keys.crawl, idle, self.max_idle,
         )
 
     def spider_closed(self) -> None:

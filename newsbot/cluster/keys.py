@@ -88,6 +88,13 @@ class ClusterKeys:
         return self._key("progress")
 
     @property
+    def idle(self) -> str:
+        """Set: ids of workers that were idle (nothing to download, parse or queue) and have not
+        taken a request since: the crawl is complete once every live worker is in it, with the
+        queue empty and nothing in flight (:meth:`~newsbot.cluster.crawl.ClusterCrawl.settle`)."""
+        return self._key("idle")
+
+    @property
     def inflight_prefix(self) -> str:
         """Prefix of the per-worker hashes of requests taken and not yet downloaded."""
         return self._key("inflight:")

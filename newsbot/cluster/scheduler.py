@@ -264,7 +264,8 @@ class ClusterScheduler(Scheduler):
 
     def _look(self) -> None:
         """While starved: when the shared queue holds requests and this worker can take one,
-        have the engine ask for it now (its own idle loop looks every 5 s only)."""
+        or this worker is idle, have the engine ask for a request now, and when idle whether
+        the crawl is complete (its own idle loop looks every 5 s only)."""
         engine = self.crawler.engine
         slot = getattr(engine, "_slot", None)  # the engine's scheduling slot: no public handle
         if engine is None or slot is None or slot.closing is not None:
@@ -277,7 +278,9 @@ class ClusterScheduler(Scheduler):
         except REDIS_ERRORS as exc:
             self.cluster.outage.failed(exc)
             return
-        if queued or self.unsent:
+        if queued or self.unsent or engine.spider_is_idle():
+            # idle: the engine's idle check asks whether the whole crawl is complete (the worker
+            # extension), now rather than at the engine's heartbeat (every 5 s)
             slot.nextcall.schedule()
 
     def has_pending_requests(self) -> bool:

@@ -7,7 +7,7 @@ the requests they had taken (their ``inflight`` hash) back in the queue.
 """
 
 # Every script gets KEYS = workers, status, requests, dupefilter, failed, seeded, own inflight,
-# run and ARGV = worker id, worker timeout, inflight key prefix, then its own arguments.
+# run, idle and ARGV = worker id, worker timeout, inflight key prefix, then its own arguments.
 _PRUNE = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
@@ -16,6 +16,7 @@ local requeued = 0
 for _, id in ipairs(dead) do
   redis.call('ZREM', KEYS[1], id)
   redis.call('HDEL', KEYS[2], id)
+  redis.call('SREM', KEYS[9], id)
   local taken = redis.call('HGETALL', ARGV[3] .. id)
   for i = 1, #taken, 2 do
     redis.call('ZADD', KEYS[3], taken[i + 1], taken[i])
@@ -44,7 +45,7 @@ LIVE = _PRUNE + """
 return live_workers(pruned)
 """
 # ARGV[4]: how many. Take the first requests and remember them as in flight (entry -> score),
-# atomically; returns their entries, first first.
+# atomically, and the worker as no longer idle; returns their entries, first first.
 POP = """
 local items = redis.call('ZPOPMIN', KEYS[3], ARGV[4])
 local entries = {}
@@ -52,7 +53,27 @@ for i = 1, #items, 2 do
   redis.call('HSET', KEYS[7], items[i], items[i + 1])
   entries[#entries + 1] = items[i]
 end
+if #entries > 0 then redis.call('SREM', KEYS[9], ARGV[1]) end
 return entries
+"""
+# ARGV[4...]: finished entries to forget from the own inflight hash. The worker is idle (nothing to
+# download, parse or queue): recorded in the idle set until its next POP. The crawl is complete
+# when the queue is empty, every live worker is in the idle set and no request is in flight: then
+# nobody can add a request any more (a worker queues what its pages yield before it is idle).
+# Returns {requeued, dead, queued, live workers not idle (ids, space-separated), complete 0/1}.
+IDLE = _PRUNE + """
+for i = 4, #ARGV do redis.call('HDEL', KEYS[7], ARGV[i]) end
+redis.call('SADD', KEYS[9], ARGV[1])
+local queued = redis.call('ZCARD', KEYS[3])
+local busy = {}
+local inflight = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if id ~= ARGV[1] and redis.call('SISMEMBER', KEYS[9], id) == 0 then busy[#busy + 1] = id end
+  inflight = inflight + redis.call('HLEN', ARGV[3] .. id)
+end
+local complete = 0
+if queued == 0 and #busy == 0 and inflight == 0 then complete = 1 end
+return {pruned[1], pruned[2], queued, table.concat(busy, ' '), complete}
 """
 # ARGV[4...]: entries taken by this worker and never started: back to the queue with their score.
 GIVE_BACK = """
@@ -68,6 +89,7 @@ end
 LEAVE = _PRUNE + """
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[9], ARGV[1])
 redis.call('DEL', KEYS[7])
 local others = redis.call('ZCARD', KEYS[1])
 if others > 0 then return {'others', others, 0, pruned[1]} end
@@ -79,7 +101,7 @@ while true do
 end
 local queued = redis.call('ZCARD', KEYS[3])
 if queued > 0 then return {'interrupted', queued, forgotten, pruned[1]} end
-redis.call('DEL', KEYS[6], KEYS[2], KEYS[8])
+redis.call('DEL', KEYS[6], KEYS[2], KEYS[8], KEYS[9])
 if ARGV[4] ~= '1' then redis.call('DEL', KEYS[4]) end
 return {'complete', 0, forgotten, pruned[1]}
 """
