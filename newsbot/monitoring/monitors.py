@@ -12,7 +12,7 @@ from spidermon import Monitor, monitors
 from newsbot.config import float_setting, int_setting, list_setting
 from newsbot.middlewares.offsite import SOURCE_RETRIES
 from newsbot.monitoring.counters import EditionCounts, edition_counts
-from newsbot.monitoring.verdict import done_by_the_cluster, nothing_to_fetch
+from newsbot.monitoring.verdict import done_by_the_cluster, nothing_to_fetch, small_share_of_a_cluster
 from newsbot.pipelines.drops import DROP_STAT
 
 if TYPE_CHECKING:
@@ -209,17 +209,15 @@ class ErrorRatesMonitor(NewsbotMonitor):
     error answers (but :data:`MISSING_PAGE_STATUSES`) and pages that failed to read stay under
     ``NEWSBOT_MONITOR_MAX_ERROR_RATE`` of the requests; retries (but those of source pages,
     ``newsbot/source/retries``) under ``NEWSBOT_MONITOR_MAX_RETRY_RATE``. A cluster worker that
-    sent fewer than ``NEWSBOT_MONITOR_MIN_PAGES`` requests is not judged: its share of a crawl
-    is whatever it took (one joining a short crawl late may get 4 requests, one of them a 503),
-    and the other workers' samples judge the site."""
+    sent fewer than ``NEWSBOT_MONITOR_MIN_PAGES`` requests while other workers took part is not
+    judged: its share of a crawl is whatever it took (one joining a short crawl late may get 4
+    requests, one of them a 503), and the other workers' samples judge the site."""
 
     def requests(self) -> int:
         return self.stat("downloader/request_count")
 
     def too_few_in_a_cluster(self) -> bool:
-        """A cluster worker (``newsbot/cluster/crawl_responses`` set) with a sample too small to judge."""
-        few = self.requests() < int_setting(self.settings, "NEWSBOT_MONITOR_MIN_PAGES")
-        return few and self.stats.get("newsbot/cluster/crawl_responses") is not None
+        return small_share_of_a_cluster(self.stat, int_setting(self.settings, "NEWSBOT_MONITOR_MIN_PAGES"))
 
     @monitors.name("error rate")
     def test_error_rate(self) -> None:

@@ -40,3 +40,19 @@ def done_by_the_cluster(stat: Callable[[str], Any], count: str) -> bool:
     (True, False)
     """
     return bool(stat("newsbot/cluster/others_running") or stat(f"newsbot/cluster/crawl_{count}"))
+
+
+def small_share_of_a_cluster(stat: Callable[[str], Any], min_requests: int) -> bool:
+    """True for a cluster worker that sent fewer than ``min_requests`` requests while other
+    workers took part (still running, or the crawl's responses, ``newsbot/cluster/crawl_responses``,
+    are more than its own): too small a sample for rates, which the others' samples judge. A
+    worker alone is judged like one crawl; False outside cluster mode.
+
+    >>> share = {"downloader/request_count": 4, "downloader/response_count": 4, "newsbot/cluster/crawl_responses": 39}
+    >>> small_share_of_a_cluster(share.get, 10), small_share_of_a_cluster({**share, "newsbot/cluster/crawl_responses": 4}.get, 10)
+    (True, False)
+    """
+    if (stat("downloader/request_count") or 0) >= min_requests:
+        return False
+    crawl = stat("newsbot/cluster/crawl_responses") or 0
+    return bool(stat("newsbot/cluster/others_running") or crawl > (stat("downloader/response_count") or 0))
