@@ -49,6 +49,18 @@ def workers(count: int, spider: str, workdir: Path, *, mirror: str, redis_url: s
         return [future.result() for future in futures]
 
 
+def two_workers(server: ReplicaServer, workdir: Path, *, redis_url: str, settings: dict[str, Any],
+                args: dict[str, str] | None = None) -> list[CrawlResult]:
+    """Two workers of one maghress crawl on ``server`` (stopped after them), each checked to have
+    finished cleanly (:func:`check_clean_finish`)."""
+    try:
+        results = workers(2, "maghress", workdir, mirror=server.url, redis_url=redis_url, settings=settings, args=args)
+    finally:
+        server.stop()
+    check_clean_finish(results)
+    return results
+
+
 # --- work that spreads ------------------------------------------------------------------------
 def test_two_workers_both_write_items_on_a_short_crawl(own_snapshot, cluster_db, cluster_url, tmp_path, capsys):
     """One edition of the snapshot (about 30 pages) with the project's settings (AutoThrottle
@@ -116,12 +128,8 @@ def test_workers_leave_as_soon_as_the_crawl_is_complete(own_snapshot, cluster_db
         return answer(entry)
 
     server.snapshot.answer = stamped
-    try:
-        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url,
+    results = two_workers(server, tmp_path, redis_url=cluster_url,
                           settings={"NEWSBOT_RENDER_ENABLED": False, "AUTOTHROTTLE_START_DELAY": 1.0}, args={"editions": "fr"})
-    finally:
-        server.stop()
-    check_clean_finish(results)
     assert all(result.items for result in results), split_of(results)
     lags = [dt.datetime.fromisoformat(result.stat("finish_time", None)).timestamp() - last[0] for result in results]
     assert max(lags) < 2.0, lags
@@ -135,12 +143,7 @@ def test_a_worker_that_got_no_article_still_passes_its_monitors(own_snapshot, cl
     nothing). Each is judged on the whole crawl, so both exit 0; before, the worker left
     without work failed "Items written" (and "Pages downloaded") and exited 1."""
     server = ReplicaServer(own_snapshot).start()
-    try:
-        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url, settings=QUICK,
-                          args={"ids": "fr/rabatinfo:400000"})
-    finally:
-        server.stop()
-    check_clean_finish(results)
+    results = two_workers(server, tmp_path, redis_url=cluster_url, settings=QUICK, args={"ids": "fr/rabatinfo:400000"})
     assert sorted(len(result.items) for result in results) == [0, 1], split_of(results)
     assert all(result.stat("newsbot/monitors/failed") == 0 for result in results)
     assert max(result.stat("newsbot/cluster/crawl_written") for result in results) == 1
@@ -164,12 +167,7 @@ def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, cluste
     server.snapshot.answer = timed
     ids = "fr/rabatinfo:400000-400030,fr/soussmatin:401000-401020"
     settings = {**QUICK, "DOWNLOAD_DELAY": 0.5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "AUTOTHROTTLE_ENABLED": False}
-    try:
-        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url, settings=settings,
-                          args={"ids": ids})
-    finally:
-        server.stop()
-    check_clean_finish(results)
+    results = two_workers(server, tmp_path, redis_url=cluster_url, settings=settings, args={"ids": ids})
     stamps = sorted(t for t, _ in times)
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]
     assert len(stamps) >= 12, times
@@ -210,12 +208,7 @@ def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snap
 
     server.snapshot.answer = slow
     settings = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "AUTOTHROTTLE_ENABLED": False}
-    try:
-        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url, settings=settings,
-                          args={"editions": "fr"})
-    finally:
-        server.stop()
-    check_clean_finish(results)
+    results = two_workers(server, tmp_path, redis_url=cluster_url, settings=settings, args={"editions": "fr"})
     responses = sum(result.stat("downloader/response_count") for result in results)
     assert responses >= 25 and all(result.stat("downloader/response_count") for result in results), split_of(results)
     assert most[0] <= 2, most[0]
