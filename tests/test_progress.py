@@ -228,3 +228,13 @@ def test_status_without_a_redis_says_how_to_give_one():
                           text=True, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "no Redis given: write its URL first" in proc.stderr and "--redis URL" in proc.stderr
+
+
+def test_the_status_reports_examples_hold():
+    """``python -m newsbot.cluster status``'s report, its docstring examples (pytest's doctest
+    collection leaves ``__main__.py`` modules out): a stopped crawl says how to resume it."""
+    import doctest
+
+    import newsbot.cluster.__main__ as status
+
+    assert doctest.testmod(status).failed == 0

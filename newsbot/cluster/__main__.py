@@ -87,6 +87,11 @@ def report(state: dict[str, Any], namespace: str) -> str:
     ...               "workers": {}, "progress": None}, "newsbot"))
     crawl maghress (namespace newsbot): 0 live workers, 0 queued, 0 in flight, 0 seen, 0 failed
     no progress published (no worker has run since the crawl was seeded, or its counts expired)
+    >>> from newsbot.monitoring.progress import Snapshot
+    >>> stopped = {"crawl": "maghress", "queued": 7, "in_flight": 0, "seen": 40, "failed": 0, "workers": {},
+    ...            "progress": {**Snapshot(12.0, responses=33, written=30, workers=2).to_dict(), "running": 0}}
+    >>> print(report(stopped, "newsbot").splitlines()[1])
+    progress: 2 workers (none running, stopped with 7 queued: start workers again to resume), 12s since the first started:
     """
     live = state["workers"]
     lines = [f"crawl {state['crawl']} (namespace {namespace}): {len(live)} live worker{'' if len(live) == 1 else 's'},"
@@ -96,7 +101,12 @@ def report(state: dict[str, Any], namespace: str) -> str:
         return "\n".join(lines)
     whole = progress.Snapshot.from_dict(state["progress"])
     running = state["progress"].get("running", 0)
-    how = f"{running} still running" if running > 0 else "all finished"
+    if running > 0:
+        how = f"{running} still running"
+    elif state["queued"]:  # every worker left early (Ctrl-C, CLOSESPIDER_*): resumable
+        how = f"none running, stopped with {state['queued']:,} queued: start workers again to resume"
+    else:
+        how = "all finished"
     lines.append(summary_table(whole, f"progress: {whole.workers} worker{'' if whole.workers == 1 else 's'}"
                                       f" ({how}), {duration(whole.elapsed)} since the first started"))
     return "\n".join(lines)
