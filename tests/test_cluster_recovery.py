@@ -104,12 +104,15 @@ def test_stopped_crawl_resumes(own_snapshot, cluster_db, cluster_url, tmp_path):
 
 
 # --- a killed worker loses no page -----------------------------------------------------------
-def start_worker(spider: str, workdir: Path, *, mirror: str, settings: dict[str, Any]) -> subprocess.Popen:
+def start_worker(spider: str, workdir: Path, *, mirror: str, settings: dict[str, Any],
+                 args: dict[str, str] | None = None) -> subprocess.Popen:
     """A ``scrapy crawl`` worker as a process we can kill (same command as ``run_crawl``)."""
     workdir.mkdir(parents=True, exist_ok=True)
     all_settings = {"NEWSBOT_STATS_FILE": str(workdir / "feed.stats.json"), "NEWSBOT_DATA_DIR": str(workdir),
                     "NEWSBOT_MIRROR": mirror, **settings}
     cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", str(workdir / "feed.jsonl")]
+    for name, value in (args or {}).items():
+        cmd += ["-a", f"{name}={value}"]
     for key, value in all_settings.items():
         cmd += ["-s", f"{key}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings", "PYTHONPATH": str(ROOT)}
@@ -174,3 +177,70 @@ def test_killed_worker_loses_no_page(own_snapshot, cluster_db, cluster_url, tmp_
     # no article lost: the victim's written lines, the survivor's feed and the next run's
     # (an item the victim had not written yet is fetched again next run: at least once)
     check_expected_items(own_snapshot, feed_lines(tmp_path / "victim" / "feed.jsonl") + survivor.items + second.items)
+
+
+def test_a_backfill_stopped_while_seeding_is_seeded_again_and_finished(own_snapshot, cluster_db, cluster_url, tmp_path):
+    """A newcomer's case: the seeding worker of an ``ids`` backfill feeds the range into the queue
+    as the crawl goes; stopped part-way (here ``CLOSESPIDER_PAGECOUNT``), the rest of the range
+    was never queued, and the next workers found the queue empty, called the crawl complete and
+    cleared it: the ids not queued were never fetched. Now the seed counts as done only once
+    every start request is queued; the last worker out of an unseeded crawl deletes the seed lock
+    but keeps queue and seen set, so the next run seeds again and fetches only what was not seen."""
+    ids = "fr/rabatinfo:400000-400060"
+    server = ReplicaServer(own_snapshot).start()
+    try:
+        first = run_crawl("maghress", tmp_path / "first", mirror=server.url, args={"ids": ids}, timeout=90,
+                          settings={"NEWSBOT_CLUSTER": cluster_url, **WORKER_SETTINGS, **ALONE, "CLOSESPIDER_PAGECOUNT": 10,
+                                    "NEWSBOT_BOILERPLATE_WARMUP": 0})
+        results = run_workers(2, "maghress", tmp_path / "rest", mirror=server.url, redis_url=cluster_url,
+                              args={"ids": ids}, settings=ALONE)
+        hits = server.hits()
+    finally:
+        server.stop()
+    assert first.stat("finish_reason", None) == "closespider_pagecount"
+    assert first.stat("newsbot/cluster/outcome", None) == "unseeded", first.log[-2000:]
+    assert "the first seeds the crawl again" in first.log
+    check_clean_finish(results)
+    assert sum(r.stat("newsbot/cluster/seeded") for r in results) == 1  # seeded again, once
+    # the snapshot's pages in the range (every tenth id; the others answer 404): each fetched, by
+    # the first run or the rest (before: those after the first run's last queued id, never); a
+    # download the stop cut short (at most CONCURRENT_REQUESTS, 2) is fetched again
+    pages = [f"www.maghress.com /fr/rabatinfo/{n}" for n in range(400000, 400061, 10)]
+    assert all(hits.get(page, 0) >= 1 for page in pages), hits
+    assert sum(hits[page] - 1 for page in pages) <= 2, hits
+    check_no_article_twice([item for result in (first, *results) for item in result.items])
+
+
+def test_the_others_stop_when_the_seeding_worker_stopped_before_queuing_every_id(own_snapshot, cluster_db, cluster_url,
+                                                                                   tmp_path):
+    """The seeding worker of a long ``ids`` backfill stopped (SIGINT) while another worker runs:
+    the other finishes what was queued, then closes with finish reason
+    ``cluster_seed_unfinished`` rather than calling the crawl complete; as the last one out it
+    deletes the seed lock and keeps the seen set, for the next run to seed the rest."""
+    server = ReplicaServer(own_snapshot).start()
+    cluster = {"NEWSBOT_CLUSTER": cluster_url, **WORKER_SETTINGS, **ALONE}
+    args = {"ids": "fr/rabatinfo:400000-420000"}
+    seeder = None
+    try:
+        cmd_args = {**cluster, "NEWSBOT_CLUSTER_CRAWL": "backfill"}
+        seeder = start_worker("maghress", tmp_path / "seeder", mirror=server.url, settings=cmd_args, args=args)
+        deadline = time.monotonic() + 60
+        while not cluster_db.get("newsbot-mirror:cluster:backfill:seeded") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with ThreadPoolExecutor(1) as pool:
+            other_run = pool.submit(run_crawl, "maghress", tmp_path / "other", mirror=server.url, args=args,
+                                    settings=cmd_args, quick_idle=True)
+            while cluster_db.zcard("newsbot-mirror:cluster:backfill:workers") < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            seeder.send_signal(signal.SIGINT)  # Ctrl-C: the seeder leaves with most of the range never queued
+            seeder.wait(timeout=60)
+            other = other_run.result()
+    finally:
+        if seeder is not None and seeder.poll() is None:
+            seeder.kill()
+        server.stop()
+    assert other.stat("finish_reason", None) == "cluster_seed_unfinished", other.log[-2000:]
+    assert "its seeding worker stopped before it had queued every start request" in other.log
+    assert other.stat("newsbot/cluster/outcome", None) == "unseeded"
+    assert cluster_db.get("newsbot-mirror:cluster:backfill:seeded") is None  # the next run seeds again
+    assert cluster_db.scard("newsbot-mirror:cluster:backfill:dupefilter") > 0  # ... skipping what was seen

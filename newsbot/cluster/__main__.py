@@ -131,7 +131,8 @@ def _redis_url(args: argparse.Namespace, parser: argparse.ArgumentParser, settin
         args.crawls, args.legacy = args.targets, False
         if not raw:
             parser.error("no Redis given: write its URL first (status redis://HOST:6379/0 CRAWL), or --redis URL,"
-                         " or set NEWSBOT_CLUSTER (environment or settings) as the workers do")
+                         " or set NEWSBOT_CLUSTER in the environment or the project settings (workers read"
+                         " only -s NEWSBOT_CLUSTER=URL or the settings, never the environment)")
     try:
         url = cluster_url(raw)
     except ValueError as exc:

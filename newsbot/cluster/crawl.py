@@ -12,7 +12,11 @@ The crawl ends when its last worker leaves: with the queue drained, the seed loc
 the crawl's run id are deleted (the next run seeds again, under a run id of its own) and so are the seen-request fingerprints, unless
 ``SCHEDULER_PERSIST=True`` keeps them; with requests still queued (workers stopped
 early), queue and fingerprints stay so that starting workers again resumes the crawl.
-Either way the fingerprints of requests that failed (HTTP error, timeout, DNS...) are
+The seeding worker marks its seed done when it is first idle (every start request queued);
+when it left, or died, before that, the crawl cannot complete: the other workers close
+(finish reason :data:`SEED_UNFINISHED`) and the last one out deletes the seed lock but keeps
+queue and fingerprints, so the next run seeds again and queues only the requests not seen
+(an ``ids`` backfill's rest). Either way the fingerprints of requests that failed (HTTP error, timeout, DNS...) are
 taken out of the seen set, so a later run tries them again (shared case NB-26).
 """
 
@@ -37,7 +41,7 @@ from scrapy_redis.defaults import REDIS_PARAMS
 from newsbot.cluster.config import cluster_url, crawl_name, worker_timeout
 from newsbot.cluster.keys import ClusterKeys
 from newsbot.cluster.outage import FINISH_REASON, RedisOutage, check_reachable
-from newsbot.cluster.scripts import ENQUEUE, GIVE_BACK, HEARTBEAT, IDLE, LEAVE, LIVE, POP
+from newsbot.cluster.scripts import ENQUEUE, GIVE_BACK, HEARTBEAT, IDLE, LEAVE, LIVE, POP, SEED_DONE
 from newsbot.state import state_namespace
 
 if TYPE_CHECKING:
@@ -49,6 +53,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_INTERVAL = 2.0
+SEED_UNFINISHED = "cluster_seed_unfinished"
+"""Finish reason of a worker whose crawl's seeding worker stopped before queuing every start request."""
 
 @dataclass(frozen=True)
 class SeedClaim:
@@ -63,14 +69,26 @@ class SeedClaim:
 class Settled:
     """Outcome of :meth:`ClusterCrawl.settle`, asked by an idle worker.
 
-    ``complete``: the queue is empty, every live worker idle and no request in flight: nothing
-    can add a request any more. Else ``queued`` requests wait and ``busy`` (ids) are the other
-    live workers that have taken a request since they were last idle.
+    ``work_left``: requests are queued (``queued``) or in flight, or other live workers
+    (``busy``, ids) have taken a request since they were last idle. ``seed``: ``done`` (every
+    start request queued), ``seeding`` (its worker is still queuing them) or ``gone`` (its worker
+    left, or died, before it had queued them all: the crawl cannot complete).
     """
 
-    complete: bool
+    work_left: bool
     queued: int = 0
     busy: tuple[str, ...] = ()
+    seed: str = "done"
+
+    @property
+    def complete(self) -> bool:
+        """Nothing can add a request any more: the seed done, and no work left anywhere."""
+        return self.seed == "done" and not self.work_left
+
+    @property
+    def stranded(self) -> bool:
+        """No work left, but its seeding worker stopped before it had queued every start request."""
+        return self.seed == "gone" and not self.work_left
 
 
 @dataclass(frozen=True)
@@ -78,7 +96,9 @@ class Departure:
     """Outcome of :meth:`ClusterCrawl.leave`.
 
     ``outcome``: ``others`` (``remaining`` workers still running: nothing cleared),
-    ``interrupted`` (last worker, ``remaining`` requests left: kept for a resume) or
+    ``interrupted`` (last worker, ``remaining`` requests left: kept for a resume),
+    ``unseeded`` (last worker, the seeding worker stopped before it had queued every start
+    request: the seed lock deleted, queue and seen set kept, so the next run seeds the rest) or
     ``complete`` (last worker, queue drained: the crawl's keys were cleared).
     ``forgotten``: failed fingerprints taken out of the seen set.
     """
@@ -130,6 +150,7 @@ class ClusterCrawl:
         self._enqueue = server.register_script(ENQUEUE)
         self._leave = server.register_script(LEAVE)
         self._idle = server.register_script(IDLE)
+        self._seed_done = server.register_script(SEED_DONE)
 
     @classmethod
     def of(cls, crawler: Crawler) -> ClusterCrawl:
@@ -183,8 +204,8 @@ class ClusterCrawl:
     def settle(self, downloading: Collection[Request] = ()) -> Settled:
         """Record this worker as idle (Scrapy's engine has nothing to download, parse or queue)
         and tell whether the whole crawl is complete (one script, :data:`~newsbot.cluster.scripts.IDLE`)."""
-        queued, busy, complete = self._pruned(self._run(self._idle, *self._finished(downloading)))
-        return Settled(bool(int(complete)), int(queued), tuple(_text(busy).split()))
+        queued, busy, left, seed = self._pruned(self._run(self._idle, *self._finished(downloading)))
+        return Settled(bool(int(left)), int(queued), tuple(_text(busy).split()), _text(seed))
 
     def _finished(self, downloading: Collection[Request]) -> list[bytes]:
         """Entries of the requests taken here that are no longer in ``downloading`` (the
@@ -239,6 +260,11 @@ class ClusterCrawl:
         self._taken[request] = data
 
     # --- seeding -----------------------------------------------------------------------
+    def seed_done(self) -> None:
+        """This worker, the seeding one, has queued every start request: mark the seed lock done
+        (a crawl whose seed is not done never completes; see the module docstring)."""
+        self._run(self._seed_done)
+
     def claim_seed(self, arguments: str) -> SeedClaim:
         """Take the crawl's seed lock (``SET NX``): True for the first worker of a crawl."""
         value = json.dumps({"worker": self.worker_id, "arguments": arguments}, sort_keys=True)

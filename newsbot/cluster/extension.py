@@ -25,11 +25,11 @@ import time
 from typing import TYPE_CHECKING
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from twisted.internet import task
 
 from newsbot.cluster.config import max_idle_seconds
-from newsbot.cluster.crawl import HEARTBEAT_INTERVAL, ClusterCrawl, cluster_component
+from newsbot.cluster.crawl import HEARTBEAT_INTERVAL, SEED_UNFINISHED, ClusterCrawl, cluster_component
 from newsbot.cluster.outage import REDIS_ERRORS
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class ClusterWorkerExtension:
         logger.info(
             "Cluster worker %s joined crawl %r (%d live worker(s), %s request(s) queued, close after %s)",
             self.cluster.worker_id, self.cluster.keys.crawl, len(live), self._queued(),
-            f"{self.max_idle} s idle" if self.max_idle else "never (MAX_IDLE_TIME_BEFORE_CLOSE=0)",
+            "when the crawl is complete" if self.max_idle else "never (MAX_IDLE_TIME_BEFORE_CLOSE=0)",
         )
         self._loop.start(HEARTBEAT_INTERVAL, now=False)
 
@@ -91,13 +91,20 @@ class ClusterWorkerExtension:
         self.cluster.outage.answered()
         if self.max_idle == 0:  # an always-on worker (recorded idle all the same: others may close)
             raise DontCloseSpider
+        if settled.stranded:
+            logger.warning(
+                "Cluster crawl %r cannot complete: its seeding worker stopped before it had queued every start"
+                " request. Closing; start workers again to seed the rest (requests seen before are skipped)",
+                self.cluster.keys.crawl,
+            )
+            raise CloseSpider(SEED_UNFINISHED)
         if settled.complete:
             logger.info(
                 "Cluster crawl %r complete: queue empty, no request in flight, every worker idle: closing",
                 self.cluster.keys.crawl,
             )
             return
-        if settled.busy or settled.queued:
+        if settled.queued or settled.busy or settled.seed == "seeding":
             # another worker may still add requests: wait, and count idleness afresh after it
             self.cluster.idle_since = time.monotonic()
             raise DontCloseSpider

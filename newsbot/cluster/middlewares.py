@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.utils.asyncio import call_later
 
 from newsbot.cluster.crawl import ClusterCrawl, cluster_component
 from newsbot.cluster.outage import FINISH_REASON, REDIS_ERRORS
@@ -98,6 +99,16 @@ class ClusterSeedMiddleware:
         self.cluster.mark_busy()
         async for item_or_request in start:
             yield item_or_request
+        # every start request is now the scheduler's, which queues what it holds at the end of
+        # this reactor turn: mark the seed done just after (failing that, the seeding worker's
+        # first idle check does)
+        call_later(0, self._seed_done)
+
+    def _seed_done(self) -> None:
+        try:
+            self.cluster.seed_done()
+        except REDIS_ERRORS as exc:
+            self.cluster.outage.failed(exc)
 
 
 class ClusterFailureMiddleware:

@@ -146,6 +146,12 @@ class ClusterScheduler(Scheduler):
             return
         if departure.outcome == "others":
             logger.info("Cluster crawl %r: %d other worker(s) still running", crawl, departure.remaining)
+        elif departure.outcome == "unseeded":
+            logger.warning(
+                "Cluster crawl %r: last worker out, and the seeding worker stopped before it had queued every"
+                " start request (%d request(s) still queued): start workers again; the first seeds the crawl"
+                " again and queues only the requests not seen before", crawl, departure.remaining,
+            )
         elif departure.outcome == "interrupted":
             logger.warning(
                 "Cluster crawl %r: last worker out with %d request(s) still queued: start workers"

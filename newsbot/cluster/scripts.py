@@ -56,14 +56,39 @@ end
 if #entries > 0 then redis.call('SREM', KEYS[9], ARGV[1]) end
 return entries
 """
+# The seed lock's JSON gets "done": true once its seeding worker is first idle (every start
+# request queued); a crawl whose seed is not done is never complete, and the last worker out
+# deletes such a lock so that the next run seeds again (its requests seen before are skipped).
+_SEED = """
+local function seed_state(me)
+  local raw = redis.call('GET', KEYS[6])
+  if not raw then return 'done' end
+  local seed = cjson.decode(raw)
+  if seed.done then return 'done' end
+  if seed.worker == me then
+    seed.done = true
+    redis.call('SET', KEYS[6], cjson.encode(seed), 'KEEPTTL')
+    return 'done'
+  end
+  if redis.call('ZSCORE', KEYS[1], seed.worker) then return 'seeding' end
+  return 'gone'
+end
+"""
+# The seeding worker has queued every start request: 'done' (also when the lock is another's).
+SEED_DONE = _SEED + """
+return seed_state(ARGV[1])
+"""
 # ARGV[4...]: finished entries to forget from the own inflight hash. The worker is idle (nothing to
 # download, parse or queue): recorded in the idle set until its next POP. The crawl is complete
-# when the queue is empty, every live worker is in the idle set and no request is in flight: then
-# nobody can add a request any more (a worker queues what its pages yield before it is idle).
-# Returns {requeued, dead, queued, live workers not idle (ids, space-separated), complete 0/1}.
-IDLE = _PRUNE + """
+# when the seed is done, the queue is empty, every live worker is in the idle set and no request
+# is in flight: then nobody can add a request any more (a worker queues what its pages yield
+# before it is idle). Returns {requeued, dead, queued, live workers not idle (ids,
+# space-separated), work left 0/1 (queued, in flight or a busy worker), seed: 'done', 'seeding'
+# or 'gone' (its worker left first)}.
+IDLE = _PRUNE + _SEED + """
 for i = 4, #ARGV do redis.call('HDEL', KEYS[7], ARGV[i]) end
 redis.call('SADD', KEYS[9], ARGV[1])
+local seed = seed_state(ARGV[1])
 local queued = redis.call('ZCARD', KEYS[3])
 local busy = {}
 local inflight = 0
@@ -71,9 +96,9 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   if id ~= ARGV[1] and redis.call('SISMEMBER', KEYS[9], id) == 0 then busy[#busy + 1] = id end
   inflight = inflight + redis.call('HLEN', ARGV[3] .. id)
 end
-local complete = 0
-if queued == 0 and #busy == 0 and inflight == 0 then complete = 1 end
-return {pruned[1], pruned[2], queued, table.concat(busy, ' '), complete}
+local still = 1
+if queued == 0 and #busy == 0 and inflight == 0 then still = 0 end
+return {pruned[1], pruned[2], queued, table.concat(busy, ' '), still, seed}
 """
 # ARGV[4...]: entries taken by this worker and never started: back to the queue with their score.
 GIVE_BACK = """
@@ -100,6 +125,12 @@ while true do
   forgotten = forgotten + redis.call('SREM', KEYS[4], unpack(batch))
 end
 local queued = redis.call('ZCARD', KEYS[3])
+local raw = redis.call('GET', KEYS[6])
+if raw and not cjson.decode(raw).done then
+  -- the seeding worker stopped before queuing every start request: the next run seeds again
+  redis.call('DEL', KEYS[6])
+  return {'unseeded', queued, forgotten, pruned[1]}
+end
 if queued > 0 then return {'interrupted', queued, forgotten, pruned[1]} end
 redis.call('DEL', KEYS[6], KEYS[2], KEYS[8], KEYS[9])
 if ARGV[4] ~= '1' then redis.call('DEL', KEYS[4]) end

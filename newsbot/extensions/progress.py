@@ -87,7 +87,7 @@ class ProgressExtension:
                 self.redis_started = shared.server_time(self.cluster.server)
             except REDIS_ERRORS:
                 pass  # the heartbeats report the outage; the local clock will do
-            self._publish_loop.start(shared.PUBLISH_INTERVAL, now=False)
+            self._publish_loop.start(shared.PUBLISH_INTERVAL, now=True)  # at once: `status` shows the worker from its start
 
     def snapshot(self, finished: str | None = None) -> Snapshot:
         """This worker's counts now (``finished``: its finish reason, at the end)."""
