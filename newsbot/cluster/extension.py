@@ -68,9 +68,9 @@ class ClusterWorkerExtension:
             self.cluster.outage.failed(exc)
             live = {}
         logger.info(
-            "Cluster worker %s joined crawl %r (%d live worker(s), %s request(s) queued, close after %s)",
+            "Cluster worker %s joined crawl %r (%d live worker(s), %s request(s) queued, close %s)",
             self.cluster.worker_id, self.cluster.keys.crawl, len(live), self._queued(),
-            "when the crawl is complete" if self.max_idle else "never (MAX_IDLE_TIME_BEFORE_CLOSE=0)",
+            "when the crawl is complete" if self.max_idle else "never: MAX_IDLE_TIME_BEFORE_CLOSE=0",
         )
         self._loop.start(HEARTBEAT_INTERVAL, now=False)
 
