@@ -53,7 +53,7 @@ from scrapy_redis import defaults, picklecompat
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from newsbot.cluster.config import prefetch
+from newsbot.cluster.config import max_idle_seconds, prefetch
 from newsbot.cluster.crawl import ClusterCrawl
 from newsbot.cluster.dupefilter import ClusterDupeFilter
 from newsbot.cluster.outage import REDIS_ERRORS
@@ -82,6 +82,7 @@ class ClusterScheduler(Scheduler):
     cluster: ClusterCrawl
     crawler: Crawler
     prefetch: int
+    closes: bool  # closes by itself once the crawl is complete
     unsent: list[Request]  # found, not queued in Redis yet: this turn's, or found while Redis was down
     ahead: list[tuple[Request, bytes]]  # taken from the queue with the request handed out last, and their entries
     _wake: Any  # the LoopingCall looking at the queue while starved, or None
@@ -106,6 +107,7 @@ class ClusterScheduler(Scheduler):
         instance.cluster = cluster
         instance.crawler = crawler
         instance.prefetch = prefetch(settings)
+        instance.closes = max_idle_seconds(settings) != 0  # MAX_IDLE_TIME_BEFORE_CLOSE=0: an always-on worker
         instance.unsent = []
         instance.ahead = []
         instance._wake = None
@@ -284,7 +286,7 @@ class ClusterScheduler(Scheduler):
         except REDIS_ERRORS as exc:
             self.cluster.outage.failed(exc)
             return
-        if queued or self.unsent or engine.spider_is_idle():
+        if queued or self.unsent or (self.closes and engine.spider_is_idle()):
             # idle: the engine's idle check asks whether the whole crawl is complete (the worker
             # extension), now rather than at the engine's heartbeat (every 5 s)
             slot.nextcall.schedule()
