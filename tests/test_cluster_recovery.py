@@ -202,6 +202,7 @@ def test_a_backfill_stopped_while_seeding_is_seeded_again_and_finished(own_snaps
     assert "the first seeds the crawl again" in first.log
     check_clean_finish(results)
     assert sum(r.stat("newsbot/cluster/seeded") for r in results) == 1  # seeded again, once
+    assert "this worker (" in "".join(r.log for r in results) and "seeds it again" in "".join(r.log for r in results)
     # the snapshot's pages in the range (every tenth id; the others answer 404): each fetched, by
     # the first run or the rest (before: those after the first run's last queued id, never); a
     # download the stop cut short (at most CONCURRENT_REQUESTS, 2) is fetched again
@@ -235,6 +236,8 @@ def test_the_others_stop_when_the_seeding_worker_stopped_before_queuing_every_id
             seeder.send_signal(signal.SIGINT)  # Ctrl-C: the seeder leaves with most of the range never queued
             seeder.wait(timeout=60)
             other = other_run.result()
+        other_args = run_crawl("maghress", tmp_path / "other-args", mirror=server.url, args={"ids": "fr/rabatinfo:400000"},
+                               settings=cmd_args, quick_idle=True)
     finally:
         if seeder is not None and seeder.poll() is None:
             seeder.kill()
@@ -242,5 +245,8 @@ def test_the_others_stop_when_the_seeding_worker_stopped_before_queuing_every_id
     assert other.stat("finish_reason", None) == "cluster_seed_unfinished", other.log[-2000:]
     assert "its seeding worker stopped before it had queued every start request" in other.log
     assert other.stat("newsbot/cluster/outcome", None) == "unseeded"
-    assert cluster_db.get("newsbot-mirror:cluster:backfill:seeded") is None  # the next run seeds again
+    seed = json.loads(cluster_db.get("newsbot-mirror:cluster:backfill:seeded"))
+    assert seed["arguments"] and not seed.get("done")  # kept: the next run with these arguments seeds again
     assert cluster_db.scard("newsbot-mirror:cluster:backfill:dupefilter") > 0  # ... skipping what was seen
+    # and a crawl of that name with other arguments is refused, not mixed into the unfinished one
+    assert other_args.stat("finish_reason", None) == "cluster_arguments_mismatch"

@@ -74,9 +74,20 @@ def describe(server, crawl: str, namespace: str = DEFAULT_NAMESPACE) -> dict[str
         "failed": int(server.scard(keys.failed)),
         "in_flight": sum(int(server.hlen(k)) for k in server.scan_iter(match=keys.inflight_prefix + "*")),
         "seeded_by": json.loads(seeded).get("worker") if seeded else None,
+        "seed": _seed_state(json.loads(seeded) if seeded else None, live),
         "workers": live,
         "progress": {**whole.to_dict(), "running": progress.still_running(published, live)} if whole is not None else None,
     }
+
+
+def _seed_state(seed: dict[str, Any] | None, live: dict[str, Any]) -> str | None:
+    """``done`` (every start request queued), ``seeding`` (its worker is queuing them),
+    ``unfinished`` (its worker stopped first: start workers again to seed the rest), or None."""
+    if seed is None:
+        return None
+    if seed.get("done"):
+        return "done"
+    return "seeding" if seed.get("worker") in live else "unfinished"
 
 
 def report(state: dict[str, Any], namespace: str) -> str:
@@ -92,6 +103,8 @@ def report(state: dict[str, Any], namespace: str) -> str:
     ...            "progress": {**Snapshot(12.0, responses=33, written=30, workers=2).to_dict(), "running": 0}}
     >>> print(report(stopped, "newsbot").splitlines()[1])
     progress: 2 workers (none running, stopped with 7 queued: start workers again to resume), 12s since the first started:
+    >>> print(report({**stopped, "seed": "unfinished"}, "newsbot").splitlines()[1])
+    progress: 2 workers (none running, seeding stopped before the end: start workers again to seed the rest), 12s since the first started:
     """
     live = state["workers"]
     lines = [f"crawl {state['crawl']} (namespace {namespace}): {len(live)} live worker{'' if len(live) == 1 else 's'},"
@@ -103,6 +116,8 @@ def report(state: dict[str, Any], namespace: str) -> str:
     running = state["progress"].get("running", 0)
     if running > 0:
         how = f"{running} still running"
+    elif state.get("seed") == "unfinished":  # the seeding worker stopped before it had queued every start request
+        how = "none running, seeding stopped before the end: start workers again to seed the rest"
     elif state["queued"]:  # every worker left early (Ctrl-C, CLOSESPIDER_*): resumable
         how = f"none running, stopped with {state['queued']:,} queued: start workers again to resume"
     else:

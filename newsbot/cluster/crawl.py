@@ -14,9 +14,9 @@ the crawl's run id are deleted (the next run seeds again, under a run id of its 
 early), queue and fingerprints stay so that starting workers again resumes the crawl.
 The seeding worker marks its seed done when it is first idle (every start request queued);
 when it left, or died, before that, the crawl cannot complete: the other workers close
-(finish reason :data:`SEED_UNFINISHED`) and the last one out deletes the seed lock but keeps
-queue and fingerprints, so the next run seeds again and queues only the requests not seen
-(an ``ids`` backfill's rest). Either way the fingerprints of requests that failed (HTTP error, timeout, DNS...) are
+(finish reason :data:`SEED_UNFINISHED`) and the last one out keeps queue, fingerprints and seed
+lock: the next run's first worker with the same arguments seeds again and queues only the
+requests not seen (an ``ids`` backfill's rest). Either way the fingerprints of requests that failed (HTTP error, timeout, DNS...) are
 taken out of the seen set, so a later run tries them again (shared case NB-26).
 """
 
@@ -41,7 +41,7 @@ from scrapy_redis.defaults import REDIS_PARAMS
 from newsbot.cluster.config import cluster_url, crawl_name, worker_timeout
 from newsbot.cluster.keys import ClusterKeys
 from newsbot.cluster.outage import FINISH_REASON, RedisOutage, check_reachable
-from newsbot.cluster.scripts import ENQUEUE, GIVE_BACK, HEARTBEAT, IDLE, LEAVE, LIVE, POP, SEED_DONE
+from newsbot.cluster.scripts import CLAIM, ENQUEUE, GIVE_BACK, HEARTBEAT, IDLE, LEAVE, LIVE, POP, SEED_DONE
 from newsbot.state import state_namespace
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ class SeedClaim:
     mine: bool
     worker: str
     arguments: str
+    again: bool = False  # seeding again after a seeding worker that stopped early
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class Departure:
     ``outcome``: ``others`` (``remaining`` workers still running: nothing cleared),
     ``interrupted`` (last worker, ``remaining`` requests left: kept for a resume),
     ``unseeded`` (last worker, the seeding worker stopped before it had queued every start
-    request: the seed lock deleted, queue and seen set kept, so the next run seeds the rest) or
+    request: queue, seen set and seed lock kept, so the next run seeds the rest) or
     ``complete`` (last worker, queue drained: the crawl's keys were cleared).
     ``forgotten``: failed fingerprints taken out of the seen set.
     """
@@ -151,6 +152,7 @@ class ClusterCrawl:
         self._leave = server.register_script(LEAVE)
         self._idle = server.register_script(IDLE)
         self._seed_done = server.register_script(SEED_DONE)
+        self._claim = server.register_script(CLAIM)
 
     @classmethod
     def of(cls, crawler: Crawler) -> ClusterCrawl:
@@ -266,14 +268,13 @@ class ClusterCrawl:
         self._run(self._seed_done)
 
     def claim_seed(self, arguments: str) -> SeedClaim:
-        """Take the crawl's seed lock (``SET NX``): True for the first worker of a crawl."""
-        value = json.dumps({"worker": self.worker_id, "arguments": arguments}, sort_keys=True)
-        if self.server.set(self.keys.seeded, value, nx=True):
+        """Take the crawl's seed lock (one script, :data:`~newsbot.cluster.scripts.CLAIM`): mine
+        for the first worker of a crawl, and for the first one after a seeding worker that
+        stopped before it had queued every start request (``again``: same arguments only)."""
+        outcome, worker, held = (_text(x) for x in self._pruned(self._run(self._claim, arguments)))
+        if outcome == "new":
             self.server.delete(self.keys.progress)  # the counts of an earlier crawl of this name
-            return SeedClaim(True, self.worker_id, arguments)
-        raw = self.server.get(self.keys.seeded)
-        held = json.loads(raw) if raw else {"worker": "?", "arguments": arguments}
-        return SeedClaim(False, held.get("worker", "?"), held.get("arguments", ""))
+        return SeedClaim(outcome != "theirs", worker, held, again=outcome == "again")
 
     def shared_run_id(self, mine: str) -> str:
         """The crawl's run id: the first worker to ask sets it to its own (``mine``), the

@@ -95,7 +95,13 @@ class ClusterSeedMiddleware:
                 raise CloseSpider("cluster_arguments_mismatch")
             logger.info("Cluster crawl %r already seeded by worker %s: taking requests from the shared queue", crawl, claim.worker)
             return
-        logger.info("Cluster crawl %r: this worker (%s) seeds the start requests", crawl, self.cluster.worker_id)
+        if claim.again:
+            logger.warning(
+                "Cluster crawl %r: its seeding worker stopped before it had queued every start request; this"
+                " worker (%s) seeds it again (requests seen before are skipped)", crawl, self.cluster.worker_id,
+            )
+        else:
+            logger.info("Cluster crawl %r: this worker (%s) seeds the start requests", crawl, self.cluster.worker_id)
         self.cluster.mark_busy()
         async for item_or_request in start:
             yield item_or_request

@@ -74,6 +74,24 @@ local function seed_state(me)
   return 'gone'
 end
 """
+# ARGV[4]: the worker's spider arguments (text). Take the seed lock: 'new' when there was none;
+# 'again' when its seeding worker left or died before it had queued every start request and
+# the arguments are the same (this worker seeds again: requests seen before are skipped);
+# else 'theirs'. Returns {requeued, dead, outcome, seeding worker, its arguments}.
+CLAIM = _PRUNE + """
+local raw = redis.call('GET', KEYS[6])
+if not raw then
+  redis.call('SET', KEYS[6], cjson.encode({worker = ARGV[1], arguments = ARGV[4]}))
+  return {pruned[1], pruned[2], 'new', ARGV[1], ARGV[4]}
+end
+local seed = cjson.decode(raw)
+if seed.arguments == ARGV[4] and not seed.done and not redis.call('ZSCORE', KEYS[1], seed.worker) then
+  seed.worker = ARGV[1]
+  redis.call('SET', KEYS[6], cjson.encode(seed))
+  return {pruned[1], pruned[2], 'again', ARGV[1], ARGV[4]}
+end
+return {pruned[1], pruned[2], 'theirs', tostring(seed.worker), tostring(seed.arguments)}
+"""
 # The seeding worker has queued every start request: 'done' (also when the lock is another's).
 SEED_DONE = _SEED + """
 return seed_state(ARGV[1])
@@ -127,8 +145,8 @@ end
 local queued = redis.call('ZCARD', KEYS[3])
 local raw = redis.call('GET', KEYS[6])
 if raw and not cjson.decode(raw).done then
-  -- the seeding worker stopped before queuing every start request: the next run seeds again
-  redis.call('DEL', KEYS[6])
+  -- the seeding worker stopped before queuing every start request: the lock stays (with the
+  -- crawl's arguments) and the next run's first worker seeds again (CLAIM)
   return {'unseeded', queued, forgotten, pruned[1]}
 end
 if queued > 0 then return {'interrupted', queued, forgotten, pruned[1]} end
