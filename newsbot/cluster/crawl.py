@@ -8,16 +8,18 @@ and the requests it had taken from the queue and not finished downloading go bac
 the queue (each worker keeps them in its own ``inflight`` hash until they leave its
 downloader), so a killed worker loses no page.
 
-The crawl ends when its last worker leaves: with the queue drained, the seed lock and
-the crawl's run id are deleted (the next run seeds again, under a run id of its own) and so are the seen-request fingerprints, unless
+The crawl ends when its last worker leaves: with the queue drained, the seed lock and the
+crawl's run id are deleted (the next run seeds again, under a run id of its own) and so are
+the seen-request fingerprints, unless
 ``SCHEDULER_PERSIST=True`` keeps them; with requests still queued (workers stopped
 early), queue and fingerprints stay so that starting workers again resumes the crawl.
-The seeding worker marks its seed done when it is first idle (every start request queued);
-when it left, or died, before that, the crawl cannot complete: the other workers close
-(finish reason :data:`SEED_UNFINISHED`) and the last one out keeps queue, fingerprints and seed
-lock: the next run's first worker with the same arguments seeds again and queues only the
-requests not seen (an ``ids`` backfill's rest). Either way the fingerprints of requests that failed (HTTP error, timeout, DNS...) are
-taken out of the seen set, so a later run tries them again (shared case NB-26).
+The seeding worker marks its seed done once it has queued every start request; when it
+left, or died, before that, the crawl cannot complete: the other workers close (finish
+reason :data:`SEED_UNFINISHED`) and the last one out keeps queue, fingerprints and seed lock:
+the next worker started with the same arguments seeds again and queues only the requests not
+seen (an ``ids`` backfill's rest). Either way the fingerprints of requests that failed (HTTP
+error, timeout, DNS...) are taken out of the seen set, so a later run tries them again
+(shared case NB-26).
 """
 
 from __future__ import annotations
