@@ -3,7 +3,7 @@ spider every second instead of every 5 s (the cluster tests' workers, through
 ``run_crawl(..., quick_idle=True)``).
 
 A cluster worker closes as soon as the whole crawl is complete, which an idle worker's
-scheduler asks every 0.2 s (:mod:`newsbot.cluster.extension`), so this matters less than when
+scheduler asks every 0.02 to 0.2 s (:mod:`newsbot.cluster.extension`), so this matters less than when
 workers waited for the engine's idle check; it still shortens the other waits that ride on the
 engine's heartbeat. The decisions stay the product's, and so does everything else. Tests about
 how soon workers look at the queue again and leave at the end (``tests/test_cluster_spread.py``)

@@ -40,12 +40,17 @@ def own_snapshot(tmp_path_factory) -> Path:
 
 
 def workers(count: int, spider: str, workdir: Path, *, mirror: str, redis_url: str, settings: dict[str, Any],
-            args: dict[str, str] | None = None) -> list[CrawlResult]:
-    """``count`` workers of one cluster crawl with these settings, started together."""
+            args: dict[str, str] | None = None, stagger: float = 0.0) -> list[CrawlResult]:
+    """``count`` workers of one cluster crawl with these settings, started together (or each
+    ``stagger`` seconds after the one before)."""
     cluster = {"NEWSBOT_CLUSTER": redis_url, **settings}
     with ThreadPoolExecutor(count) as pool:
-        futures = [pool.submit(run_crawl, spider, workdir / f"worker{i + 1}", mirror=mirror, args=args, settings=cluster)
-                   for i in range(count)]
+        futures = []
+        for i in range(count):
+            if i and stagger:
+                time.sleep(stagger)
+            futures.append(pool.submit(run_crawl, spider, workdir / f"worker{i + 1}", mirror=mirror, args=args,
+                                       settings=cluster))
         return [future.result() for future in futures]
 
 
@@ -171,9 +176,10 @@ def test_two_workers_keep_one_crawlers_delay_towards_a_site(own_snapshot, cluste
     stamps = sorted(t for t, _ in times)
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]
     assert len(stamps) >= 12, times
-    # the turns are 0.5 s apart in Redis; a worker that wakes late to send its own can shorten
-    # the next gap by its lag (tens of milliseconds on a loaded machine)
-    assert min(gaps) >= 0.4, [round(g, 3) for g in gaps]
+    # the sends are 0.5 s apart in Redis, a worker that woke late included (it confirms its send
+    # on waking); what is left is the few milliseconds from the confirmation to the wire, more
+    # when the machine is loaded (before the confirmation: 0.47 to 0.40, by the waking lag)
+    assert min(gaps) >= 0.45, [round(g, 3) for g in gaps]
     assert all(result.stat("downloader/response_count") for result in results), split_of(results)
     assert sum(result.stat("newsbot/cluster/polite_waits") for result in results) > 0
     assert list(cluster_db.scan_iter("newsbot-mirror:polite:*:active")) == [] or all(
@@ -216,6 +222,41 @@ def test_two_workers_keep_one_crawlers_concurrency_without_asking_twice(own_snap
     assert sum(result.stat("newsbot/cluster/polite_waits") for result in results) <= 6, split_of(results)
     # no delay to keep: a worker's next download of the site goes on the token of the one that ended
     assert sum(result.stat("newsbot/cluster/polite_handovers") for result in results) >= 5, split_of(results)
+
+
+def test_a_worker_that_joins_late_gets_its_part_of_the_sites_concurrency(own_snapshot, cluster_db, cluster_url,
+                                                                         tmp_path, capsys):
+    """CONCURRENT_REQUESTS_PER_DOMAIN=2, no delay, answers that take 60 ms; the second worker
+    starts 2 s after the first, which by then sends the site's whole concurrency on tokens it
+    passes from each download to its next without asking Redis. It learns of the newcomer and
+    gives a place up, so both fetch a fair part (before: the newcomer's turns were refused until
+    the first worker's next heartbeat, and while it always had a download waiting it kept both
+    places; one run of the benchmark's crawl had the second worker fetch nothing for 3 s)."""
+    server = ReplicaServer(own_snapshot).start()
+    find = server.snapshot.find
+
+    def slow(host: str, target: str) -> Any:  # every answer, a missing id's 404 too
+        time.sleep(0.06)
+        return find(host, target)
+
+    server.snapshot.find = slow
+    ids = "fr/rabatinfo:400000-400099,fr/soussmatin:401000-401099,fr/atlaseco:402000-402099"
+    settings = {**QUICK, "CONCURRENT_REQUESTS_PER_DOMAIN": 2, "AUTOTHROTTLE_ENABLED": False}
+    try:
+        results = workers(2, "maghress", tmp_path, mirror=server.url, redis_url=cluster_url, settings=settings,
+                          args={"ids": ids}, stagger=2.0)
+    finally:
+        server.stop()
+    check_clean_finish(results)
+    fetched = [result.stat("downloader/response_count") for result in results]
+    assert sum(fetched) >= 300, fetched
+    assert fetched[1] >= 0.25 * sum(fetched), split_of(results)
+    # its downloads waited for a turn until the first worker heard of it: 0.17 to 0.23 s in all
+    # here; up to that worker's next heartbeat (1.04 to 1.11 s measured) when it did not ask
+    assert results[1].stat("newsbot/cluster/polite_wait_s") < 1.0, results[1].stat("newsbot/cluster/polite_wait_s")
+    with capsys.disabled():
+        print(f"\n[cluster late worker] {split_of(results)}, waited for turns"
+              f" {[result.stat('newsbot/cluster/polite_wait_s') for result in results]} s")
 
 
 def test_site_turns_are_shared_per_site_and_leased(cluster_db, cluster_url):

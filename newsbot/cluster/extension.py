@@ -5,7 +5,7 @@ in ``RedisMixin.spider_idle``), after that many seconds of idleness, which newsb
 are not. Here a worker closes, with finish reason ``finished``, as soon as the whole crawl is
 complete: the shared queue empty, no request in flight and every live worker idle since it last
 took a request (one script in Redis, :meth:`~newsbot.cluster.crawl.ClusterCrawl.settle`, asked
-whenever Scrapy finds the worker idle, and every 0.2 s by an idle worker's scheduler). A worker
+whenever Scrapy finds the worker idle, and every 0.02 to 0.2 s by an idle worker's scheduler). A worker
 queues the links of its pages before it counts as idle, so nobody can add work any more: the
 workers leave within a fraction of a second of the crawl's last page, where waiting for
 ``MAX_IDLE_TIME_BEFORE_CLOSE`` (30 s by default) made a short crawl look slower with more

@@ -8,8 +8,13 @@ worker's local delay and jitter can only make it later):
 
 * **next allowed time** ``<namespace>:polite:<slot>:next``: one Lua script (:data:`TURN`) reads
   it, grants ``max(now, next)`` and moves it ``delay`` seconds further, atomically, with the
-  Redis server's clock; the worker sleeps until its granted time. So two downloads from the
-  site, whichever workers send them, start at least ``delay`` apart;
+  Redis server's clock; the worker sleeps until its granted time;
+* **last send** ``<namespace>:polite:<slot>:sent``: a worker whose reactor was busy wakes late
+  from that sleep, which shortened the next gap by as much (tens of milliseconds on a loaded
+  machine). So a download that slept confirms its send when it wakes (:data:`SEND`: not sooner
+  than ``delay`` after the last send, else it sleeps the rest), and a turn is never granted
+  sooner than ``delay`` after the last send. So two downloads from the site, whichever workers
+  send them, start at least ``delay`` apart as Redis's clock sees them;
 * **requests in flight** ``<namespace>:polite:<slot>:active``: a sorted set of tokens, at most
   the slot's concurrency (``CONCURRENT_REQUESTS_PER_DOMAIN``, or ``..._PER_IP``, or a
   ``DOWNLOAD_SLOTS`` entry) at once; a worker whose turn finds it full tries again every
@@ -22,14 +27,22 @@ ask for more turns than the site has: the refused ones poll, each poll a round t
 worker waits for its next try a token freed by another goes unused (two workers on a 2-core
 machine: about eight tries per page, and slower than one plain crawl). So a worker sends at once
 at most its part of the site's concurrency (:func:`fair_share`, among the workers busy at the
-last heartbeat), and its other downloads for the site wait in the worker, woken as its own
-downloads end: no round trip. (Scrapy's own slot does not hold that line: its queue starts each
-download in a task of its own and counts it as transferring only once the task runs, so a
-burst of requests to one site all start at once.) The turns in Redis still guarantee the limit,
-and nearly every one is granted at the first try. When the site asks no delay between requests
+last heartbeat): its Scrapy download slot gets that part as its concurrency, so its other
+requests for the site wait in the slot's queue as they would in one crawler, and the slot
+starts the next one as soon as a download ends. Scrapy's slot
+alone does not hold that line in a burst (its queue starts each download in a task of its own
+and counts it as transferring only once the task runs), so a download beyond the share still
+waits here, woken as one of the worker's own downloads ends: no round trip. The turns in Redis
+guarantee the limit, and nearly every one is granted at the first try.
+
+**No round trip when there is no delay to keep.** When the site asks no delay between requests
 (``DOWNLOAD_DELAY`` 0, AutoThrottle off), a download that ends hands its token to the worker's
 next download of the site, which goes at once: the site's count in Redis stays right with no
-round trip to give the token back and take another.
+round trip to give the token back and take another. With no download of the site waiting at
+that moment, the worker keeps the token for :data:`SPARE_SECONDS` (while the workers' shares add
+up to no more than the site's concurrency, so a kept token never stands in another worker's
+way) and its next download of the site goes on it: the slot starts the next one as soon as a
+download ends (before: a give-back and a new turn, two round trips, for a fifth of the pages).
 
 The delay asked for is the local slot's (``DOWNLOAD_DELAY``, a ``DOWNLOAD_SLOTS`` delay, or the
 one AutoThrottle keeps adjusting from this worker's latencies), without its random jitter: the
@@ -45,7 +58,8 @@ wraps the download handlers, whichever they are (plain HTTP, the mirror's, a bro
 
 Stats: ``newsbot/cluster/polite_waits`` (downloads that waited for their site's turn),
 ``newsbot/cluster/polite_wait_s`` (seconds waited in all) and ``newsbot/cluster/polite_handovers``
-(downloads that went on a token handed over by the worker's previous one, no delay to keep).
+(downloads that went on a token handed over by the worker's previous one, or kept from it, no
+delay to keep).
 """
 
 from __future__ import annotations
@@ -59,7 +73,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader import Downloader
-from scrapy.utils.asyncio import create_looping_call, sleep
+from scrapy.utils.asyncio import call_later, create_looping_call, sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
@@ -75,33 +89,52 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.utils.asyncio import CallLaterResult
 
 logger = logging.getLogger(__name__)
+
+SPARE_SECONDS = 0.05
+"""How long a worker keeps the token of a download that ended, for its next download of the same
+site, before giving it back (no delay to keep; see module docstring)."""
 
 RETRY_INTERVAL = 0.05
 """Seconds between two tries for a turn while the site has its concurrency in flight (with
 a random part, so that waiting workers do not ask in step)."""
 
 # KEYS[1]: the site's next allowed time (epoch seconds, server clock); KEYS[2]: its tokens in
-# flight (token -> lease end). ARGV: token, delay (s), concurrency (0: no limit), lease (s).
-# Returns the seconds to wait before sending (a string: Lua numbers become integers), or
-# false while the site has its concurrency in flight.
+# flight (token -> lease end); KEYS[3]: its last send. ARGV: token, delay (s), concurrency (0:
+# no limit), lease (s). Returns the seconds to wait before sending (a string: Lua numbers become
+# integers), or false while the site has its concurrency in flight. A turn granted now is a send
+# now; one granted later is confirmed by SEND when its worker wakes.
 TURN = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', string.format('%.6f', t))
 local limit = tonumber(ARGV[3])
 if limit > 0 and redis.call('ZCARD', KEYS[2]) >= limit then return false end
-local start = tonumber(redis.call('GET', KEYS[1]) or '0')
-if start < t then start = t end
 local delay = tonumber(ARGV[2])
+local start = t
 if delay > 0 then
+  start = math.max(t, tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('GET', KEYS[3]) or '0') + delay)
   redis.call('SET', KEYS[1], string.format('%.6f', start + delay), 'PX', math.ceil((start + delay - t) * 1000) + 1000)
+  if start == t then redis.call('SET', KEYS[3], string.format('%.6f', t), 'PX', math.ceil(delay * 1000) + 1000) end
 end
 local lease = tonumber(ARGV[4])
 redis.call('ZADD', KEYS[2], string.format('%.6f', start + lease), ARGV[1])
 redis.call('PEXPIRE', KEYS[2], math.ceil((start - t + lease) * 1000) + 1000)
 return string.format('%.6f', start - t)
+"""
+# KEYS[1]: the site's last send; ARGV[1]: delay (s). A download woken from its turn's sleep
+# sends now when the last send is ``delay`` behind (recorded, returns '0'), else returns the
+# seconds left to wait (a string).
+SEND = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local delay = tonumber(ARGV[1])
+local due = tonumber(redis.call('GET', KEYS[1]) or '0') + delay
+if t < due then return string.format('%.6f', due - t) end
+redis.call('SET', KEYS[1], string.format('%.6f', t), 'PX', math.ceil(delay * 1000) + 1000)
+return '0'
 """
 # KEYS: token sets; ARGV[1]: lease (s), ARGV[i + 1]: the token held in KEYS[i]. Leases renewed
 # to end no sooner than a lease from now (never shortened: a turn granted far ahead keeps its
@@ -120,13 +153,14 @@ end
 """
 
 
-def site_keys(namespace: str, slot: str) -> tuple[str, str]:
-    """The Redis keys of one download slot's shared politeness: next allowed time, tokens in flight.
+def site_keys(namespace: str, slot: str) -> tuple[str, str, str]:
+    """The Redis keys of one download slot's shared politeness: next allowed time, tokens in
+    flight, last send.
 
-    >>> site_keys("newsbot", "www.maghress.com")
-    ('newsbot:polite:www.maghress.com:next', 'newsbot:polite:www.maghress.com:active')
+    >>> site_keys("newsbot", "www.maghress.com")[1:]
+    ('newsbot:polite:www.maghress.com:active', 'newsbot:polite:www.maghress.com:sent')
     """
-    return f"{namespace}:polite:{slot}:next", f"{namespace}:polite:{slot}:active"
+    return f"{namespace}:polite:{slot}:next", f"{namespace}:polite:{slot}:active", f"{namespace}:polite:{slot}:sent"
 
 
 def fair_share(total: int, peers: list[str], me: str) -> int:
@@ -160,13 +194,15 @@ class SitePoliteness:
         self.lease = cluster.timeout
         self.waiting = 0
         self.held: dict[str, str] = {}  # token -> its site's token set
-        self.nominal: dict[str, int] = {}  # slot key -> the site's concurrency for the whole cluster
         self.sending: dict[str, int] = defaultdict(int)  # slot key -> this worker's downloads holding a turn
         self.queued: dict[str, deque[Deferred[None]]] = defaultdict(deque)  # slot key -> downloads waiting here
         self._handed: dict[Deferred[None], str] = {}  # a woken download -> the token passed on to it
+        self.spare: dict[str, dict[str, CallLaterResult]] = {}  # slot key -> tokens kept -> their give-back
         self._tokens = itertools.count()
+        self.nominal: dict[str, int] = {}  # slot key -> the site's concurrency for the whole cluster
         self._peers_asked = 0.0
         self._turn = self.server.register_script(TURN)
+        self._send = self.server.register_script(SEND)
         self._renew = self.server.register_script(RENEW)
         self._loop = create_looping_call(self._renew_safely)
 
@@ -177,15 +213,21 @@ class SitePoliteness:
     def stop(self) -> None:
         if self._loop.running:
             self._loop.stop()
+        for key in list(self.spare):
+            for token in list(self.spare.get(key, ())):
+                self._give_back_spare(key, token)
 
     def _limits(self, request: Request) -> tuple[str, float, int]:
         """The request's download slot key, its delay (no jitter) and the site's concurrency for
-        the whole cluster."""
+        the whole cluster (the slot's own, as Scrapy set it, the first time it is seen); the slot
+        is given this worker's share of it as its concurrency (module docstring)."""
         key = self.downloader.get_slot_key(request)
         slot = self.downloader.slots.get(key)
         if slot is None:  # not queued through a slot (cannot happen in the downloader): defaults
             return key, self.downloader._delay, self.downloader.domain_concurrency
-        return key, slot.delay, slot.concurrency
+        nominal = self.nominal.setdefault(key, slot.concurrency)
+        slot.concurrency = fair_share(nominal, self.cluster.peers, self.cluster.worker_id)
+        return key, slot.delay, nominal
 
     async def _my_share(self, key: str, concurrency: int) -> str | None:
         """Wait until this worker sends fewer than its share of the site's concurrency. Returns
@@ -199,37 +241,82 @@ class SitePoliteness:
             except BaseException:  # cancelled (a download timed out, a closing engine)
                 handed = self._handed.pop(woken, None)
                 if handed is not None:  # woken with a place and a token just before: pass them on
-                    self._release(key, handed, 0.0)
+                    self._release(key, handed, 0.0, concurrency)
+                else:  # perhaps woken for a free place just before: the next one takes it
+                    self._wake_next(key, fair_share(concurrency, self.cluster.peers, self.cluster.worker_id))
                 raise
             handed = self._handed.pop(woken, None)
             if handed is not None:
                 return handed
         self.sending[key] += 1
+        kept = self.spare.get(key)
+        if kept:
+            token, give_back = kept.popitem()
+            give_back.cancel()
+            self.stats.inc_value("newsbot/cluster/polite_handovers")
+            return token
         return None
 
-    def _release(self, key: str, token: str | None, delay: float) -> None:
+    def _release(self, key: str, token: str | None, delay: float, concurrency: int) -> None:
         """One of this worker's downloads of the site ended: wake the next one waiting here.
         When the site asks no delay between two requests, the ending download's place and token
         pass to it as they are: the site's count in Redis does not change, so there is nothing
         to give back and take again (two round trips fewer per page). Otherwise the token goes
-        back to Redis and the woken download takes its own turn."""
-        while self.queued[key]:
+        back to Redis and the woken download takes its own turn. With no download of the site
+        waiting here and no delay to keep, the token is kept for the next one (:data:`SPARE_SECONDS`).
+
+        A worker that holds more than its share (taken before another worker joined: its
+        share shrank) gives the token back and wakes nobody, so the newcomer's turn comes. A
+        worker keeping its tokens makes no round trip for the site, so it would never hear of a
+        newcomer whose turns are refused until its next heartbeat (up to 2 s; tried without
+        asking, a worker that joined a moment after the seeder got no page for 3 s): it asks who
+        is busy now and then (:meth:`_learn_peers`)."""
+        keep = token is not None and delay <= 0
+        if keep:
+            self._learn_peers()
+        share = fair_share(concurrency, self.cluster.peers, self.cluster.worker_id)
+        if share > 0 and self.sending[key] <= share:
+            while self.queued[key]:
+                woken = self.queued[key].popleft()
+                if woken.called:  # cancelled meanwhile
+                    continue
+                if keep:
+                    self._handed[woken] = token
+                    self.stats.inc_value("newsbot/cluster/polite_handovers")
+                    woken.callback(None)
+                    return
+                self.queued[key].appendleft(woken)  # woken below, once the place is free
+                break
+        self.sending[key] -= 1
+        spare = self.spare.get(key, {})
+        if keep and not self.queued[key] and self.sending[key] + len(spare) < share \
+                and (concurrency <= 0 or len(self.cluster.peers) <= concurrency):
+            self.spare.setdefault(key, {})[token] = call_later(SPARE_SECONDS, self._give_back_spare, key, token)
+        else:
+            self._give_back(token)
+        self._wake_next(key, share)
+        if not self.sending[key] and not self.queued[key]:
+            del self.sending[key], self.queued[key]
+
+    def _wake_next(self, key: str, share: int) -> None:
+        """Wake the next download waiting here, to take its own turn, while this worker sends
+        fewer than its ``share`` (woken, it checks again)."""
+        while self.queued[key] and (share <= 0 or self.sending[key] < share):
             woken = self.queued[key].popleft()
-            if woken.called:  # cancelled meanwhile
-                continue
-            if token is not None and delay <= 0:
-                self._handed[woken] = token
-                self.stats.inc_value("newsbot/cluster/polite_handovers")
+            if not woken.called:
                 woken.callback(None)
                 return
-            self._give_back(token)
-            self.sending[key] -= 1
-            woken.callback(None)
+
+    def _give_back_spare(self, key: str, token: str) -> None:
+        """A kept token (see :meth:`_release`) no download of the site took: back to Redis."""
+        kept = self.spare.get(key, {})
+        give_back = kept.pop(token, None)
+        if give_back is None:
             return
+        give_back.cancel()
+        if not kept:
+            del self.spare[key]
         self._give_back(token)
-        self.sending[key] -= 1
-        if not self.sending[key]:
-            del self.sending[key], self.queued[key]
 
     def _give_back(self, token: str | None) -> None:
         active = self.held.pop(token, None) if token is not None else None
@@ -260,17 +347,17 @@ class SitePoliteness:
                 self.waiting -= 1
             yield
         finally:
-            self._release(key, token, delay)
+            self._release(key, token, delay, concurrency)
 
     async def _site_turn(self, key: str, delay: float, concurrency: int) -> str | None:
         """Take the site's turn in Redis (asking again while its concurrency is in flight), wait
         until the granted time; the token held, or None when Redis does not answer."""
-        nxt, active = site_keys(self.namespace, key)
+        keys = site_keys(self.namespace, key)
         token = f"{self.cluster.worker_id}:{next(self._tokens)}"
         waited = 0.0
         while True:
             try:
-                wait = self._turn(keys=[nxt, active], args=[token, repr(max(0.0, delay)), concurrency, self.lease])
+                wait = self._turn(keys=list(keys), args=[token, repr(max(0.0, delay)), concurrency, self.lease])
             except REDIS_ERRORS as exc:  # Redis down: this worker's own politeness only
                 self.cluster.outage.failed(exc)
                 return None
@@ -280,19 +367,25 @@ class SitePoliteness:
             pause = RETRY_INTERVAL * (0.5 + random.random())  # noqa: S311 - not for security
             waited += pause
             await sleep(pause)
-        self.held[token] = active
-        if float(wait) > 0:
+        self.held[token] = keys[1]
+        while float(wait) > 0:  # asleep until the turn, then the send confirmed (module docstring)
             waited += float(wait)
             await sleep(float(wait))
+            try:
+                wait = self._send(keys=[keys[2]], args=[repr(delay)])
+            except REDIS_ERRORS as exc:
+                self.cluster.outage.failed(exc)
+                break
         if waited:
             self.stats.inc_value("newsbot/cluster/polite_waits")
             self.stats.inc_value("newsbot/cluster/polite_wait_s", round(waited, 3))
         return token
 
     def _learn_peers(self) -> None:
-        """A refused turn: other workers send to the site too; ask who is busy now rather than
-        at the next heartbeat (at most every :data:`RETRY_INTERVAL` x 10 s), so that the shares
-        follow at once when a worker joins."""
+        """Ask who is busy now rather than at the next heartbeat (at most every
+        :data:`RETRY_INTERVAL` x 10 s), so that the shares follow at once when a worker joins:
+        on a refused turn (other workers send to the site too), and while this worker keeps
+        its tokens (:meth:`_release`)."""
         now = time.monotonic()
         if now - self._peers_asked < RETRY_INTERVAL * 10:
             return
