@@ -231,8 +231,13 @@ def test_the_others_stop_when_the_seeding_worker_stopped_before_queuing_every_id
         with ThreadPoolExecutor(1) as pool:
             other_run = pool.submit(run_crawl, "maghress", tmp_path / "other", mirror=server.url, args=args,
                                     settings=cmd_args, quick_idle=True)
-            while cluster_db.zcard("newsbot-mirror:cluster:backfill:workers") < 2 and time.monotonic() < deadline:
-                time.sleep(0.1)
+            # the other worker has taken a request (so it has found the seed taken: it does not
+            # seed itself, as a worker started after the seeder stopped would)
+            seeding = json.loads(cluster_db.get("newsbot-mirror:cluster:backfill:seeded"))["worker"]
+            while time.monotonic() < deadline and not any(
+                    not key.decode().endswith(f":{seeding}")
+                    for key in cluster_db.scan_iter("newsbot-mirror:cluster:backfill:inflight:*")):
+                time.sleep(0.02)
             seeder.send_signal(signal.SIGINT)  # Ctrl-C: the seeder leaves with most of the range never queued
             seeder.wait(timeout=60)
             other = other_run.result()

@@ -90,7 +90,9 @@ def test_two_workers_both_write_items_on_a_short_crawl(own_snapshot, cluster_db,
 def test_a_worker_takes_no_more_than_its_prefetch_with_a_delay(own_snapshot, cluster_db, cluster_url, tmp_path):
     """24 article ids (some missing: 404), DOWNLOAD_DELAY=0.5 for the whole cluster: a worker
     holds at most ``NEWSBOT_CLUSTER_PREFETCH`` (3) requests waiting, one downloading and the ones
-    it finished since its last heartbeat (2 s: at most 2) in its in-flight hash (4 seen), and
+    it finished since its last heartbeat (2 s of the site's 2 requests a second: about 2, 3 when
+    one worker gets most turns of a heartbeat) in its in-flight hash (4 to 6 seen; 7 once on a
+    loaded machine), and
     both fetch a share. Before, the requests still in the downloader middlewares were not
     counted, so the seeding worker's first loop took up to ``CONCURRENT_REQUESTS`` (16 seen)
     and sat on them while the other worker waited."""
@@ -115,7 +117,7 @@ def test_a_worker_takes_no_more_than_its_prefetch_with_a_delay(own_snapshot, clu
         watcher.join()
         server.stop()
     check_clean_finish(results)
-    assert len(most) == 2 and max(most.values()) <= 6, most  # before: 16 (CONCURRENT_REQUESTS)
+    assert len(most) == 2 and max(most.values()) <= 7, most  # before: 16 (CONCURRENT_REQUESTS)
     assert min(result.stat("downloader/response_count") for result in results) >= 8, split_of(results)
 
 
