@@ -144,11 +144,17 @@ def test_killed_worker_loses_no_page(own_snapshot, cluster_db, cluster_url, tmp_
             survivor_run = pool.submit(run_crawl, "maghress", tmp_path / "survivor", mirror=server.url, settings=cluster,
                                        quick_idle=True)
             deadline = time.monotonic() + 60
-            while sum(server.hits().values()) < 20 and time.monotonic() < deadline:
-                time.sleep(0.2)
+            victim_id = None
+            # mid-crawl, the victim holding requests (the survivor, started from a warm fork
+            # server, can reach 20 pages before the victim has joined)
+            while time.monotonic() < deadline and not (
+                    victim_id and sum(server.hits().values()) >= 20
+                    and cluster_db.hlen(f"newsbot-mirror:cluster:maghress:inflight:{victim_id}")):
+                statuses = {k.decode(): json.loads(v)
+                            for k, v in cluster_db.hgetall("newsbot-mirror:cluster:maghress:status").items()}
+                victim_id = next((wid for wid, st in statuses.items() if st.get("pid") == victim.pid), None)
+                time.sleep(0.05)
             victim.send_signal(signal.SIGSTOP)  # frozen: its in-flight hash cannot change now
-            statuses = {k.decode(): json.loads(v) for k, v in cluster_db.hgetall("newsbot-mirror:cluster:maghress:status").items()}
-            victim_id = next(wid for wid, st in statuses.items() if st.get("pid") == victim.pid)
             in_flight = cluster_db.hlen(f"newsbot-mirror:cluster:maghress:inflight:{victim_id}")
             victim.kill()
             victim.wait(timeout=10)
