@@ -72,7 +72,6 @@ from collections import defaultdict, deque
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from scrapy.core.downloader import Downloader
 from scrapy.utils.asyncio import call_later, create_looping_call, sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
@@ -80,6 +79,7 @@ from twisted.internet.defer import Deferred
 from newsbot.cluster.crawl import HEARTBEAT_INTERVAL, ClusterCrawl
 from newsbot.cluster.outage import REDIS_ERRORS
 from newsbot.config import bool_setting
+from newsbot.downloader import SlotDownloader
 from newsbot.state import state_namespace
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ class SitePoliteness:
     them with its prefetch, like requests waiting in a local slot).
     """
 
-    def __init__(self, cluster: ClusterCrawl, namespace: str, downloader: Downloader, stats: Any) -> None:
+    def __init__(self, cluster: ClusterCrawl, namespace: str, downloader: SlotDownloader, stats: Any) -> None:
         self.cluster = cluster
         self.server: redis.Redis = cluster.server
         self.namespace = namespace
@@ -422,9 +422,10 @@ class _PoliteHandlers:
             return await self._wrapped.download_request_async(request)
 
 
-class ClusterDownloader(Downloader):
-    """``DOWNLOADER`` in cluster mode (set by the add-on): Scrapy's downloader whose downloads
-    take their site's turn in Redis first (see module docstring); a plain ``Downloader`` when
+class ClusterDownloader(SlotDownloader):
+    """``DOWNLOADER`` in cluster mode (set by the add-on): the project's downloader
+    (:class:`~newsbot.downloader.SlotDownloader`) whose downloads take their site's turn in Redis
+    first (see module docstring); the plain project downloader when
     ``NEWSBOT_CLUSTER_POLITENESS`` is False."""
 
     politeness: SitePoliteness | None
