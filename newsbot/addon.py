@@ -10,8 +10,6 @@ options are applied, so it can see what the user chose. Its steps, in order:
   (:func:`newsbot.archive.replay.configure_replay`); before the steps that read what it sets;
 * the scheduler and dupefilter of a single-process crawl, which make ``JOBDIR`` resume safe
   after a hard kill (:func:`newsbot.jobdir.configure_jobdir`);
-* the downloader, whose download slots hold their concurrency
-  (:func:`newsbot.downloader.configure_downloader`);
 * ``NEWSBOT_CLUSTER=redis://...``: scheduler, dupefilter, downloader and idle close of the
   cluster mode (:func:`newsbot.cluster.configure_cluster`);
 * ``NEWSBOT_RENDER_ENABLED`` (default on): scrapy-playwright's handler for http/https and
@@ -37,7 +35,6 @@ from newsbot.archive.replay import configure_replay
 from newsbot.cluster import configure_cluster
 from newsbot.config import setting_or_default, validate_settings
 from newsbot.demo.mirror import configure_mirror
-from newsbot.downloader import configure_downloader
 from newsbot.errors import report_configuration_error
 from newsbot.jobdir import configure_jobdir
 from newsbot.render import configure as configure_rendering
@@ -66,7 +63,6 @@ class NewsbotAddon:
         validate_settings(settings)  # SettingError with a fix
         configure_replay(settings)  # NEWSBOT_REPLAY: handlers, state in memory, no robots/browser; SettingError with a fix
         configure_jobdir(settings)  # SCHEDULER, DUPEFILTER_CLASS (the cluster step replaces them)
-        configure_downloader(settings)  # DOWNLOADER (the cluster step replaces it)
         configure_cluster(settings)  # NEWSBOT_CLUSTER: scrapy-redis settings; ValueError with a fix
         configure_rendering(settings)  # DOWNLOAD_HANDLERS, PLAYWRIGHT_*; RenderSettingError with a fix
         configure_mirror(settings)  # only with NEWSBOT_MIRROR; ValueError with a fix

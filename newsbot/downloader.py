@@ -9,9 +9,9 @@ server on a plain crawl). :class:`SlotDownloader` counts a request as transferri
 the slot starts it, so the slot's concurrency holds. Scrapy's own ``_download`` counts it again
 (a set) and takes it out when the download ends.
 
-The add-on makes it the ``DOWNLOADER`` (:func:`configure_downloader`); cluster mode's
-downloader (:class:`~newsbot.cluster.politeness.ClusterDownloader`) is one too. A ``DOWNLOADER``
-given with ``-s`` wins.
+The project's ``DOWNLOADER`` (:mod:`newsbot.settings`); cluster mode's downloader
+(:class:`~newsbot.cluster.politeness.ClusterDownloader`) is one too. A ``DOWNLOADER`` given with
+``-s`` wins.
 """
 
 from __future__ import annotations
@@ -20,22 +20,12 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader import Downloader
-from scrapy.settings import BaseSettings
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.core.downloader import Slot
     from scrapy.http import Response
     from twisted.internet.defer import Deferred
-
-
-DOWNLOADER = "newsbot.downloader.SlotDownloader"
-
-
-def configure_downloader(settings: BaseSettings) -> None:
-    """``DOWNLOADER``: :class:`SlotDownloader`, at the add-on's priority (a ``-s`` value wins;
-    the cluster step, after this one, puts its own in place)."""
-    settings.set("DOWNLOADER", DOWNLOADER, priority="addon")
 
 
 class SlotDownloader(Downloader):

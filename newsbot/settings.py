@@ -24,6 +24,7 @@ USER_AGENT = "newsbot/1.0 (+https://github.com/newsbot-project/newsbot)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOADER = "newsbot.downloader.SlotDownloader"  # holds CONCURRENT_REQUESTS_PER_DOMAIN in a burst (Scrapy 2.19 does not)
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

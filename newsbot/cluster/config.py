@@ -140,7 +140,9 @@ def configure_cluster(settings: BaseSettings) -> None:
         )
     settings.set("SCHEDULER", SCHEDULER, priority="addon")
     settings.set("DUPEFILTER_CLASS", DUPEFILTER, priority="addon")
-    settings.set("DOWNLOADER", DOWNLOADER, priority="addon")  # politeness per site across workers
+    # politeness per site across workers, in place of the project's downloader (which it
+    # extends), not of one given with -s
+    settings.set("DOWNLOADER", DOWNLOADER, priority="project")
     settings.set("REDIS_URL", url, priority="addon")
     settings.set("SCHEDULER_SERIALIZER", SERIALIZER, priority="addon")
     if settings.get("MAX_IDLE_TIME_BEFORE_CLOSE") is None:
